@@ -1,0 +1,60 @@
+"""The data the build works on: validated villages and the catalogue of all of them. No I/O here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.schema import Product, Profile
+
+FieldPath = tuple[str | int, ...]
+
+
+def pick(text: Mapping[str, str] | None, language: str) -> str:
+    """The text in `language`, else in Chinese, else in whatever language it has."""
+    if not text:
+        return ""
+    for code in (language, language.split("-")[0], "zh", "en"):
+        if code in text:
+            return text[code]
+    return next(iter(text.values()))
+
+
+@dataclass(frozen=True)
+class Village:
+    slug: str
+    source: str
+    """The profile's path as shown in messages, like `villages/huangdu/village.yml`."""
+    folder: Path
+    profile: Profile
+    lines: Mapping[FieldPath, int] = field(repr=False, compare=False)
+    digest: str
+    """SHA-256 of the profile's bytes: the key for anything cached per village."""
+
+    def line_of(self, path: FieldPath) -> int:
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return 1
+
+    def product(self, product_id: str) -> Product:
+        return next(p for p in self.profile.products if p.id == product_id)
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The village's product categories, each once, in the order its products list them."""
+        return tuple(dict.fromkeys(p.category for p in self.profile.products))
+
+
+@dataclass(frozen=True)
+class Catalog:
+    villages: tuple[Village, ...]
+    language: str = "zh"
+
+    def village(self, slug: str) -> Village:
+        return next(v for v in self.villages if v.slug == slug)
+
+    @property
+    def product_count(self) -> int:
+        return sum(len(v.profile.products) for v in self.villages)
