@@ -1,0 +1,1 @@
+"""Images: photos made safe to publish, and (later) generated marks and cards."""

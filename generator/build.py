@@ -1,0 +1,151 @@
+"""The build's ordered steps, and output that replaces the previous site only when all went well.
+
+read and validate every profile -> publish photos -> palettes -> plan pages. Nothing is written to
+the site before everything is known; MkDocs then renders the planned pages (see plugin.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+
+from generator.assets.photos import PhotoProblem, publish_photo
+from generator.errors import ProfileErrors
+from generator.model import Catalog, Village
+from generator.pages import PageSpec, Site, photo_url, plan_pages
+from generator.palette import Palette, build_palette
+from generator.profiles import load_catalog
+from generator.schedule import build_now
+
+log = logging.getLogger("mkdocs.plugins.storefront")
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Prepared:
+    catalog: Catalog
+    site: Site
+    pages: list[PageSpec]
+    photos: dict[str, Path]
+    """Site-relative URL -> publishable file."""
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+def prepare(
+    villages_dir: Path,
+    *,
+    cache_dir: Path,
+    site_name: str,
+    site_url: str | None,
+    language: str,
+    site_colors: tuple[str, str],
+    progress: Progress | None = None,
+) -> Prepared:
+    """Everything the site needs, computed before anything is written; raises ProfileErrors."""
+    started = time.monotonic()
+    catalog = load_catalog(villages_dir, language=language)
+    log.info(f"Read {len(catalog.villages)} villages, {catalog.product_count} products "
+             f"({time.monotonic() - started:.2f} s)")
+    photos, made = _publish_photos(catalog, cache_dir, progress)
+    palettes = {v.slug: _village_palette(v, photos) for v in catalog.villages}
+    site = Site(
+        name=site_name,
+        url=site_url or None,
+        language=language,
+        now=build_now(),
+        palettes=palettes,
+        site_palette=build_palette(*site_colors, photo=None, seed="site"),
+    )
+    pages = plan_pages(catalog, site)
+    stats = {"villages": len(catalog.villages), "products": catalog.product_count, "pages": len(pages),
+             "photos": len(photos), "photos_made": made}
+    return Prepared(catalog, site, pages, photos, stats)
+
+
+def _publish_photos(catalog: Catalog, cache_dir: Path, progress: Progress | None) -> tuple[dict[str, Path], int]:
+    wanted = [(v, relative) for v in catalog.villages for relative in _photos_of(v)]
+    published: dict[str, Path] = {}
+    problems, made = [], 0
+    for done, (village, relative) in enumerate(wanted, 1):
+        url = photo_url(village, relative)
+        if url in published:
+            continue
+        try:
+            result = publish_photo(village.folder / relative, cache_dir, f"{village.source.rsplit('/', 1)[0]}/{relative}")
+        except PhotoProblem as error:
+            problems.append(error.problem)
+            continue
+        published[url] = result.path
+        made += not result.reused
+        if progress:
+            progress("photos", done, len(wanted))
+    if problems:
+        raise ProfileErrors(problems)
+    log.info(f"Photos: {len(published)} published, {made} processed, {len(published) - made} reused from cache")
+    return published, made
+
+
+def _photos_of(village: Village) -> list[str]:
+    profile = village.profile
+    paths = [profile.brand.hero, profile.brand.logo] if profile.brand else []
+    paths += [item.image for item in profile.culture]
+    paths += [image for product in profile.products for image in product.images]
+    paths += [person.photo for person in profile.team]
+    return list(dict.fromkeys(p for p in paths if p))
+
+
+def _village_palette(village: Village, photos: dict[str, Path]) -> Palette:
+    brand = village.profile.brand
+    colors = brand.colors if brand else None
+    photo = None
+    if brand and brand.hero and not (colors and colors.primary and colors.accent):
+        with Image.open(photos[photo_url(village, brand.hero)]) as image:
+            image.draft("RGB", (128, 128))  # a palette needs only a thumbnail: decode JPEG at 1/8
+            photo = image.convert("RGB")
+    palette = build_palette(colors.primary if colors else None, colors.accent if colors else None,
+                            photo=photo, seed=village.slug)
+    for note in palette.adjustments:
+        log.info(f"{village.source}: {note}")
+    if palette.source != "profile":
+        log.info(f"{village.source}: brand colours derived from the {palette.source} ({palette.primary}, {palette.accent})")
+    return palette
+
+
+class AtomicOutput:
+    """Build into a fresh folder beside the target; swap it in only when the build succeeded.
+
+    A failed build leaves the previous site exactly as it was.
+    """
+
+    def __init__(self, target: Path):
+        self.target = Path(target).resolve()
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
+
+    def commit(self) -> None:
+        if not self.staging.exists():
+            return
+        os.chmod(self.staging, 0o755)  # mkdtemp makes it 0700; a served site must be readable
+        old = None
+        if self.target.exists():
+            old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+            os.replace(self.target, old)
+        try:
+            os.replace(self.staging, self.target)
+        except OSError:
+            if old:
+                os.replace(old, self.target)
+            raise
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)

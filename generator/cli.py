@@ -1,0 +1,158 @@
+"""`storefront`: the commands a cooperative and CI run. Each decides the order of steps and calls
+the modules that do them; bad input ends in a message and exit status 1, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from generator.config import VILLAGES_ENV
+from generator.errors import StorefrontError
+from generator.profiles import load_catalog
+from generator.scaffold import scaffold
+from generator.schema import json_schema
+
+SCHEMA_FILE = "village.schema.json"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        return args.run(args)
+    except StorefrontError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="storefront", description="Village profiles in, a branded catalogue site out.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, run, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.add_argument("--villages", type=Path, default=Path("villages"), metavar="DIR", help="folder of village folders (default: villages)")
+        sub.set_defaults(run=run)
+        return sub
+
+    new = command("new", _new, "create villages/SLUG/village.yml with every field explained")
+    new.add_argument("slug", metavar="SLUG", help="folder name (a-z, 0-9, '-'); a Chinese name is turned into pinyin")
+    new.add_argument("--name", help="the village's name, like 黄杜村 (default: from SLUG)")
+    command("validate", _validate, "check every profile; exit 1 with all the problems found")
+    build = command("build", _build, "validate, check and build the whole site into site/")
+    build.add_argument("--site-dir", type=Path, default=None, metavar="DIR", help="output folder (default: site)")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), metavar="FILE")
+    serve = command("serve", _serve, "preview the site, rebuilding when a profile or photo changes")
+    serve.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), metavar="FILE")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT")
+    command("schema", _schema, f"write the profile's JSON Schema to <villages>/{SCHEMA_FILE}")
+    return parser
+
+
+def _new(args) -> int:
+    folder, notes = scaffold(args.villages, args.slug, args.name)
+    for note in notes:
+        print(note)
+    print(f"Created {folder / 'village.yml'}: fill it in, then run `storefront validate`.")
+    return 0
+
+
+def _validate(args) -> int:
+    catalog = load_catalog(args.villages, language=_language())
+    products = catalog.product_count
+    print(f"All {len(catalog.villages)} villages are valid ({products} products).")
+    return 0
+
+
+def _schema(args) -> int:
+    target = args.villages / SCHEMA_FILE
+    target.write_text(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"Wrote {target}")
+    return 0
+
+
+def _build(args) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+    from mkdocs.utils import CountHandler
+
+    started = time.monotonic()
+    _use_villages(args.villages)
+    _log_to_stderr()
+    warnings = CountHandler()
+    warnings.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(warnings)
+    overrides = {"site_dir": str(args.site_dir)} if args.site_dir else {}
+    try:
+        config = load_config(str(args.config_file), strict=args.strict or None, **overrides)
+        config.plugins.on_startup(command="build", dirty=False)
+        build(config)
+    except (Abort, ConfigurationError) as error:
+        print(f"Build failed: {error}. The previous site, if any, is unchanged.", file=sys.stderr)
+        return 1
+    finally:
+        logging.getLogger("mkdocs").removeHandler(warnings)
+    plugin = config.plugins["villages"]
+    stats = plugin.prepared.stats
+    count = sum(n for _, n in warnings.get_counts())
+    print(
+        f"Built {plugin.site_dir}: {stats['villages']} villages, {stats['products']} products, "
+        f"{stats['pages']} pages, {stats['photos']} images ({stats['photos_made']} processed), "
+        f"{count} warnings, {time.monotonic() - started:.1f} s"
+    )
+    return 0
+
+
+def _serve(args) -> int:
+    from mkdocs.commands.serve import serve
+
+    _use_villages(args.villages)
+    _log_to_stderr()
+    serve(str(args.config_file), dev_addr=args.dev_addr, livereload=True)
+    return 0
+
+
+def _use_villages(villages: Path) -> None:
+    os.environ[VILLAGES_ENV] = str(villages.resolve())
+
+
+def _language() -> str:
+    """The site's language from mkdocs.yml when there is one; plain strings in profiles use it."""
+    try:
+        text = Path("mkdocs.yml").read_text(encoding="utf-8")
+        return (yaml.load(text, Loader=_IgnoreTags).get("theme") or {}).get("language") or "zh"
+    except (OSError, AttributeError, yaml.YAMLError):
+        return "zh"
+
+
+class _IgnoreTags(yaml.SafeLoader):
+    """Reads mkdocs.yml without MkDocs: tags such as !ENV are read as nothing."""
+
+
+_IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _log_to_stderr() -> None:
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Markdown from profiles to safe HTML, and plain text for summaries.
+
+Profiles are written by people outside the project, so their HTML is never trusted: Markdown is
+rendered, then everything but a small set of tags is removed by nh3 (the Ammonia sanitizer): no
+script, no event handlers, no style, and only http(s), mailto and tel links.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "p", "br", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup",
+    "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr",
+    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "abbr",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_MARKDOWN = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+
+
+def render(text: str | None) -> Markup:
+    """Profile Markdown as HTML that is safe to put into a page."""
+    if not text:
+        return Markup("")
+    _MARKDOWN.reset()
+    unsafe = _MARKDOWN.convert(text)
+    safe = nh3.clean(
+        unsafe,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow ugc",
+        strip_comments=True,
+    )
+    return Markup(safe)
+
+
+def plain(text: str | None, limit: int = 160) -> str:
+    """Profile Markdown as one line of plain text, cut at `limit` characters (for summaries)."""
+    if not text:
+        return ""
+    words = nh3.clean(render(text), tags=set())
+    words = re.sub(r"\s+", " ", html.unescape(words)).strip()
+    return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"

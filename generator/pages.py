@@ -1,0 +1,267 @@
+"""The pages of the site, as data, and their bodies rendered from `theme/storefront/*.html`.
+
+`plan_pages` decides which pages exist (one list, built once from the whole catalogue);
+`render_page` turns one of them into HTML for the head and the body. Both work without MkDocs:
+the plugin only hands the results to MkDocs. Our templates run in an environment of their own
+with autoescaping on, since every value in them comes from a profile.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+from pypinyin import lazy_pinyin
+
+from generator import structured
+from generator.categories import categories
+from generator.markup import plain, render
+from generator.model import Catalog, Village, pick
+from generator.palette import Palette, css_variables
+from generator.schedule import Occurrence, upcoming
+
+THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
+# 陕西 and 山西 share the pinyin "shanxi"; the official romanization tells them apart.
+PROVINCE_SLUGS = {"陕西": "shaanxi"}
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    url: str | None
+    """The public address (mkdocs.yml `site_url`), for canonical and social links."""
+    language: str
+    now: datetime
+    palettes: Mapping[str, Palette]
+    site_palette: Palette
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    url: str
+    """Site-relative directory URL, like `villages/huangdu/` ('' is home)."""
+    title: str
+    description: str
+    template: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    village: Village | None = None
+    images: tuple[str, ...] = ()
+    """Site-relative image URLs, the first one the page's social image."""
+    kind: str = "website"
+
+    @property
+    def src_uri(self) -> str:
+        return f"{self.url}index.md"
+
+    def search_stub(self) -> str:
+        """The Markdown MkDocs reads: front matter and the text the search index should hold."""
+        import json
+
+        meta = {"title": self.title, "description": self.description, "template": "storefront.html", "hide": ["navigation", "toc"]}
+        front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
+        return f"---\n{front}\n---\n\n{_escape_markdown(self.description)}\n"
+
+
+def _escape_markdown(text: str) -> str:
+    # Profile text reaches the search index through Markdown: no HTML or link syntax may survive.
+    return "".join(f"&#{ord(c)};" if c in "<>&[]`*_\\!#|" else c for c in text)
+
+
+# --- which pages exist -------------------------------------------------------------------------
+
+
+def plan_pages(catalog: Catalog, site: Site) -> list[PageSpec]:
+    language = catalog.language
+    pages = [_home(catalog, site)]
+    by_province: dict[str, list[Village]] = defaultdict(list)
+    by_category: dict[str, list[Village]] = defaultdict(list)
+    for village in catalog.villages:
+        by_province[village.profile.region.province].append(village)
+        for category in village.categories:
+            by_category[category].append(village)
+        pages.append(_village_page(village, site))
+        pages += [_product_page(village, product, site) for product in village.profile.products]
+    provinces = {name: province_slug(name, set()) for name in sorted(by_province)}
+    pages.append(PageSpec("regions/", _label(language, "地区", "Regions"), _label(language, "按省份浏览村庄", "Villages by province"),
+                          "regions.html", {"provinces": [(n, provinces[n], len(by_province[n])) for n in provinces]}))
+    for name, slug in provinces.items():
+        pages.append(PageSpec(f"regions/{slug}/", name, _label(language, f"{name}的村庄", f"Villages in {name}"),
+                              "listing.html", {"villages": by_province[name], "heading": name}))
+    ordered = [c for c in categories().values() if c.id in by_category]
+    pages.append(PageSpec("categories/", _label(language, "品类", "Categories"), _label(language, "按品类浏览村庄", "Villages by category"),
+                          "categories.html", {"categories": [(c, len(by_category[c.id])) for c in ordered]}))
+    for category in ordered:
+        label = category.label(language)
+        pages.append(PageSpec(f"categories/{category.id}/", label, _label(language, f"出产{label}的村庄", f"Villages that make {label}"),
+                              "listing.html", {"villages": by_category[category.id], "heading": label, "category": category.id}))
+    sessions = sorted((o for v in catalog.villages for o in upcoming(v, site.now)), key=lambda o: (o.start, o.village.slug, o.index))
+    pages.append(PageSpec("schedule/", _label(language, "直播日程", "Live schedule"),
+                          _label(language, "各村即将开始的直播", "Upcoming live sessions of every village"),
+                          "schedule.html", {"sessions": sessions}))
+    return pages
+
+
+def _home(catalog: Catalog, site: Site) -> PageSpec:
+    provinces = sorted({v.profile.region.province for v in catalog.villages})
+    used = {c for v in catalog.villages for c in v.categories}
+    data = {
+        "villages": catalog.villages,
+        "provinces": [(p, province_slug(p, set())) for p in provinces],
+        "categories": [c for c in categories().values() if c.id in used],
+    }
+    description = _label(catalog.language, f"{len(catalog.villages)} 个村庄的品牌与好物", f"The brands and goods of {len(catalog.villages)} villages")
+    return PageSpec("", site.name, description, "home.html", data)
+
+
+def _village_page(village: Village, site: Site) -> PageSpec:
+    profile, language = village.profile, site.language
+    hero = profile.brand.hero if profile.brand else None
+    images = tuple(photo_url(village, p) for p in filter(None, [hero]))
+    return PageSpec(
+        structured.village_url(village),
+        pick(profile.name, language),
+        f"{pick(profile.slogan, language)} {plain(profile.story, 120)}".strip(),
+        "village.html",
+        {"upcoming": upcoming(village, site.now)},
+        village,
+        images,
+        "profile",
+    )
+
+
+def _product_page(village: Village, product, site: Site) -> PageSpec:
+    language = site.language
+    images = tuple(photo_url(village, p) for p in product.images)
+    name = pick(product.name, language)
+    return PageSpec(
+        product_url(village, product.id),
+        f"{name} · {pick(village.profile.name, language)}",
+        plain(product.description, 150),
+        "product.html",
+        {"product": product, "in_season": structured.in_season(product, site.now)},
+        village,
+        images,
+        "product",
+    )
+
+
+def product_url(village: Village, product_id: str) -> str:
+    return f"villages/{village.slug}/products/{product_id}/"
+
+
+def photo_url(village: Village, relative: str) -> str:
+    return f"villages/{village.slug}/{relative}"
+
+
+def province_slug(name: str, taken: set[str]) -> str:
+    core = name
+    for suffix in PROVINCE_SUFFIXES:
+        if core.endswith(suffix) and len(core) > len(suffix):
+            core = core[: -len(suffix)]
+            break
+    slug = PROVINCE_SLUGS.get(core) or "".join(lazy_pinyin(core)).lower()
+    slug = "".join(c for c in slug if c.isascii() and (c.isalnum() or c == "-")) or "region"
+    return slug
+
+
+def _label(language: str, zh: str, en: str) -> str:
+    return zh if language.startswith("zh") else en
+
+
+# --- rendering one page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rendered:
+    head: Markup
+    body: Markup
+
+
+@cache
+def _environment(theme_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(theme_dir / "storefront"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = render
+    env.filters["plain"] = plain
+    return env
+
+
+def render_page(page: PageSpec, site: Site, theme_dir: Path = THEME_DIR) -> Rendered:
+    env = _environment(theme_dir)
+    language = site.language
+
+    def url(target: str) -> str:
+        return relative_url(target, page.url)
+
+    def absolute(target: str) -> str:
+        return (site.url.rstrip("/") + "/" + target) if site.url else "/" + target
+
+    context = {
+        **page.data,
+        "page": page,
+        "site": site,
+        "village": page.village,
+        "palette": site.palettes[page.village.slug] if page.village else site.site_palette,
+        "t": lambda text: pick(text, language),
+        "other": lambda text: _other_language(text, language),
+        "url": url,
+        "category_label": lambda cid: categories()[cid].label(language),
+        "product_url": product_url,
+        "photo_url": photo_url,
+        "village_url": structured.village_url,
+        "zh": language.startswith("zh"),
+        "session_time": _session_time,
+    }
+    body = env.get_template(page.template).render(context)
+    context["jsonld"] = [structured.script_tag(g) for g in _graphs(page, site, absolute)]
+    context["social_image"] = absolute(page.images[0]) if page.images and site.url else None
+    context["page_url"] = absolute(page.url) if site.url else None
+    context["brand_css"] = css_variables(context["palette"])
+    head = env.get_template("head.html").render(context)
+    return Rendered(Markup(head), Markup(body))
+
+
+def _graphs(page: PageSpec, site: Site, absolute) -> list[dict]:
+    village = page.village
+    if page.kind == "profile" and village:
+        return [structured.village_graph(village, page.url, list(page.images), absolute, site.language)]
+    if page.kind == "product" and village:
+        product = page.data["product"]
+        return [structured.product_graph(village, product, page.url, list(page.images), absolute, site.now, site.language)]
+    return []
+
+
+def relative_url(target: str, base: str) -> str:
+    """`target` (site-relative) as seen from the page at `base`, so the site works in any folder."""
+    is_directory = target == "" or target.endswith("/")
+    relative = posixpath.relpath(target.rstrip("/") or ".", base.rstrip("/") or ".")
+    if relative == ".":
+        return "./"
+    return relative + "/" if is_directory else relative
+
+
+def _other_language(text: Mapping[str, str] | None, language: str) -> str:
+    """The same text in a second language, shown small beside the first where it helps."""
+    if not text:
+        return ""
+    main = pick(text, language)
+    return next((value for code, value in text.items() if value != main), "")
+
+
+def _session_time(occurrence: Occurrence) -> str:
+    start, end = occurrence.start, occurrence.end
+    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} ({start:%Z}, UTC{start:%z})".replace("UTC+0800", "UTC+08:00")

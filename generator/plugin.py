@@ -1,0 +1,106 @@
+"""The MkDocs glue: each event hands over to a module function that works without MkDocs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import CountHandler
+
+from generator.build import AtomicOutput, Prepared, prepare
+from generator.config import VILLAGES_ENV, VillagesConfig
+from generator.errors import StorefrontError
+from generator.pages import render_page
+from generator.schema import json_schema
+
+
+class VillagesPlugin(BasePlugin[VillagesConfig]):
+    def __init__(self) -> None:
+        self.command: str | None = None
+        self.prepared: Prepared | None = None
+        self.output: AtomicOutput | None = None
+        self.warnings: CountHandler | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path).parent
+        # `storefront --villages DIR` reaches the plugin through the environment, so that MkDocs'
+        # own serve command (which loads the config itself) honours it too.
+        self.villages_dir = root / os.environ.get(VILLAGES_ENV, self.config.villages_dir)
+        try:
+            self.prepared = prepare(
+                self.villages_dir,
+                cache_dir=root / self.config.cache_dir,
+                site_name=config.site_name,
+                site_url=config.site_url,
+                language=config.theme.get("language") or "zh",
+                site_colors=(self.config.colors.primary, self.config.colors.accent),
+            )
+        except StorefrontError as error:
+            raise PluginError(str(error)) from None
+        self.site_dir = Path(config.site_dir)  # where the site ends up, whatever folder it is built in
+        if self.config.atomic and self.command != "serve":
+            self.output = AtomicOutput(Path(config.site_dir))
+            config.site_dir = str(self.output.staging)
+        if config.strict:
+            # MkDocs counts strict-mode warnings only after post_build; count them ourselves so
+            # that a build about to be refused never replaces the site.
+            self.warnings = CountHandler()
+            self.warnings.setLevel(logging.WARNING)
+            logging.getLogger("mkdocs").addHandler(self.warnings)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.prepared
+        for page in self.prepared.pages:
+            files.append(File.generated(config, page.src_uri, content=page.search_stub(),
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
+        for url, path in sorted(self.prepared.photos.items()):
+            files.append(File.generated(config, url, abs_src_path=str(path)))
+        schema = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+        files.append(File.generated(config, "village.schema.json", content=schema))
+        return files
+
+    def on_page_context(self, context, *, page, config, nav):
+        if self.prepared and (spec := self._specs().get(page.file.src_uri)):
+            context["sf"] = render_page(spec, self.prepared.site)
+        return context
+
+    def _specs(self):
+        if not hasattr(self, "_by_uri"):
+            self._by_uri = {p.src_uri: p for p in self.prepared.pages}
+        return self._by_uri
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.warnings and self.warnings.get_counts():
+            self._discard()  # MkDocs is about to abort the strict build
+        elif self.output:
+            self.output.commit()
+            self.output = None
+        self._detach()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._discard()
+        self._detach()
+
+    def on_serve(self, server, *, config, builder):
+        server.watch(str(self.villages_dir))  # a changed profile or photo rebuilds the site
+        return server
+
+    def _discard(self) -> None:
+        if self.output:
+            self.output.abort()
+            self.output = None
+
+    def _detach(self) -> None:
+        if self.warnings:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
+            self.warnings = None

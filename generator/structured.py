@@ -1,0 +1,107 @@
+"""schema.org JSON-LD for search engines: a village is an Organization at a Place; a product is a
+Product with an Offer. Plain dicts from the model; `urls` makes every address absolute."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+
+from markupsafe import Markup
+
+from generator.categories import categories
+from generator.markup import plain
+from generator.model import Village, pick
+from generator.schema import Product
+
+Absolute = Callable[[str], str]
+AVAILABILITY = "https://schema.org/"
+
+
+def village_graph(village: Village, page_url: str, image_urls: list[str], absolute: Absolute, language: str) -> dict:
+    profile = village.profile
+    region = profile.region
+    address = {
+        "@type": "PostalAddress",
+        "addressCountry": "CN" if profile.timezone in ("Asia/Shanghai", "Asia/Urumqi") else None,
+        "addressRegion": region.province,
+        "addressLocality": " ".join(filter(None, [region.city, region.county, region.township])),
+    }
+    place = {"@type": "Place", "@id": absolute(page_url) + "#place", "name": pick(profile.name, language), "address": _clean(address)}
+    if region.coordinates:
+        place["geo"] = {"@type": "GeoCoordinates", "latitude": region.coordinates[0], "longitude": region.coordinates[1]}
+    organization = {
+        "@type": "Organization",
+        "@id": absolute(page_url) + "#organization",
+        "name": pick(profile.name, language),
+        "alternateName": [text for code, text in profile.name.items() if text != pick(profile.name, language)] or None,
+        "slogan": pick(profile.slogan, language),
+        "description": plain(profile.story, 300),
+        "url": absolute(page_url),
+        "image": [absolute(u) for u in image_urls] or None,
+        "location": {"@id": place["@id"]},
+        "contactPoint": _contact(village),
+    }
+    return {"@context": "https://schema.org", "@graph": [_clean(organization), place]}
+
+
+def product_graph(
+    village: Village, product: Product, page_url: str, image_urls: list[str], absolute: Absolute, now: datetime, language: str
+) -> dict:
+    price = product.price
+    offer = {
+        "@type": "Offer",
+        "url": absolute(page_url),
+        "price": f"{price.amount:.2f}",
+        "priceCurrency": price.currency,
+        "availability": AVAILABILITY + ("InStock" if in_season(product, now) else "OutOfStock"),
+        "seller": {"@id": absolute(village_url(village)) + "#organization", "name": pick(village.profile.name, language)},
+    }
+    if price.unit:
+        offer["priceSpecification"] = {
+            "@type": "UnitPriceSpecification",
+            "price": f"{price.amount:.2f}",
+            "priceCurrency": price.currency,
+            "referenceQuantity": {"@type": "QuantitativeValue", "value": 1, "unitText": price.unit},
+        }
+    node = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "@id": absolute(page_url) + "#product",
+        "sku": f"{village.slug}/{product.id}",
+        "name": pick(product.name, language),
+        "description": plain(product.description, 300),
+        "category": categories()[product.category].label(language),
+        "image": [absolute(u) for u in image_urls] or None,
+        "brand": {"@type": "Brand", "name": pick(village.profile.name, language)},
+        "countryOfOrigin": "CN" if village.profile.timezone == "Asia/Shanghai" else None,
+        "offers": offer,
+    }
+    return _clean(node)
+
+
+def in_season(product: Product, now: datetime) -> bool:
+    return not product.season or now.month in product.season
+
+
+def village_url(village: Village) -> str:
+    return f"villages/{village.slug}/"
+
+
+def _contact(village: Village) -> dict | None:
+    service = village.profile.service
+    contact = service.contact if service else None
+    if not contact or not (contact.phone or contact.email):
+        return None
+    return _clean({"@type": "ContactPoint", "contactType": "customer service", "telephone": contact.phone, "email": contact.email})
+
+
+def _clean(node: dict) -> dict:
+    return {k: v for k, v in node.items() if v not in (None, "", [], {})}
+
+
+def script_tag(data: dict) -> Markup:
+    """A JSON-LD script element; `<` is escaped so no text in the data can close the element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(f'<script type="application/ld+json">{text}</script>')
