@@ -99,7 +99,7 @@ def _build(args) -> int:
         config = load_config(str(args.config_file), strict=args.strict or None, **overrides)
         config.plugins.on_startup(command="build", dirty=False)
         build(config)
-    except (Abort, ConfigurationError) as error:
+    except (Abort, ConfigurationError, OSError) as error:
         print(f"Build failed: {error}. The previous site, if any, is unchanged.", file=sys.stderr)
         return 1
     finally:

@@ -8,6 +8,9 @@ with autoescaping on, since every value in them comes from a profile.
 
 from __future__ import annotations
 
+import hashlib
+import html
+import json
 import posixpath
 from collections import defaultdict
 from collections.abc import Mapping
@@ -64,9 +67,13 @@ class PageSpec:
 
     def search_stub(self) -> str:
         """The Markdown MkDocs reads: front matter and the text the search index should hold."""
-        import json
-
-        meta = {"title": self.title, "description": self.description, "template": "storefront.html", "hide": ["navigation", "toc"]}
+        # Material prints title and description into the page without escaping: escape them here.
+        meta = {
+            "title": html.escape(self.title),
+            "description": html.escape(self.description),
+            "template": "storefront.html",
+            "hide": ["navigation", "toc"],
+        }
         front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
         return f"---\n{front}\n---\n\n{_escape_markdown(self.description)}\n"
 
@@ -90,7 +97,7 @@ def plan_pages(catalog: Catalog, site: Site) -> list[PageSpec]:
             by_category[category].append(village)
         pages.append(_village_page(village, site))
         pages += [_product_page(village, product, site) for product in village.profile.products]
-    provinces = {name: province_slug(name, set()) for name in sorted(by_province)}
+    provinces = region_slugs(list(by_province))
     pages.append(PageSpec("regions/", _label(language, "地区", "Regions"), _label(language, "按省份浏览村庄", "Villages by province"),
                           "regions.html", {"provinces": [(n, provinces[n], len(by_province[n])) for n in provinces]}))
     for name, slug in provinces.items():
@@ -111,11 +118,11 @@ def plan_pages(catalog: Catalog, site: Site) -> list[PageSpec]:
 
 
 def _home(catalog: Catalog, site: Site) -> PageSpec:
-    provinces = sorted({v.profile.region.province for v in catalog.villages})
+    provinces = region_slugs([v.profile.region.province for v in catalog.villages])
     used = {c for v in catalog.villages for c in v.categories}
     data = {
         "villages": catalog.villages,
-        "provinces": [(p, province_slug(p, set())) for p in provinces],
+        "provinces": list(provinces.items()),
         "categories": [c for c in categories().values() if c.id in used],
     }
     description = _label(catalog.language, f"{len(catalog.villages)} 个村庄的品牌与好物", f"The brands and goods of {len(catalog.villages)} villages")
@@ -162,15 +169,21 @@ def photo_url(village: Village, relative: str) -> str:
     return f"villages/{village.slug}/{relative}"
 
 
-def province_slug(name: str, taken: set[str]) -> str:
-    core = name
-    for suffix in PROVINCE_SUFFIXES:
-        if core.endswith(suffix) and len(core) > len(suffix):
-            core = core[: -len(suffix)]
-            break
-    slug = PROVINCE_SLUGS.get(core) or "".join(lazy_pinyin(core)).lower()
-    slug = "".join(c for c in slug if c.isascii() and (c.isalnum() or c == "-")) or "region"
-    return slug
+def region_slugs(provinces: list[str]) -> dict[str, str]:
+    """A short, unique ASCII path segment per province: 浙江省 -> zhejiang, 陕西省 -> shaanxi."""
+    slugs: dict[str, str] = {}
+    for name in sorted(set(provinces)):
+        core = name
+        for suffix in PROVINCE_SUFFIXES:
+            if core.endswith(suffix) and len(core) > len(suffix):
+                core = core[: -len(suffix)]
+                break
+        slug = PROVINCE_SLUGS.get(core) or "".join(lazy_pinyin(core)).lower()
+        slug = "".join(c for c in slug if c.isascii() and c.isalnum())[:32] or "region"
+        if slug in slugs.values():  # two names, one romanization: keep both pages apart
+            slug = f"{slug}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
+        slugs[name] = slug
+    return slugs
 
 
 def _label(language: str, zh: str, en: str) -> str:

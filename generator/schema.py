@@ -98,10 +98,10 @@ Markdown = Annotated[str, BeforeValidator(_markdown), WithJsonSchema({"type": "s
 
 
 def _identifier(value: Any) -> str:
-    if not isinstance(value, str) or not ID_PATTERN.match(value):
+    if not isinstance(value, str) or not ID_PATTERN.match(value) or len(value) > 64:
         raise _fail(
             "identifier",
-            f"{value!r} is not a valid id; use lowercase letters a-z, digits and '-' (like white-tea-1)",
+            f"{value!r} is not a valid id; use lowercase letters a-z, digits and '-', at most 64 (like white-tea-1)",
         )
     return value
 

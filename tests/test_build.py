@@ -1,0 +1,105 @@
+"""The build as a whole: same input, same bytes; a failed build keeps the last good site."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from generator.schema import json_schema
+from generator.scaffold import slug_for
+from generator.yamlfile import parse
+from tests.conftest import REPO, make_project, run_storefront
+
+BASE = REPO / "tests" / "fixtures" / "base"
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_of_the_same_input_are_identical(tmp_path):
+    (tmp_path / "one").mkdir(), (tmp_path / "two").mkdir()
+    first, second = make_project(tmp_path / "one", REPO / "villages"), make_project(tmp_path / "two", REPO / "villages")
+    for project in (first, second):
+        result = run_storefront("build", cwd=project)
+        assert result.returncode == 0, result.stderr
+    one, two = tree_digest(first / "site"), tree_digest(second / "site")
+    assert len(one) > 50
+    assert [k for k in one if one[k] != two.get(k)] == [] and one.keys() == two.keys()
+
+
+def test_failed_build_leaves_the_previous_site_untouched(tmp_path):
+    project = make_project(tmp_path)
+    shutil.copytree(BASE, project / "villages" / "test-village")
+    assert run_storefront("build", cwd=project).returncode == 0
+    before = tree_digest(project / "site")
+    profile = project / "villages" / "test-village" / "village.yml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("kind: festival", "kind: nonsense"), encoding="utf-8")
+    result = run_storefront("build", cwd=project)
+    assert result.returncode == 1
+    assert "villages/test-village/village.yml:12: culture[0].kind" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(project / "site") == before
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_strict_build_that_warns_leaves_the_previous_site_untouched(tmp_path):
+    project = make_project(tmp_path)
+    shutil.copytree(BASE, project / "villages" / "test-village")
+    assert run_storefront("build", "--strict", cwd=project).returncode == 0
+    before = tree_digest(project / "site")
+    (project / "docs" / "guide.md").write_text("# Guide\n\n[broken](missing-page.md)\n", encoding="utf-8")
+    result = run_storefront("build", "--strict", cwd=project)
+    assert result.returncode == 1 and "missing-page.md" in result.stderr
+    assert tree_digest(project / "site") == before
+
+
+def test_build_prints_a_summary(tmp_path):
+    project = make_project(tmp_path)
+    shutil.copytree(BASE, project / "villages" / "test-village")
+    result = run_storefront("build", "--site-dir", "out", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "1 villages, 1 products" in result.stdout and "0 warnings" in result.stdout
+    assert (project / "out" / "villages" / "test-village" / "products" / "white-tea" / "index.html").is_file()
+
+
+def test_new_village_from_a_chinese_name_validates_and_builds(tmp_path):
+    project = make_project(tmp_path)
+    (project / "villages").mkdir()
+    result = run_storefront("new", "黄杜村", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "huangducun" in result.stdout
+    profile = project / "villages" / "huangducun" / "village.yml"
+    assert 'name: "黄杜村"' in profile.read_text(encoding="utf-8")
+    assert run_storefront("validate", cwd=project).returncode == 0
+    assert run_storefront("new", "huangducun", cwd=project).returncode == 1  # never overwrites
+
+
+def test_pinyin_slugs():
+    assert slug_for("黄杜村") == "huangducun"
+    assert slug_for("Xiao Shan 小山") == "xiao-shan-xiaoshan"
+
+
+def test_published_json_schema_matches_the_schema_and_accepts_every_sample():
+    committed = json.loads((REPO / "villages" / "village.schema.json").read_text(encoding="utf-8"))
+    assert committed == json.loads(json.dumps(json_schema())), "run `storefront schema` and commit the result"
+    validator = Draft202012Validator(committed)
+    for profile in sorted((REPO / "villages").glob("*/village.yml")):
+        text = profile.read_text(encoding="utf-8")
+        assert text.startswith("# yaml-language-server: $schema=../village.schema.json\n"), profile
+        errors = [e.message for e in validator.iter_errors(parse(text).data)]
+        assert not errors, f"{profile}: {errors}"
+
+
+def test_json_schema_rejects_what_the_validator_rejects():
+    validator = Draft202012Validator(json_schema())
+    data = parse((BASE / "village.yml").read_text(encoding="utf-8")).data
+    assert not list(validator.iter_errors(data))
+    data["prodcuts"] = []
+    data["products"][0]["category"] = "teas"
+    assert len(list(validator.iter_errors(data))) == 2

@@ -1,0 +1,137 @@
+"""The built sample site, read back as a browser and a search engine would read it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+from generator.palette import MIN_CONTRAST, WHITE, contrast
+from generator.profiles import load_catalog
+from tests.conftest import REPO
+from tests.reading import Page
+
+CATALOG = load_catalog(REPO / "villages")
+
+
+def read(site: Path, url: str) -> Page:
+    return Page((site / url / "index.html").read_text(encoding="utf-8"))
+
+
+def json_ld(page: Page) -> list[dict]:
+    return [json.loads(text) for attributes, text in page.scripts if attributes.get("type") == "application/ld+json"]
+
+
+def brand_variables(page: Page) -> dict[str, str]:
+    style = next(s for s in page.styles if "--md-primary-fg-color" in s)
+    return dict(re.findall(r"(--[\w-]+):\s*(#[0-9A-F]{6})", style))
+
+
+def test_there_are_enough_varied_samples():
+    villages = CATALOG.villages
+    assert len(villages) >= 8
+    assert len({v.profile.region.province for v in villages}) >= 6
+    categories = [c for v in villages for c in set(v.categories)]
+    assert any(categories.count(c) >= 2 for c in set(categories)), "two villages should share a category"
+
+
+@pytest.mark.parametrize("village", CATALOG.villages, ids=lambda v: v.slug)
+def test_village_and_product_pages_exist_with_structured_data(sample_site, village):
+    page = read(sample_site, f"villages/{village.slug}")
+    graph = json_ld(page)[0]["@graph"]
+    organization = next(n for n in graph if n["@type"] == "Organization")
+    place = next(n for n in graph if n["@type"] == "Place")
+    assert organization["name"] == village.profile.name["zh"]
+    assert organization["url"].endswith(f"/villages/{village.slug}/")
+    assert organization["location"]["@id"] == place["@id"]
+    assert place["address"]["addressRegion"] == village.profile.region.province
+    for product in village.profile.products:
+        data = json_ld(read(sample_site, f"villages/{village.slug}/products/{product.id}"))[0]
+        assert data["@type"] == "Product" and data["name"] == product.name["zh"]
+        offer = data["offers"]
+        assert offer["price"] == f"{product.price.amount:.2f}" and offer["priceCurrency"] == product.price.currency
+        assert offer["availability"] in ("https://schema.org/InStock", "https://schema.org/OutOfStock")
+
+
+@pytest.mark.parametrize("village", CATALOG.villages, ids=lambda v: v.slug)
+def test_brand_colours_are_applied_and_readable(sample_site, village):
+    variables = brand_variables(read(sample_site, f"villages/{village.slug}"))
+    primary, on_primary = variables["--md-primary-fg-color"], variables["--md-primary-bg-color"]
+    assert contrast(primary, on_primary) >= MIN_CONTRAST
+    assert contrast(variables["--md-typeset-a-color"], WHITE) >= MIN_CONTRAST
+    assert contrast(variables["--sf-accent"], variables["--sf-on-accent"]) >= MIN_CONTRAST
+    colors = village.profile.brand.colors if village.profile.brand else None
+    if colors and colors.primary and contrast(colors.primary, on_primary) >= MIN_CONTRAST:
+        assert primary == colors.primary  # a readable brand colour is used as it is
+
+
+def test_villages_get_their_own_colours(sample_site):
+    primaries = {brand_variables(read(sample_site, f"villages/{v.slug}"))["--md-primary-fg-color"] for v in CATALOG.villages}
+    assert len(primaries) == len(CATALOG.villages)
+
+
+def test_no_broken_internal_links(sample_site):
+    # 404.html links from the site's root path (site_url), since it is served at any depth.
+    root = urlsplit(yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]).path
+    broken = []
+    for html in sample_site.rglob("*.html"):
+        for link in Page(html.read_text(encoding="utf-8")).links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            path = unquote(parts.path)
+            base = sample_site if path.startswith(root) else html.parent
+            target = (base / path.removeprefix(root)).resolve()
+            if not (target.is_file() or (target / "index.html").is_file()):
+                broken.append(f"{html.relative_to(sample_site)} -> {link}")
+    assert not broken, "\n".join(broken[:20])
+
+
+def test_home_lists_every_village_with_filters_that_work_without_javascript(sample_site):
+    home = (sample_site / "index.html").read_text(encoding="utf-8")
+    for village in CATALOG.villages:
+        assert f'href="villages/{village.slug}/"' in home
+    assert re.search(r'data-filter="province"[^>]*href="regions/[a-z]+/"', home)
+    assert re.search(r'data-filter="category"[^>]*href="categories/[a-z-]+/"', home)
+
+
+def test_nav_stays_short(sample_site):
+    home = (sample_site / "index.html").read_text(encoding="utf-8")
+    nav_links = re.findall(r'class="md-tabs__link', home)
+    assert 3 <= len(nav_links) <= 8  # villages and products are reached through index pages
+
+
+def test_social_meta_and_canonical(sample_site):
+    text = (sample_site / "villages" / CATALOG.villages[0].slug / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://' in text
+    assert re.search(r'<meta property="og:image" content="https://[^"]+\.(jpg|png|webp)">', text)
+    assert '<meta name="twitter:card" content="summary_large_image">' in text
+    sitemap = (sample_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"/villages/{CATALOG.villages[0].slug}/</loc>" in sitemap
+
+
+def test_chinese_search_index_is_built_offline(sample_site):
+    index = json.loads((sample_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["zh"]
+    titles = {doc["title"] for doc in index["docs"]}
+    assert CATALOG.villages[0].profile.name["zh"] in titles
+    assert '<html lang="zh"' in (sample_site / "index.html").read_text(encoding="utf-8")
+
+
+def test_published_photos_carry_no_metadata(sample_site):
+    from PIL import Image
+
+    photos = list((sample_site / "villages").rglob("*.jpg"))
+    assert photos
+    for photo in photos:
+        with Image.open(photo) as image:
+            assert not image.getexif() and "icc_profile" not in image.info
+
+
+def test_json_schema_is_published(sample_site):
+    schema = json.loads((sample_site / "village.schema.json").read_text(encoding="utf-8"))
+    assert "products" in schema["properties"]
