@@ -94,15 +94,16 @@ def _hex(colour: Color) -> str:
 
 
 def colours_from_photo(photo: Image.Image) -> tuple[str, str]:
-    """Two dominant, distinct colours of a photo: the most vivid of the common ones first."""
+    """Two distinct colours of a photo: the dominant colourful one, and the one furthest from it."""
     small = photo.convert("RGB")
     small.thumbnail((96, 96))
     quantized = small.quantize(colors=8, method=Image.Quantize.MEDIANCUT)
     palette = quantized.getpalette()[: 8 * 3]
     counts = sorted(quantized.getcolors(), reverse=True)
     colours = [Color("srgb", [c / 255 for c in palette[i * 3 : i * 3 + 3]]) for _, i in counts]
-    vivid = sorted(colours[:6], key=lambda c: -c.convert("oklch")["chroma"])
-    primary = vivid[0]
+    # Dominant and colourful: a large grey sky should not lead, nor a small vivid flower.
+    weights = [n * (c.convert("oklch")["chroma"] + 0.02) for (n, _), c in zip(counts, colours)]
+    primary = colours[weights.index(max(weights))]
     accent = max(colours, key=lambda c: primary.delta_e(c, method="2000"))
     if primary.delta_e(accent, method="2000") < 20:  # a one-colour photo: take the complement
         lch = primary.convert("oklch")

@@ -59,6 +59,9 @@ def _text(value: Any, info: ValidationInfo) -> dict[str, str]:
     if isinstance(value, dict) and value:
         texts = {}
         for code, text in value.items():
+            if text is None:
+                raise _fail("text", f"{code!r} has no text after it: a comma inside {{...}} starts a new entry, "
+                                    "so put text that contains a comma in quotes, like {en: \"Anji tea, spring\"}")
             if not isinstance(code, str) or not LANGUAGE_PATTERN.match(code):
                 raise _fail("text", f"{code!r} is not a language code; use codes like zh, en, ja")
             if not isinstance(text, (str, int, float)) or not str(text).strip():

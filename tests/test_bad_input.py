@@ -50,6 +50,7 @@ CASES = [
     ("except without repeat", "      repeat: FREQ=WEEKLY;BYDAY=FR;UNTIL=20270630T235959", "      scene: 茶园", 40, "live.sessions[0].except", "only a repeating session"),
     ("bad e-mail", "email: coop@example.com", "email: coop-at-example", 44, "service.contact.email", "e-mail address"),
     ("bad language code", "en: Test Village", "english: Test Village", 2, "name", "not a language code"),
+    ("comma inside a flow mapping", "en: Test Village}", "en: Test, Village}", 2, "name", "put text that contains a comma in quotes"),
     ("empty list", "culture:\n  - name: 开园节\n    kind: festival\n    description: 节日。", "culture: []\n\n\n", 10, "culture", "at least 1"),
     ("wrong type", "season: [3, 4]", "season: March", 23, "products[0].season", "should be a list"),
     ("empty text", "slogan: 一句口号", 'slogan: ""', 7, "slogan", "is empty"),
