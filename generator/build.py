@@ -75,6 +75,8 @@ def _publish_photos(catalog: Catalog, cache_dir: Path, progress: Progress | None
     published: dict[str, Path] = {}
     problems, made = [], 0
     for done, (village, relative) in enumerate(wanted, 1):
+        if progress:
+            progress("photos", done, len(wanted))
         url = photo_url(village, relative)
         if url in published:
             continue
@@ -85,8 +87,6 @@ def _publish_photos(catalog: Catalog, cache_dir: Path, progress: Progress | None
             continue
         published[url] = result.path
         made += not result.reused
-        if progress:
-            progress("photos", done, len(wanted))
     if problems:
         raise ProfileErrors(problems)
     log.info(f"Photos: {len(published)} published, {made} processed, {len(published) - made} reused from cache")

@@ -16,6 +16,7 @@ import yaml
 from generator.config import VILLAGES_ENV
 from generator.errors import StorefrontError
 from generator.profiles import load_catalog
+from generator.progress import TerminalProgress
 from generator.scaffold import scaffold
 from generator.schema import json_schema
 
@@ -98,6 +99,7 @@ def _build(args) -> int:
     try:
         config = load_config(str(args.config_file), strict=args.strict or None, **overrides)
         config.plugins.on_startup(command="build", dirty=False)
+        config.plugins["villages"].progress = TerminalProgress()
         build(config)
     except (Abort, ConfigurationError, OSError) as error:
         print(f"Build failed: {error}. The previous site, if any, is unchanged.", file=sys.stderr)

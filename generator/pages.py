@@ -276,5 +276,7 @@ def _other_language(text: Mapping[str, str] | None, language: str) -> str:
 
 
 def _session_time(occurrence: Occurrence) -> str:
+    """`2026-12-04 19:30–21:30 (UTC+08:00)`: village time, with its offset spelt out."""
     start, end = occurrence.start, occurrence.end
-    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} ({start:%Z}, UTC{start:%z})".replace("UTC+0800", "UTC+08:00")
+    offset = start.strftime("%z")
+    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} (UTC{offset[:3]}:{offset[3:]})"

@@ -13,7 +13,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from generator.build import AtomicOutput, Prepared, prepare
+from generator.build import AtomicOutput, Prepared, Progress, prepare
 from generator.config import VILLAGES_ENV, VillagesConfig
 from generator.errors import StorefrontError
 from generator.pages import render_page
@@ -26,6 +26,8 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
         self.prepared: Prepared | None = None
         self.output: AtomicOutput | None = None
         self.warnings: CountHandler | None = None
+        self.progress: Progress | None = None
+        """Set by `storefront build` to show progress on long steps."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -43,6 +45,7 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
                 site_url=config.site_url,
                 language=config.theme.get("language") or "zh",
                 site_colors=(self.config.colors.primary, self.config.colors.accent),
+                progress=self.progress,
             )
         except StorefrontError as error:
             raise PluginError(str(error)) from None
@@ -60,6 +63,8 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.prepared
+        self._by_uri = {p.src_uri: p for p in self.prepared.pages}
+        self._rendered = 0
         for page in self.prepared.pages:
             files.append(File.generated(config, page.src_uri, content=page.search_stub(),
                                         inclusion=InclusionLevel.NOT_IN_NAV))
@@ -70,14 +75,12 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
         return files
 
     def on_page_context(self, context, *, page, config, nav):
-        if self.prepared and (spec := self._specs().get(page.file.src_uri)):
+        if self.prepared and (spec := self._by_uri.get(page.file.src_uri)):
             context["sf"] = render_page(spec, self.prepared.site)
+            self._rendered += 1
+            if self.progress:
+                self.progress("pages", self._rendered, len(self._by_uri))
         return context
-
-    def _specs(self):
-        if not hasattr(self, "_by_uri"):
-            self._by_uri = {p.src_uri: p for p in self.prepared.pages}
-        return self._by_uri
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.warnings and self.warnings.get_counts():
