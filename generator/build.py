@@ -1,6 +1,6 @@
 """The build's ordered steps, and output that replaces the previous site only when all went well.
 
-read and validate every profile -> publish photos -> palettes -> plan pages. Nothing is written to
+read and validate every profile -> publish photos -> palettes -> plan pages and files. Nothing is written to
 the site before everything is known; MkDocs then renders the planned pages (see plugin.py).
 """
 
@@ -11,22 +11,21 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
 
-from generator.assets.photos import PhotoProblem, publish_photo
-from generator.errors import ProfileErrors
-from generator.model import Catalog, Village
-from generator.pages import PageSpec, Site, photo_url, plan_pages
+from generator.assets.photos import publish_photos
+from generator.model import Village
+from generator.pages import PageSpec, Site, plan_pages
 from generator.palette import Palette, build_palette
 from generator.profiles import load_catalog
+from generator.progress import Progress
 from generator.schedule import build_now
+from generator.urls import photo_url
 
 log = logging.getLogger("mkdocs.plugins.storefront")
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -34,8 +33,8 @@ class Prepared:
     catalog: Catalog
     site: Site
     pages: list[PageSpec]
-    photos: dict[str, Path]
-    """Site-relative URL -> publishable file."""
+    files: dict[str, Path | bytes]
+    """The site's generated static files: site-relative URL -> a file to copy, or the bytes to write."""
     stats: dict[str, int] = field(default_factory=dict)
 
 
@@ -54,7 +53,8 @@ def prepare(
     catalog = load_catalog(villages_dir, language=language)
     log.info(f"Read {len(catalog.villages)} villages, {catalog.product_count} products "
              f"({time.monotonic() - started:.2f} s)")
-    photos, made = _publish_photos(catalog, cache_dir, progress)
+    photos, made = publish_photos(catalog, cache_dir, progress)
+    log.info(f"Photos: {len(photos)} published, {made} processed, {len(photos) - made} reused from cache")
     palettes = {v.slug: _village_palette(v, photos) for v in catalog.villages}
     site = Site(
         name=site_name,
@@ -67,39 +67,8 @@ def prepare(
     pages = plan_pages(catalog, site)
     stats = {"villages": len(catalog.villages), "products": catalog.product_count, "pages": len(pages),
              "photos": len(photos), "photos_made": made}
-    return Prepared(catalog, site, pages, photos, stats)
-
-
-def _publish_photos(catalog: Catalog, cache_dir: Path, progress: Progress | None) -> tuple[dict[str, Path], int]:
-    wanted = [(v, relative) for v in catalog.villages for relative in _photos_of(v)]
-    published: dict[str, Path] = {}
-    problems, made = [], 0
-    for done, (village, relative) in enumerate(wanted, 1):
-        if progress:
-            progress("photos", done, len(wanted))
-        url = photo_url(village, relative)
-        if url in published:
-            continue
-        try:
-            result = publish_photo(village.folder / relative, cache_dir, f"{village.source.rsplit('/', 1)[0]}/{relative}")
-        except PhotoProblem as error:
-            problems.append(error.problem)
-            continue
-        published[url] = result.path
-        made += not result.reused
-    if problems:
-        raise ProfileErrors(problems)
-    log.info(f"Photos: {len(published)} published, {made} processed, {len(published) - made} reused from cache")
-    return published, made
-
-
-def _photos_of(village: Village) -> list[str]:
-    profile = village.profile
-    paths = [profile.brand.hero, profile.brand.logo] if profile.brand else []
-    paths += [item.image for item in profile.culture]
-    paths += [image for product in profile.products for image in product.images]
-    paths += [person.photo for person in profile.team]
-    return list(dict.fromkeys(p for p in paths if p))
+    files: dict[str, Path | bytes] = {**photos}
+    return Prepared(catalog, site, pages, files, stats)
 
 
 def _village_palette(village: Village, photos: dict[str, Path]) -> Palette:

@@ -30,6 +30,7 @@ from generator.markup import plain, render
 from generator.model import Catalog, Village, pick
 from generator.palette import Palette, css_variables
 from generator.schedule import Occurrence, upcoming
+from generator.urls import photo_url, product_url, village_url
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
@@ -134,7 +135,7 @@ def _village_page(village: Village, site: Site) -> PageSpec:
     hero = profile.brand.hero if profile.brand else None
     images = tuple(photo_url(village, p) for p in filter(None, [hero]))
     return PageSpec(
-        structured.village_url(village),
+        village_url(village),
         pick(profile.name, language),
         f"{pick(profile.slogan, language)} {plain(profile.story, 120)}".strip(),
         "village.html",
@@ -159,14 +160,6 @@ def _product_page(village: Village, product, site: Site) -> PageSpec:
         images,
         "product",
     )
-
-
-def product_url(village: Village, product_id: str) -> str:
-    return f"villages/{village.slug}/products/{product_id}/"
-
-
-def photo_url(village: Village, relative: str) -> str:
-    return f"villages/{village.slug}/{relative}"
 
 
 def region_slugs(provinces: list[str]) -> dict[str, str]:
@@ -235,7 +228,7 @@ def render_page(page: PageSpec, site: Site, theme_dir: Path = THEME_DIR) -> Rend
         "category_label": lambda cid: categories()[cid].label(language),
         "product_url": product_url,
         "photo_url": photo_url,
-        "village_url": structured.village_url,
+        "village_url": village_url,
         "zh": language.startswith("zh"),
         "session_time": _session_time,
     }

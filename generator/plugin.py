@@ -13,10 +13,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from generator.build import AtomicOutput, Prepared, Progress, prepare
+from generator.build import AtomicOutput, Prepared, prepare
 from generator.config import VILLAGES_ENV, VillagesConfig
 from generator.errors import StorefrontError
 from generator.pages import render_page
+from generator.progress import Progress
 from generator.schema import json_schema
 
 
@@ -68,8 +69,11 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
         for page in self.prepared.pages:
             files.append(File.generated(config, page.src_uri, content=page.search_stub(),
                                         inclusion=InclusionLevel.NOT_IN_NAV))
-        for url, path in sorted(self.prepared.photos.items()):
-            files.append(File.generated(config, url, abs_src_path=str(path)))
+        for url, source in sorted(self.prepared.files.items()):
+            if isinstance(source, bytes):
+                files.append(File.generated(config, url, content=source))
+            else:
+                files.append(File.generated(config, url, abs_src_path=str(source)))
         schema = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
         files.append(File.generated(config, "village.schema.json", content=schema))
         return files

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
+
+Progress = Callable[[str, int, int], None]
+"""`progress(step, done, total)`: how a long step reports how far it is."""
 
 
 class TerminalProgress:

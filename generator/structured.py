@@ -13,6 +13,7 @@ from generator.categories import categories
 from generator.markup import plain
 from generator.model import Village, pick
 from generator.schema import Product
+from generator.urls import village_url
 
 Absolute = Callable[[str], str]
 AVAILABILITY = "https://schema.org/"
@@ -82,10 +83,6 @@ def product_graph(
 
 def in_season(product: Product, now: datetime) -> bool:
     return not product.season or now.month in product.season
-
-
-def village_url(village: Village) -> str:
-    return f"villages/{village.slug}/"
 
 
 def _contact(village: Village) -> dict | None:

@@ -15,7 +15,10 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from generator.errors import Problem
+from generator.errors import Problem, ProfileErrors
+from generator.model import Catalog, Village
+from generator.urls import photo_url
+from generator.progress import Progress
 
 RECIPE = "photo-v1"
 MAX_SIDE = 1600
@@ -80,3 +83,35 @@ def open_photo(source: Path, display: str) -> Image.Image:
         raise PhotoProblem(Problem(display, 0, "", "the photo is far too large (a decompression bomb?); resize it")) from None
     except (OSError, SyntaxError, ValueError):
         raise PhotoProblem(Problem(display, 0, "", "this is not a readable JPEG, PNG or WebP photo; export it again")) from None
+
+
+def publish_photos(catalog: Catalog, cache_dir: Path, progress: Progress | None) -> tuple[dict[str, Path], int]:
+    """Every photo the profiles name, published: (site-relative URL -> file, how many were processed)."""
+    wanted = [(v, relative) for v in catalog.villages for relative in photos_of(v)]
+    published: dict[str, Path] = {}
+    problems, made = [], 0
+    for done, (village, relative) in enumerate(wanted, 1):
+        if progress:
+            progress("photos", done, len(wanted))
+        url = photo_url(village, relative)
+        if url in published:
+            continue
+        try:
+            result = publish_photo(village.folder / relative, cache_dir, f"{village.source.rsplit('/', 1)[0]}/{relative}")
+        except PhotoProblem as error:
+            problems.append(error.problem)
+            continue
+        published[url] = result.path
+        made += not result.reused
+    if problems:
+        raise ProfileErrors(problems)
+    return published, made
+
+
+def photos_of(village: Village) -> list[str]:
+    profile = village.profile
+    paths = [profile.brand.hero, profile.brand.logo] if profile.brand else []
+    paths += [item.image for item in profile.culture]
+    paths += [image for product in profile.products for image in product.images]
+    paths += [person.photo for person in profile.team]
+    return list(dict.fromkeys(p for p in paths if p))
