@@ -11,12 +11,14 @@ import os
 import shutil
 import tempfile
 import time
+from datetime import timedelta
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
 
 from generator.assets.photos import publish_photos
+from generator.calendar import calendar_files
 from generator.model import Village
 from generator.pages import PageSpec, Site, plan_pages
 from generator.palette import Palette, build_palette
@@ -46,6 +48,7 @@ def prepare(
     site_url: str | None,
     language: str,
     site_colors: tuple[str, str],
+    schedule_window: tuple[timedelta, timedelta] = (timedelta(weeks=4), timedelta(weeks=8)),
     progress: Progress | None = None,
 ) -> Prepared:
     """Everything the site needs, computed before anything is written; raises ProfileErrors."""
@@ -63,11 +66,12 @@ def prepare(
         now=build_now(),
         palettes=palettes,
         site_palette=build_palette(*site_colors, photo=None, seed="site"),
+        schedule_window=schedule_window,
     )
     pages = plan_pages(catalog, site)
     stats = {"villages": len(catalog.villages), "products": catalog.product_count, "pages": len(pages),
              "photos": len(photos), "photos_made": made}
-    files: dict[str, Path | bytes] = {**photos}
+    files: dict[str, Path | bytes] = {**photos, **calendar_files(catalog, site)}
     return Prepared(catalog, site, pages, files, stats)
 
 

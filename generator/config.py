@@ -23,5 +23,9 @@ class VillagesConfig(base.Config):
     """Where processed photos and images are kept between builds, relative to mkdocs.yml."""
     colors = c.SubConfig(SiteColors)
     """Colours of the site-wide pages."""
+    schedule_weeks_ahead = c.Type(int, default=8)
+    """How far ahead repeating live sessions are listed."""
+    schedule_weeks_back = c.Type(int, default=4)
+    """How far back past live sessions are kept on the schedule pages."""
     atomic = c.Type(bool, default=True)
     """Build into a fresh folder and swap it in on success, so a failed build keeps the old site."""

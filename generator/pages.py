@@ -15,7 +15,7 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,8 @@ class Site:
     now: datetime
     palettes: Mapping[str, Palette]
     site_palette: Palette
+    schedule_window: tuple[timedelta, timedelta] = (timedelta(weeks=4), timedelta(weeks=8))
+    """How far back and ahead of `now` the schedule pages list sessions."""
 
 
 @dataclass(frozen=True)

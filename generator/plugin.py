@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -46,6 +47,8 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
                 site_url=config.site_url,
                 language=config.theme.get("language") or "zh",
                 site_colors=(self.config.colors.primary, self.config.colors.accent),
+                schedule_window=(timedelta(weeks=self.config.schedule_weeks_back),
+                                 timedelta(weeks=self.config.schedule_weeks_ahead)),
                 progress=self.progress,
             )
         except StorefrontError as error:
