@@ -14,7 +14,10 @@ from pathlib import Path
 import yaml
 
 from generator.config import VILLAGES_ENV
-from generator.errors import StorefrontError
+from generator.errors import ProfileErrors, StorefrontError
+from generator.lint import exit_status, lint_catalog, problem_findings
+from generator.lint import to_json as lint_json
+from generator.lint import to_text as lint_text
 from generator.profiles import load_catalog
 from generator.progress import TerminalProgress
 from generator.scaffold import scaffold
@@ -34,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the output was piped into `head` or the like, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("slug", metavar="SLUG", help="folder name (a-z, 0-9, '-'); a Chinese name is turned into pinyin")
     new.add_argument("--name", help="the village's name, like 黄杜村 (default: from SLUG)")
     command("validate", _validate, "check every profile; exit 1 with all the problems found")
+    lint = command("lint", _lint, "find claims a buyer should not have to trust: absolute terms, cures, uncertified labels")
+    lint.add_argument("--json", action="store_true", help="print one JSON document of findings")
     build = command("build", _build, "validate, check and build the whole site into site/")
     build.add_argument("--site-dir", type=Path, default=None, metavar="DIR", help="output folder (default: site)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -74,6 +82,20 @@ def _validate(args) -> int:
     products = catalog.product_count
     print(f"All {len(catalog.villages)} villages are valid ({products} products).")
     return 0
+
+
+def _lint(args) -> int:
+    try:
+        findings = lint_catalog(load_catalog(args.villages, language=_language()))
+    except ProfileErrors as error:
+        if not args.json:
+            raise
+        findings = problem_findings(error)  # --json always prints one JSON document
+    if args.json:
+        print(json.dumps(lint_json(findings), ensure_ascii=False, indent=2))
+    else:
+        print(lint_text(findings))
+    return exit_status(findings)
 
 
 def _schema(args) -> int:
