@@ -1,11 +1,190 @@
-"""Calendar feeds of live sessions (RFC 5545 .ics files). To be built out: issue 5."""
+"""Calendar feeds of live sessions (RFC 5545 .ics, written with the `icalendar` library) and the
+Atom feeds of upcoming sessions.
+
+One VEVENT per session, not per start: a repeating session keeps its RRULE and EXDATE, so a
+calendar shows one series that it can follow. Nothing in a calendar depends on the build's clock:
+DTSTAMP is the session's first start (the input holds no "last edited" time; the first start is
+stable from build to build and moves when the session does), and each zone's VTIMEZONE covers
+the years of the sessions. The same profile therefore always gives the same bytes.
+"""
 
 from __future__ import annotations
 
-from generator.model import Catalog
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Calendar, Event, vRecur
+
+from generator import live
+from generator.model import Catalog, Village, pick
 from generator.pages import Site
+from generator.schedule import (
+    Occurrence, aware, exdates, ical_rule, localize, occurrences, rule_parts, series, sessions_of, until_wall, zone_of,
+)
+from generator.urls import product_url
+
+ATOM = "http://www.w3.org/2005/Atom"
+PRODID = "-//Village Storefront//Live schedule//EN"
+OPEN_ENDED_YEARS = 10
+"""How many years a VTIMEZONE spells out after the first start of a series without an end."""
 
 
 def calendar_files(catalog: Catalog, site: Site) -> dict[str, bytes]:
-    """Site-relative URL -> .ics bytes, for every session, village and the whole site."""
-    return {}
+    """Site-relative URL -> bytes: an .ics for every session, village and the whole site, and
+    the Atom feeds of upcoming sessions of each village and of the site."""
+    files: dict[str, bytes] = {}
+    everything: list[tuple[Village, int]] = []
+    for village in catalog.villages:
+        sessions = [(village, index) for index in range(len(sessions_of(village)))]
+        if not sessions:
+            continue
+        name = pick(village.profile.name, site.language)
+        for village_, index in sessions:
+            title = pick(village.profile.live.sessions[index].title, site.language)
+            files[live.session_calendar_url(village, index)] = to_ical(f"{title} · {name}", [(village_, index)], site)
+        files[live.village_calendar_url(village)] = to_ical(_label(site, f"{name} 直播", f"{name}: live sessions"), sessions, site)
+        everything += sessions
+    if everything:
+        files[live.SITE_CALENDAR_URL] = to_ical(_label(site, f"{site.name} 直播日程", f"{site.name}: live schedule"), everything, site)
+    files.update(_feeds(catalog, site))
+    return files
+
+
+def to_ical(name: str, sessions: list[tuple[Village, int]], site: Site) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "P1D")
+    for village, index in sessions:
+        calendar.add_component(_event(village, index, site))
+    first, last = _years(sessions)
+    calendar.add_missing_timezones(first_date=first, last_date=last)
+    return calendar.to_ical()
+
+
+def _event(village: Village, index: int, site: Site) -> Event:
+    language = site.language
+    zone, session = zone_of(village), village.profile.live.sessions[index]
+    room = live.channel(village, session.channel)
+    start = localize(session.start, zone)
+    event = Event()
+    event.add("uid", live.uid(village, index))
+    event.add("dtstamp", start.astimezone(UTC))
+    event.add("dtstart", start)
+    event.add("duration", session.duration)
+    if session.repeat:
+        event.add("rrule", vRecur.from_ical(ical_rule(session, zone)))
+        if skipped := exdates(session, zone):
+            event.add("exdate", skipped)
+    where = " ".join(filter(None, [live.platform_label(room.platform, language), room.handle and "@" + room.handle]))
+    event.add("summary", f"{pick(session.title, language)} · {pick(village.profile.name, language)}")
+    event.add("location", f"{where} {room.url}")
+    event.add("url", room.url)
+    hosts = [pick(p.name, language) for h in session.hosts for p in village.profile.team if p.id == h]
+    link = (lambda target: " " + _absolute(site, target)) if site.url else (lambda target: "")  # no address, no links
+    products = [pick(village.product(pid).name, language) + link(product_url(village, pid)) for pid in session.products]
+    lines = [
+        f"{_label(site, '直播间', 'Live room')}: {where} {room.url}",
+        f"{_label(site, '场景', 'Scene')}: {pick(session.scene, language)}" if session.scene else "",
+        f"{_label(site, '主播', 'Hosts')}: {', '.join(hosts)}" if hosts else "",
+        *(f"{_label(site, '好物', 'Featured')}: {line}" for line in products),
+        link(live.live_url(village)).strip(),
+    ]
+    event.add("description", "\n".join(filter(None, lines)))
+    return event
+
+
+def _years(sessions: list[tuple[Village, int]]) -> tuple[date, date]:
+    """The span of years the VTIMEZONEs must describe: from the first start to the last end."""
+    first, last = None, None
+    for village, index in sessions:
+        zone, session = zone_of(village), village.profile.live.sessions[index]
+        start = localize(session.start, zone)
+        end = start
+        if session.repeat:
+            parts = dict(rule_parts(session.repeat))
+            if "UNTIL" in parts:
+                end = localize(until_wall(parts["UNTIL"], zone), zone)
+            elif "COUNT" not in parts:
+                end = start.replace(year=start.year + OPEN_ENDED_YEARS)
+            else:
+                end = _last_of_count(session, zone) or start
+        first = min(first or start.date(), start.date())
+        last = max(last or end.date(), end.date())
+    return date(first.year, 1, 1), date(last.year + 2, 1, 1)
+
+
+def _last_of_count(session, zone) -> datetime | None:
+    starts = list(series(session, zone))  # finite: the rule has a COUNT
+    return aware(starts[-1], zone) if starts else None
+
+
+def _feeds(catalog: Catalog, site: Site) -> dict[str, bytes]:
+    ahead = site.schedule_window[1]
+    files = {}
+    everything = []
+    for village in catalog.villages:
+        if not live.has_live_page(village):
+            continue
+        upcoming = live.group_by_day(_upcoming(village, site), site.now, site.language).upcoming
+        everything += upcoming
+        name = pick(village.profile.name, site.language)
+        files[live.village_feed_url(village)] = atom_feed(
+            _label(site, f"{name} 直播预告", f"{name}: upcoming live sessions"), live.live_url(village),
+            live.village_feed_url(village), upcoming, now=site.now, ahead=ahead,
+            absolute=lambda u: _absolute(site, u), language=site.language)
+    everything.sort(key=lambda o: (o.start, o.village.slug, o.index))
+    files[live.SITE_FEED_URL] = atom_feed(
+        _label(site, f"{site.name} 直播预告", f"{site.name}: upcoming live sessions"), live.SCHEDULE_URL,
+        live.SITE_FEED_URL, everything, now=site.now, ahead=ahead,
+        absolute=lambda u: _absolute(site, u), language=site.language)
+    return files
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def atom_feed(title: str, page: str, feed: str, upcoming: Iterable[Occurrence], *, now: datetime,
+              ahead: timedelta, absolute: Callable[[str], str], language: str) -> bytes:
+    """Upcoming sessions as Atom. An entry's `updated` is when its start came within the window
+    (`ahead` before it), never later than the build's now: a feed reader shows it as news then."""
+    root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": language})
+    ET.SubElement(root, "id").text = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{live.UID_DOMAIN}:{feed}"))
+    ET.SubElement(root, "title").text = title
+    ET.SubElement(root, "updated").text = _stamp(now)
+    ET.SubElement(root, "link", {"rel": "self", "type": "application/atom+xml", "href": absolute(feed)})
+    ET.SubElement(root, "link", {"rel": "alternate", "type": "text/html", "href": absolute(page)})
+    ET.SubElement(ET.SubElement(root, "author"), "name").text = title
+    for o in upcoming:
+        village, session = o.village, o.session
+        room = live.channel(village, session.channel)
+        entry = ET.SubElement(root, "entry")
+        ET.SubElement(entry, "id").text = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{live.uid(village, o.index)}/{o.key}"))
+        ET.SubElement(entry, "title").text = f"{pick(session.title, language)} · {pick(village.profile.name, language)}"
+        ET.SubElement(entry, "updated").text = _stamp(min(now, o.start - ahead))
+        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": absolute(live.live_url(village)) + "#" + o.key})
+        ET.SubElement(entry, "link", {"rel": "related", "href": room.url})
+        ET.SubElement(ET.SubElement(entry, "author"), "name").text = pick(village.profile.name, language)
+        where = " ".join(filter(None, [live.platform_label(room.platform, language), room.handle and "@" + room.handle]))
+        ET.SubElement(entry, "summary").text = " · ".join(filter(None, [live.session_time(o), where, pick(session.scene, language)]))
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _upcoming(village: Village, site: Site):
+    return occurrences(village, site.now, site.now + site.schedule_window[1])
+
+
+def _absolute(site: Site, target: str) -> str:
+    return (site.url.rstrip("/") + "/" + target) if site.url else "/" + target
+
+
+def _label(site: Site, zh: str, en: str) -> str:
+    return zh if site.language.startswith("zh") else en

@@ -4,7 +4,6 @@ they are links to the region and category pages and every village is listed."""
 from __future__ import annotations
 
 from generator.profiles import load_catalog
-from tests.browser import browser, site_url  # noqa: F401  (fixtures)
 from tests.conftest import REPO
 
 CATALOG = load_catalog(REPO / "villages")
@@ -14,7 +13,7 @@ def _visible_villages(page) -> list[str]:
     return page.eval_on_selector_all(".sf-card:not([hidden]) .sf-card__name", "cards => cards.map(c => c.textContent)")
 
 
-def test_filters_combine_and_reset(site_url, browser):  # noqa: F811
+def test_filters_combine_and_reset(site_url, browser):
     page = browser.new_page()
     page.goto(site_url)
     assert len(_visible_villages(page)) == len(CATALOG.villages)
@@ -32,7 +31,7 @@ def test_filters_combine_and_reset(site_url, browser):  # noqa: F811
     page.close()
 
 
-def test_without_javascript_filters_are_links(site_url, browser):  # noqa: F811
+def test_without_javascript_filters_are_links(site_url, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(site_url)

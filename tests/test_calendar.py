@@ -1,0 +1,218 @@
+"""Calendar feeds, the Atom feed and the schema.org Events, read back with real parsers: the
+`icalendar` library, `recurring-ical-events` for the expansion a calendar app would do,
+ElementTree for Atom, and json for JSON-LD."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import recurring_ical_events
+
+from generator import live
+from generator.calendar import calendar_files
+from generator.pages import Site, plan_pages, render_page
+from generator.palette import build_palette
+from generator.profiles import load_catalog
+from generator.schedule import occurrences, sessions_of
+from tests.conftest import REPO
+from tests.reading import Page
+from tests.test_schedule import BORGO, CATALOG, YUZU
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+NOW = datetime(2027, 3, 20, 12, tzinfo=UTC)
+SPAN = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2029, 1, 1, tzinfo=UTC))
+
+
+def site(now: datetime = NOW, url: str | None = "https://example.org/storefront/", catalog=CATALOG) -> Site:
+    palette = build_palette(None, None, photo=None, seed="site")
+    return Site("Storefront", url, catalog.language, now, {v.slug: palette for v in catalog.villages}, palette)
+
+
+FILES = calendar_files(CATALOG, site())
+
+
+def parse(url: str) -> icalendar.Calendar:
+    return icalendar.Calendar.from_ical(FILES[url])
+
+
+def test_calendar_files_for_each_session_village_and_the_site():
+    expected = {live.session_calendar_url(v, i) for v in CATALOG.villages for i in range(len(sessions_of(v)))}
+    expected |= {live.village_calendar_url(v) for v in CATALOG.villages} | {live.SITE_CALENDAR_URL}
+    assert expected == {url for url in FILES if url.endswith(".ics")}
+    assert "villages/borgo-olio/live/yt-borgo-20270312t1930.ics" in FILES
+    for url in expected:
+        calendar = parse(url)
+        calendar.validate()
+        assert calendar["VERSION"] == "2.0" and calendar["PRODID"]
+        for event in calendar.events:
+            assert event["UID"] and event["DTSTAMP"] and event["DTSTART"]
+
+
+def test_each_zone_has_its_vtimezone_with_its_daylight_saving_rules():
+    calendar = parse(live.SITE_CALENDAR_URL)
+    zones = {str(tz["TZID"]): tz for tz in calendar.timezones}
+    assert set(zones) == {"Europe/Rome", "Asia/Tokyo"} == calendar.get_used_tzids()
+    rome = zones["Europe/Rome"]
+    daylight = [c for c in rome.walk("DAYLIGHT")]
+    assert daylight and str(daylight[0]["TZOFFSETTO"].to_ical()) in ("+0200", "b'+0200'")
+    assert not list(zones["Asia/Tokyo"].walk("DAYLIGHT"))
+
+
+def test_series_stay_series_with_rrule_exdate_and_utc_until():
+    events = {str(e["UID"]): e for e in parse(live.village_calendar_url(BORGO)).events}
+    assert len(events) == len(sessions_of(BORGO))  # one VEVENT per session, not per start
+    mill = events[live.uid(BORGO, 0)]
+    assert mill["RRULE"]["FREQ"] == ["WEEKLY"] and mill["RRULE"]["COUNT"] == [5]
+    assert [d.dt for d in mill["EXDATE"].dts] == [datetime(2027, 3, 19, 19, 30, tzinfo=mill.start.tzinfo)]
+    assert str(mill.start.tzinfo) == "Europe/Rome" and mill.start.hour == 19
+    assert mill.duration == timedelta(minutes=90)
+    market = events[live.uid(BORGO, 3)]
+    assert market["RRULE"]["UNTIL"] == [datetime(2027, 4, 24, 21, 59, 59, tzinfo=UTC)]  # end of the day in Rome, in UTC
+    assert market["EXDATE"].dts[0].dt.isoformat() == "2027-04-10T10:00:00+02:00"  # the date-only except, as a start
+    yuzu = next(iter(parse(live.village_calendar_url(YUZU)).events))
+    assert yuzu["RRULE"]["UNTIL"] == [datetime(2027, 1, 31, 11, tzinfo=UTC)]
+    assert "RRULE" not in events[live.uid(BORGO, 4)]
+
+
+@pytest.mark.parametrize("village", CATALOG.villages, ids=lambda v: v.slug)
+def test_calendar_apps_expand_the_same_starts_as_the_pages(village):
+    expanded = recurring_ical_events.of(parse(live.village_calendar_url(village))).between(*SPAN)
+    theirs = sorted((e.start.astimezone(UTC), e.end.astimezone(UTC), str(e["UID"])) for e in expanded)
+    ours = sorted((o.start.astimezone(UTC), o.end.astimezone(UTC), live.uid(village, o.index))
+                  for o in occurrences(village, *SPAN))
+    assert [(s, u) for s, _, u in theirs] == [(s, u) for s, _, u in ours]
+    for (start, their_end, _), (_, our_end, uid) in zip(theirs, ours):
+        index = next(i for i in range(len(sessions_of(village))) if live.uid(village, i) == uid)
+        assert our_end - start == sessions_of(village)[index].duration  # real time, RFC 5545 3.3.6
+        if not _on_a_clock_change_day(start, village):
+            assert their_end == our_end
+
+
+def _on_a_clock_change_day(start: datetime, village) -> bool:
+    """recurring-ical-events adds DURATION on the wall clock (and keeps a start in the spring gap
+    unnormalized), so on the night the clocks change its end differs from the real-time end."""
+    zone = ZoneInfo(village.profile.timezone)
+    day = start.astimezone(zone).date()
+    midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
+    return midnight.utcoffset() != (midnight + timedelta(days=1)).utcoffset()
+
+
+def test_the_sample_villages_expand_the_same_way_too():
+    samples = load_catalog(REPO / "villages")
+    files = calendar_files(samples, site(catalog=samples))
+    for village in samples.villages:
+        calendar = icalendar.Calendar.from_ical(files[live.village_calendar_url(village)])
+        theirs = sorted(e.start.astimezone(UTC) for e in recurring_ical_events.of(calendar).between(*SPAN))
+        assert theirs == sorted(o.start.astimezone(UTC) for o in occurrences(village, *SPAN)), village.slug
+
+
+def test_uids_are_unique_and_calendars_do_not_depend_on_the_clock():
+    uids = [str(e["UID"]) for e in parse(live.SITE_CALENDAR_URL).events]
+    assert len(uids) == len(set(uids)) == sum(len(sessions_of(v)) for v in CATALOG.villages)
+    later = calendar_files(CATALOG, site(now=NOW + timedelta(days=40)))
+    assert {u: b for u, b in later.items() if u.endswith(".ics")} == {u: b for u, b in FILES.items() if u.endswith(".ics")}
+    mill = next(e for e in parse(live.village_calendar_url(BORGO)).events if e["UID"] == live.uid(BORGO, 0))
+    assert mill["DTSTAMP"].dt == datetime(2027, 3, 12, 18, 30, tzinfo=UTC)  # the first start: fixed by the input
+
+
+def test_single_session_calendar_holds_that_session_only():
+    calendar = parse(live.session_calendar_url(BORGO, 1))
+    assert [str(e["UID"]) for e in calendar.events] == [live.uid(BORGO, 1)]
+    assert str(calendar.events[0]["SUMMARY"]) == "Dawn harvest · Olive Oil Hamlet"
+    assert str(calendar.events[0]["URL"]) == "https://live.example.com/douyin/borgo-olio"
+
+
+def test_atom_feed_lists_upcoming_sessions():
+    root = ET.fromstring(FILES[live.village_feed_url(BORGO)])
+    assert root.tag == f"{ATOM}feed"
+    assert root.find(f"{ATOM}link[@rel='self']").get("href") == "https://example.org/storefront/villages/borgo-olio/live/feed.xml"
+    entries = root.findall(f"{ATOM}entry")
+    expected = [o for o in occurrences(BORGO, NOW, NOW + timedelta(weeks=8))]
+    assert [e.find(f"{ATOM}title").text for e in entries] == [
+        f"{o.session.title['en']} · Olive Oil Hamlet" for o in expected]
+    ids = [e.find(f"{ATOM}id").text for e in entries]
+    assert len(set(ids)) == len(ids) and all(i.startswith("urn:uuid:") for i in ids)
+    updated = root.find(f"{ATOM}updated").text
+    assert updated == "2027-03-20T12:00:00Z"
+    assert all(e.find(f"{ATOM}updated").text <= updated for e in entries)
+    first = entries[0]
+    assert first.find(f"{ATOM}link[@rel='alternate']").get("href").endswith(f"/villages/borgo-olio/live/#{expected[0].key}")
+    assert "2027-03-26 19:30–21:00 (UTC+01:00)" in first.find(f"{ATOM}summary").text
+    site_feed = ET.fromstring(FILES[live.SITE_FEED_URL])
+    assert len(site_feed.findall(f"{ATOM}entry")) == len(entries) + len(occurrences(YUZU, NOW, NOW + timedelta(weeks=8)))
+
+
+def test_webcal_links_need_a_site_url():
+    assert live.webcal(None, live.SITE_CALENDAR_URL) is None
+    assert live.webcal("https://example.org/storefront/", live.SITE_CALENDAR_URL) == \
+        "webcal://example.org/storefront/schedule/calendar.ics"
+    with_url, without = _render("schedule/", site()), _render("schedule/", site(url=None))
+    assert 'href="webcal://example.org/storefront/schedule/calendar.ics"' in with_url.body
+    assert "webcal:" not in without.body and 'href="calendar.ics"' in without.body
+
+
+def _render(url: str, at: Site):
+    page = next(p for p in plan_pages(CATALOG, at) if p.url == url)
+    return render_page(page, at)
+
+
+def _events(rendered) -> list[dict]:
+    scripts = [json.loads(body) for attrs, body in Page(str(rendered.head)).scripts if attrs.get("type") == "application/ld+json"]
+    return [node for data in scripts for node in data.get("@graph", []) if node.get("@type") == "Event"]
+
+
+def test_events_json_ld_on_the_live_page():
+    events = _events(_render("villages/borgo-olio/live/", site()))
+    upcoming = occurrences(BORGO, NOW, NOW + timedelta(weeks=8))
+    assert [e["startDate"] for e in events] == [o.start.isoformat() for o in upcoming]
+    mill = events[0]
+    assert mill["name"] == "Live from the mill"
+    assert (mill["startDate"], mill["endDate"]) == ("2027-03-26T19:30:00+01:00", "2027-03-26T21:00:00+01:00")
+    assert mill["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    assert mill["eventStatus"] == "https://schema.org/EventScheduled"
+    assert mill["location"] == {"@type": "VirtualLocation", "url": "https://live.example.com/youtube/borgo-olio",
+                                "name": "YouTube borgoolio"}
+    assert mill["organizer"]["@id"] == "https://example.org/storefront/villages/borgo-olio/#organization"
+    assert [p["name"] for p in mill["performer"]] == ["Giulia Rossi", "Marco Bini"]
+    offers = mill["offers"]
+    assert [o["url"] for o in offers] == ["https://example.org/storefront/villages/borgo-olio/products/olio-nuovo/",
+                                          "https://example.org/storefront/villages/borgo-olio/products/olive-verdi/"]
+    assert offers[0]["price"] == "18.50" and offers[0]["priceCurrency"] == "EUR"
+    assert offers[0]["itemOffered"]["name"] == "New olive oil"
+    assert offers[0]["availability"] == "https://schema.org/InStock"  # March is in the oil's season
+    after_the_change = next(e for e in events if e["startDate"].startswith("2027-04-02"))
+    assert after_the_change["startDate"] == "2027-04-02T19:30:00+02:00"
+
+
+def test_live_page_shows_each_session_with_its_channel_people_goods_and_calendar():
+    body = str(_render("villages/borgo-olio/live/", site()).body)
+    page = Page(body)
+    assert "https://live.example.com/youtube/borgo-olio" in page.links
+    assert "../images/giulia.jpg" in page.links  # the host's photo
+    assert "../products/olio-nuovo/" in page.links
+    assert "yt-borgo-20270312t1930.ics" in page.links and "calendar.ics" in page.links and "feed.xml" in page.links
+    assert 'id="yt-borgo-20270312t1930-20270326t1930"' in body
+    assert "2027-03-26 19:30–21:00 (UTC+01:00)" in body and "Europe/Rome" in body
+    assert "The olive mill" in body
+    assert 'class="sf-qr"' not in body  # the QR slot stays empty until the image work fills live.qr
+
+
+def test_sample_site_publishes_the_schedule(sample_site):
+    for village in load_catalog(REPO / "villages").villages:
+        live_page = (sample_site / live.live_url(village) / "index.html").read_text(encoding="utf-8")
+        assert "data-sf-schedule" in live_page
+        calendar = icalendar.Calendar.from_ical((sample_site / live.village_calendar_url(village)).read_bytes())
+        assert len(calendar.events) == len(sessions_of(village))
+        village_page = (sample_site / "villages" / village.slug / "index.html").read_text(encoding="utf-8")
+        assert 'href="live/"' in village_page
+    schedule = (sample_site / "schedule" / "index.html").read_text(encoding="utf-8")
+    assert 'href="webcal://example.github.io/village-storefront/schedule/calendar.ics"' in schedule
+    assert ET.parse(sample_site / "schedule" / "feed.xml").getroot().tag == f"{ATOM}feed"
+    events = [n for attrs, body in Page(schedule).scripts if attrs.get("type") == "application/ld+json"
+              for n in json.loads(body)["@graph"]]
+    assert events and all(e["@type"] == "Event" and e["location"]["@type"] == "VirtualLocation" for e in events)
