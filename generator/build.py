@@ -17,9 +17,12 @@ from pathlib import Path
 
 from PIL import Image
 
-from generator.assets.photos import publish_photos
+from generator.assets.kit import build_kit
+from generator.assets.photos import MAX_PIXELS
 from generator.calendar import calendar_files
-from generator.model import Village
+from generator.errors import StorefrontError
+from generator.lint import LintConfig, exit_status, lint_catalog, to_text
+from generator.model import Catalog, Village
 from generator.pages import PageSpec, Site, plan_pages
 from generator.palette import Palette, build_palette
 from generator.profiles import load_catalog
@@ -50,29 +53,45 @@ def prepare(
     site_colors: tuple[str, str],
     schedule_window: tuple[timedelta, timedelta] = (timedelta(weeks=4), timedelta(weeks=8)),
     progress: Progress | None = None,
+    max_image_pixels: int = MAX_PIXELS,
+    lint: LintConfig | None = None,
 ) -> Prepared:
     """Everything the site needs, computed before anything is written; raises ProfileErrors."""
     started = time.monotonic()
     catalog = load_catalog(villages_dir, language=language)
     log.info(f"Read {len(catalog.villages)} villages, {catalog.product_count} products "
              f"({time.monotonic() - started:.2f} s)")
-    photos, made = publish_photos(catalog, cache_dir, progress)
-    log.info(f"Photos: {len(photos)} published, {made} processed, {len(photos) - made} reused from cache")
-    palettes = {v.slug: _village_palette(v, photos) for v in catalog.villages}
+    check_claims(catalog, lint or LintConfig())
+    now = build_now()
+    site_palette = build_palette(*site_colors, photo=None, seed="site")
+    # Photos, then palettes (from the published hero), then marks, icons, cards and posters.
+    kit = build_kit(catalog, cache_dir, palette_of=_village_palette, site_palette=site_palette, site_name=site_name,
+                    now=now, progress=progress, max_pixels=max_image_pixels)
+    photos, made, palettes = kit.photos, kit.stats["photos_made"], kit.palettes
     site = Site(
         name=site_name,
         url=site_url or None,
         language=language,
-        now=build_now(),
+        now=now,
         palettes=palettes,
-        site_palette=build_palette(*site_colors, photo=None, seed="site"),
+        site_palette=site_palette,
+        assets=kit.assets,
         schedule_window=schedule_window,
     )
     pages = plan_pages(catalog, site)
     stats = {"villages": len(catalog.villages), "products": catalog.product_count, "pages": len(pages),
-             "photos": len(photos), "photos_made": made}
-    files: dict[str, Path | bytes] = {**photos, **calendar_files(catalog, site)}
+             "photos": len(photos), "photos_made": made, **kit.stats}
+    files: dict[str, Path | bytes] = {**kit.files, **calendar_files(catalog, site)}
     return Prepared(catalog, site, pages, files, stats)
+
+
+def check_claims(catalog: Catalog, config: LintConfig) -> None:
+    """The claims lint: error-level findings stop the build; warnings are printed."""
+    findings = lint_catalog(catalog, config=config)
+    if exit_status(findings):
+        raise StorefrontError("The claims lint found words that cannot be published:\n" + to_text(findings))
+    for finding in findings:
+        log.info(f"Claims lint warning: {finding}")
 
 
 def _village_palette(village: Village, photos: dict[str, Path]) -> Palette:

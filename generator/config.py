@@ -5,6 +5,8 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from generator.lint import LintConfig
+
 VILLAGES_ENV = "STOREFRONT_VILLAGES_DIR"
 """Overrides `villages_dir`; set by `storefront --villages DIR`."""
 
@@ -16,16 +18,36 @@ class SiteColors(base.Config):
     """Second colour of those pages."""
 
 
+class LintOptions(base.Config):
+    errors = c.ListOfItems(c.Type(str), default=[])
+    """Rules reported as errors (which stop the build) whatever their default level."""
+    warnings = c.ListOfItems(c.Type(str), default=[])
+    """Rules reported as warnings (printed, the build goes on)."""
+    ignore = c.ListOfItems(c.Type(str), default=[])
+    """Rules not checked at all."""
+    strict = c.Type(bool, default=False)
+    """Every warning becomes an error."""
+
+
 class VillagesConfig(base.Config):
     villages_dir = c.Type(str, default="villages")
     """The folder of village folders, relative to mkdocs.yml."""
     cache_dir = c.Type(str, default=".cache/storefront")
     """Where processed photos and images are kept between builds, relative to mkdocs.yml."""
+    max_image_pixels = c.Type(int, default=50_000_000)
+    """A photo with more pixels than this is refused (with its file named): resize it first."""
     colors = c.SubConfig(SiteColors)
     """Colours of the site-wide pages."""
     schedule_weeks_ahead = c.Type(int, default=8)
     """How far ahead repeating live sessions are listed."""
     schedule_weeks_back = c.Type(int, default=4)
     """How far back past live sessions are kept on the schedule pages."""
+    lint = c.SubConfig(LintOptions)
+    """The claims lint (absolute terms, health claims, certificates, units); see `storefront lint`."""
     atomic = c.Type(bool, default=True)
     """Build into a fresh folder and swap it in on success, so a failed build keeps the old site."""
+
+
+def lint_config(options: LintOptions) -> LintConfig:
+    """The lint's own settings from the plugin's `lint:` options (unknown rule names are errors)."""
+    return LintConfig(errors=options.errors, warnings=options.warnings, ignore=options.ignore, strict=options.strict)

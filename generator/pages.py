@@ -29,11 +29,19 @@ from generator.categories import categories
 from generator.markup import plain, render
 from generator.model import Catalog, Village, pick
 from generator.palette import Palette, css_variables
-from generator.schedule import Occurrence, upcoming
-from generator.urls import photo_url, product_url, village_url
+from generator import live
+from generator.schedule import Occurrence, upcoming, window
+from generator.urls import photo_url, poster_url, product_card_url, product_url, session_card_url, share_card_url, village_url
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
+CERTIFICATION_LABELS = {
+    "geographical-indication": ("地理标志产品", "Geographical indication"),
+    "organic": ("有机产品认证", "Certified organic"),
+    "green-food": ("绿色食品", "Green Food"),
+    "intangible-heritage": ("非物质文化遗产", "Intangible cultural heritage"),
+    "other": ("认证", "Certificate"),
+}
 # 陕西 and 山西 share the pinyin "shanxi"; the official romanization tells them apart.
 PROVINCE_SLUGS = {"陕西": "shaanxi"}
 
@@ -49,6 +57,8 @@ class Site:
     site_palette: Palette
     schedule_window: tuple[timedelta, timedelta] = (timedelta(weeks=4), timedelta(weeks=8))
     """How far back and ahead of `now` the schedule pages list sessions."""
+    assets: Any = None
+    """generator.assets.kit.Assets: responsive photos and icons, for the templates (None: plain <img>)."""
 
 
 @dataclass(frozen=True)
@@ -113,10 +123,19 @@ def plan_pages(catalog: Catalog, site: Site) -> list[PageSpec]:
         label = category.label(language)
         pages.append(PageSpec(f"categories/{category.id}/", label, _label(language, f"出产{label}的村庄", f"Villages that make {label}"),
                               "listing.html", {"villages": by_category[category.id], "heading": label, "category": category.id}))
-    sessions = sorted((o for v in catalog.villages for o in upcoming(v, site.now)), key=lambda o: (o.start, o.village.slug, o.index))
-    pages.append(PageSpec("schedule/", _label(language, "直播日程", "Live schedule"),
+    back, ahead = site.schedule_window
+    schedule = live.group_by_day(window(catalog.villages, site.now, back, ahead), site.now, language)
+    pages.append(PageSpec(live.SCHEDULE_URL, _label(language, "直播日程", "Live schedule"),
                           _label(language, "各村即将开始的直播", "Upcoming live sessions of every village"),
-                          "schedule.html", {"sessions": sessions}))
+                          "schedule.html", {"schedule": schedule, **live.site_links(catalog.villages, site.url)}))
+    for village in filter(live.has_live_page, catalog.villages):
+        name = pick(village.profile.name, language)
+        hero = village.profile.brand.hero if village.profile.brand else None
+        pages.append(PageSpec(live.live_url(village), _label(language, f"{name} · 直播", f"{name} · Live"),
+                              _label(language, f"{name}的直播间与直播日程", f"Where and when {name} goes live"), "village-live.html",
+                              {"schedule": live.group_by_day(window([village], site.now, back, ahead), site.now, language),
+                               **live.village_links(village, site.url)},
+                              village, tuple(photo_url(village, p) for p in filter(None, [hero]))))
     return pages
 
 
@@ -135,13 +154,13 @@ def _home(catalog: Catalog, site: Site) -> PageSpec:
 def _village_page(village: Village, site: Site) -> PageSpec:
     profile, language = village.profile, site.language
     hero = profile.brand.hero if profile.brand else None
-    images = tuple(photo_url(village, p) for p in filter(None, [hero]))
+    images = (share_card_url(village), *(photo_url(village, p) for p in filter(None, [hero])))
     return PageSpec(
         village_url(village),
         pick(profile.name, language),
         f"{pick(profile.slogan, language)} {plain(profile.story, 120)}".strip(),
         "village.html",
-        {"upcoming": upcoming(village, site.now)},
+        {"upcoming": upcoming(village, site.now, site.schedule_window[1])},
         village,
         images,
         "profile",
@@ -150,7 +169,7 @@ def _village_page(village: Village, site: Site) -> PageSpec:
 
 def _product_page(village: Village, product, site: Site) -> PageSpec:
     language = site.language
-    images = tuple(photo_url(village, p) for p in product.images)
+    images = (share_card_url(village, product.id), *(photo_url(village, p) for p in product.images))
     name = pick(product.name, language)
     return PageSpec(
         product_url(village, product.id),
@@ -228,15 +247,25 @@ def render_page(page: PageSpec, site: Site, theme_dir: Path = THEME_DIR) -> Rend
         "other": lambda text: _other_language(text, language),
         "url": url,
         "category_label": lambda cid: categories()[cid].label(language),
+        "certification_label": lambda kind: CERTIFICATION_LABELS[kind][0 if language.startswith("zh") else 1],
         "product_url": product_url,
         "photo_url": photo_url,
         "village_url": village_url,
         "zh": language.startswith("zh"),
         "session_time": _session_time,
+        "live": live.template_helpers(language),
+        # Images (generator/assets): <picture> data for a profile photo, and the generated cards.
+        "photo": lambda v, relative: _picture(site, v, relative, url),
+        "share_card_url": share_card_url,
+        "product_card_url": product_card_url,
+        "session_card_url": session_card_url,
+        "poster_url": poster_url,
     }
     body = env.get_template(page.template).render(context)
     context["jsonld"] = [structured.script_tag(g) for g in _graphs(page, site, absolute)]
-    context["social_image"] = absolute(page.images[0]) if page.images and site.url else None
+    social = page.images[0] if page.images else share_card_url(None) if site.assets else None
+    context["social_image"] = absolute(social) if social and site.url else None
+    context["icons"] = {name: url(u) for name, u in site.assets.icons.get(page.village.slug if page.village else "", {}).items()} if site.assets else {}
     context["page_url"] = absolute(page.url) if site.url else None
     context["brand_css"] = css_variables(context["palette"])
     head = env.get_template("head.html").render(context)
@@ -245,12 +274,22 @@ def render_page(page: PageSpec, site: Site, theme_dir: Path = THEME_DIR) -> Rend
 
 def _graphs(page: PageSpec, site: Site, absolute) -> list[dict]:
     village = page.village
+    if page.template in ("schedule.html", "village-live.html") and page.data["schedule"].upcoming:
+        return [live.events_graph(page.data["schedule"].upcoming, absolute, site.language)]
     if page.kind == "profile" and village:
         return [structured.village_graph(village, page.url, list(page.images), absolute, site.language)]
     if page.kind == "product" and village:
         product = page.data["product"]
         return [structured.product_graph(village, product, page.url, list(page.images), absolute, site.now, site.language)]
     return []
+
+
+def _picture(site: Site, village: Village, relative: str, url) -> dict[str, Any]:
+    """What partials/picture.html needs for one profile photo, its URLs relative to the page."""
+    found = site.assets.picture(village, relative) if site.assets else None
+    if found is None:  # no assets built (a template test): the photo as it is
+        return {"sources": [], "src": url(photo_url(village, relative)), "srcset": "", "width": None, "height": None}
+    return found.relative(url)
 
 
 def relative_url(target: str, base: str) -> str:
@@ -272,6 +311,4 @@ def _other_language(text: Mapping[str, str] | None, language: str) -> str:
 
 def _session_time(occurrence: Occurrence) -> str:
     """`2026-12-04 19:30–21:30 (UTC+08:00)`: village time, with its offset spelt out."""
-    start, end = occurrence.start, occurrence.end
-    offset = start.strftime("%z")
-    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} (UTC{offset[:3]}:{offset[3:]})"
+    return live.session_time(occurrence)

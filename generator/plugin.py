@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
 from generator.build import AtomicOutput, Prepared, prepare
-from generator.config import VILLAGES_ENV, VillagesConfig
+from generator.config import VILLAGES_ENV, VillagesConfig, lint_config
 from generator.errors import StorefrontError
 from generator.pages import render_page
 from generator.progress import Progress
@@ -50,6 +50,7 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
                 schedule_window=(timedelta(weeks=self.config.schedule_weeks_back),
                                  timedelta(weeks=self.config.schedule_weeks_ahead)),
                 progress=self.progress,
+                max_image_pixels=self.config.max_image_pixels,
             )
         except StorefrontError as error:
             raise PluginError(str(error)) from None

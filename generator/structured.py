@@ -24,7 +24,7 @@ def village_graph(village: Village, page_url: str, image_urls: list[str], absolu
     region = profile.region
     address = {
         "@type": "PostalAddress",
-        "addressCountry": "CN" if profile.timezone in ("Asia/Shanghai", "Asia/Urumqi") else None,
+        "addressCountry": country(village),
         "addressRegion": region.province,
         "addressLocality": " ".join(filter(None, [region.city, region.county, region.township])),
     }
@@ -58,6 +58,7 @@ def product_graph(
         "availability": AVAILABILITY + ("InStock" if in_season(product, now) else "OutOfStock"),
         "seller": {"@id": absolute(village_url(village)) + "#organization", "name": pick(village.profile.name, language)},
     }
+    offer.update(_service_promises(village, absolute(village_url(village)) + "#service"))
     if price.unit:
         offer["priceSpecification"] = {
             "@type": "UnitPriceSpecification",
@@ -75,14 +76,36 @@ def product_graph(
         "category": categories()[product.category].label(language),
         "image": [absolute(u) for u in image_urls] or None,
         "brand": {"@type": "Brand", "name": pick(village.profile.name, language)},
-        "countryOfOrigin": "CN" if village.profile.timezone == "Asia/Shanghai" else None,
+        "countryOfOrigin": country(village),
         "offers": offer,
     }
     return _clean(node)
 
 
+def country(village: Village) -> str | None:
+    """ISO country code, known for China's time zones; the contract has no country field (yet)."""
+    return "CN" if village.profile.timezone in ("Asia/Shanghai", "Asia/Urumqi", "Asia/Chongqing") else None
+
+
 def in_season(product: Product, now: datetime) -> bool:
     return not product.season or now.month in product.season
+
+
+def _service_promises(village: Village, service_url: str) -> dict:
+    """The village's shipping and return promises, where the profile states them."""
+    service = village.profile.service
+    promises: dict = {}
+    if service and service.returns:
+        promises["hasMerchantReturnPolicy"] = {
+            "@type": "MerchantReturnPolicy", "description": plain(service.returns, 300), "url": service_url}
+    if service and service.shipping:
+        promises["shippingDetails"] = {
+            "@type": "OfferShippingDetails",
+            "description": plain(service.shipping, 300),
+            "shippingOrigin": _clean({"@type": "DefinedRegion", "addressCountry": country(village),
+                                      "addressRegion": village.profile.region.province}),
+        }
+    return promises
 
 
 def _contact(village: Village) -> dict | None:

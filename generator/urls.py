@@ -16,3 +16,40 @@ def product_url(village: Village, product_id: str) -> str:
 def photo_url(village: Village, relative: str) -> str:
     """A published photo keeps its path inside the village folder."""
     return f"villages/{village.slug}/{relative}"
+
+
+def variant_url(village: Village, relative: str, width: int, fmt: str) -> str:
+    """One width of a responsive photo: `images/tea.jpg` at 640 in WebP -> `images/tea-640.webp`.
+    A source that is not `.jpg` keeps its format in the name, so `tea.jpg` and `tea.png` never meet."""
+    stem, _, suffix = relative.rpartition(".")
+    stem = stem if suffix.lower() == "jpg" else f"{stem}-{suffix.lower()}"
+    return f"villages/{village.slug}/{stem}-{width}.{'jpg' if fmt == 'jpeg' else fmt}"
+
+
+def brand_url(village: Village | None, name: str) -> str:
+    """A village's logo and icons (`logo.png`, `favicon.ico`, ...); the site's own without a village."""
+    return f"villages/{village.slug}/brand/{name}" if village else f"assets/brand/{name}"
+
+
+def share_card_url(village: Village | None, product_id: str | None = None) -> str:
+    """The 1200x630 og:image of a village page, a product page, or (no village) the site."""
+    if village is None:
+        return "assets/brand/share.jpg"
+    if product_id:
+        return f"villages/{village.slug}/products/{product_id}/share.jpg"
+    return f"villages/{village.slug}/share.jpg"
+
+
+def product_card_url(village: Village, product_id: str) -> str:
+    """The 1080x1080 product card for social feeds."""
+    return f"villages/{village.slug}/products/{product_id}/card.jpg"
+
+
+def session_card_url(village: Village, index: int) -> str:
+    """The 1200x630 share card of live session `index` (its position in `live.sessions`)."""
+    return f"villages/{village.slug}/live/{index}/share.jpg"
+
+
+def poster_url(village: Village, index: int) -> str:
+    """The 1080x1920 poster of live session `index`, with the QR code of its channel."""
+    return f"villages/{village.slug}/live/{index}/poster.jpg"

@@ -103,3 +103,20 @@ def test_json_schema_rejects_what_the_validator_rejects():
     data["prodcuts"] = []
     data["products"][0]["category"] = "teas"
     assert len(list(validator.iter_errors(data))) == 2
+
+
+def test_claims_that_cannot_be_published_stop_the_build(tmp_path):
+    project = make_project(tmp_path)
+    shutil.copytree(BASE, project / "villages" / "test-village")
+    profile = project / "villages" / "test-village" / "village.yml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("slogan: 一句口号", "slogan: 全国最好的白茶"),
+                       encoding="utf-8")
+    result = run_storefront("build", cwd=project)
+    assert result.returncode == 1
+    assert 'villages/test-village/village.yml:7: slogan: "最好"' in result.stderr
+    assert "[error: absolute-term]" in result.stderr and "Traceback" not in result.stderr
+    assert not (project / "site").exists()
+    lint = run_storefront("lint", "--json", cwd=project)
+    assert lint.returncode == 1
+    findings = json.loads(lint.stdout)["findings"]
+    assert {(f["field"], f["rule"], f["level"]) for f in findings} == {("slogan", "absolute-term", "error")}

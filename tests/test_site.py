@@ -132,6 +132,26 @@ def test_published_photos_carry_no_metadata(sample_site):
             assert not image.getexif() and "icc_profile" not in image.info
 
 
+def test_feeds_are_announced_and_exist(sample_site):
+    for page in (sample_site / "index.html", sample_site / "villages" / "huangdu-white-tea" / "index.html"):
+        feeds = re.findall(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)">',
+                           page.read_text(encoding="utf-8"))
+        assert len(feeds) == 1 and (page.parent / feeds[0]).is_file()
+
+
 def test_json_schema_is_published(sample_site):
     schema = json.loads((sample_site / "village.schema.json").read_text(encoding="utf-8"))
     assert "products" in schema["properties"]
+
+
+def test_products_carry_certificates_and_the_villages_promises(sample_site):
+    village = next(v for v in CATALOG.villages if v.profile.service and v.profile.service.returns
+                   and any(p.certifications for p in v.profile.products))
+    product = next(p for p in village.profile.products if p.certifications)
+    page_url = f"villages/{village.slug}/products/{product.id}"
+    offer = json_ld(read(sample_site, page_url))[0]["offers"]
+    assert offer["hasMerchantReturnPolicy"]["@type"] == "MerchantReturnPolicy"
+    assert offer["hasMerchantReturnPolicy"]["url"].endswith(f"/villages/{village.slug}/#service")
+    html = (sample_site / page_url / "index.html").read_text(encoding="utf-8")
+    for cert in product.certifications:
+        assert f"证书编号: {cert.id}" in html and f"发证机构: {cert.issuer}" in html

@@ -1,0 +1,57 @@
+"""A content-addressed store of generated images: the key is a digest of everything that decides
+the picture (input bytes, texts, colours, layout numbers, font) and of the recipe's version.
+
+An unchanged input finds its file and is not redrawn; any change to an input or to a recipe gives a
+new key, so a stale image is never served. Each drawing module has a RECIPE version: bump it when
+its code draws differently (layout numbers and the font are in the key already). Files are written beside their final name and renamed,
+so two builds sharing a cache (or a build killed midway) never leave half a file under a key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def digest(*parts: Any) -> str:
+    """SHA-256 of `parts`: bytes as they are, anything else as canonical JSON."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, ensure_ascii=False,
+                                                                default=str).encode()
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+class Store:
+    """Files under `root/<kind>/<key[:2]>/<key><suffix>`."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def path(self, kind: str, key: str, suffix: str) -> Path:
+        return self.root / kind / key[:2] / f"{key}{suffix}"
+
+    def write(self, target: Path, data: bytes) -> Path:
+        return write_atomic(target, data)
+
+
+def write_atomic(target: Path, data: bytes) -> Path:
+    """`data` at `target`, never half written: written beside it, then renamed over it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=".partial-", suffix=target.suffix)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.chmod(partial, 0o644)
+    os.replace(partial, target)
+    return target

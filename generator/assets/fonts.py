@@ -1,0 +1,184 @@
+"""Chinese text that renders: the CJK font, found offline, and line breaking that suits Chinese.
+
+The font is Noto Sans CJK (SIL OFL), installed by the PyPI package `noto-cjk-sans-otc`, so a
+cooperative's Mac and a plain CI runner have it without apt or network. A Debian or Homebrew copy
+of the same font, or any font named by STOREFRONT_CJK_FONT, is used when the package is absent.
+
+Chinese has no spaces between words: a line may break between any two Han characters, except
+before closing punctuation (，。）…) or after opening punctuation (（“《), the rule of 禁则 (kinsoku).
+Latin words in mixed text stay whole unless one alone is wider than the line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from PIL import ImageFont
+
+FONT_ENV = "STOREFRONT_CJK_FONT"
+SC_INDEX = 2
+"""Face of the Simplified Chinese design in Noto Sans CJK collections (JP, KR, SC, TC, HK)."""
+SYSTEM_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Debian, Ubuntu: fonts-noto-cjk
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",  # Arch, Fedora
+    "/opt/homebrew/share/fonts/NotoSansCJK-Regular.ttc",
+)
+NO_LINE_START = set("，。、；：？！）］｝」』》〉】〕”’·…—～%,.;:?!)]}>")
+NO_LINE_END = set("（［｛「『《〈【〔“‘([{<¥$#")
+ELLIPSIS = "…"
+_WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F'’\-_/.:@&+]+|\s+|.", re.DOTALL)
+
+
+class FontMissing(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class FontFile:
+    path: Path
+    index: int
+
+    @property
+    def identity(self) -> str:
+        """What a cache key needs to know of the font: a different file or version redraws."""
+        stat = self.path.stat()
+        return f"{self.path.name}:{self.index}:{stat.st_size}"
+
+
+@cache
+def cjk_font() -> FontFile:
+    """The CJK font of this machine; raises FontMissing with what to install."""
+    named = os.environ.get(FONT_ENV)
+    if named:
+        return FontFile(Path(named), int(os.environ.get(FONT_ENV + "_INDEX", "0")))
+    try:
+        import noto_cjk_sans_otc
+
+        return FontFile(Path(str(noto_cjk_sans_otc.FONT_PATH)), SC_INDEX)
+    except ImportError:
+        pass
+    for candidate in SYSTEM_FONTS:
+        if Path(candidate).exists():
+            return FontFile(Path(candidate), SC_INDEX)
+    raise FontMissing("no Chinese font found: run `pip install -r requirements.txt` (it installs noto-cjk-sans-otc), "
+                      f"or set {FONT_ENV} to a .ttf/.otf/.ttc file")
+
+
+@cache
+def font(size: int) -> ImageFont.FreeTypeFont:
+    """The CJK font at `size` pixels. BASIC layout: the same bytes whether or not libraqm is present."""
+    found = cjk_font()
+    return ImageFont.truetype(str(found.path), size, index=found.index, layout_engine=ImageFont.Layout.BASIC)
+
+
+@cache
+def _notdef(size: int) -> bytes:
+    return bytes(font(size).getmask("\U0010FFFD"))
+
+
+def missing_glyphs(text: str, size: int = 24) -> list[str]:
+    """The characters of `text` the font would draw as an empty box (.notdef)."""
+    notdef = _notdef(size)
+    face = font(size)
+    return sorted({c for c in text if not c.isspace() and bytes(face.getmask(c)) == notdef})
+
+
+def atoms(text: str) -> list[str]:
+    """Units a line may break between: a Latin word, a run of spaces, or one other character,
+    with closing punctuation glued to what precedes it and opening punctuation to what follows."""
+    pieces = _WORD.findall(" ".join(text.split()))
+    merged: list[str] = []
+    carry = ""
+    for piece in pieces:
+        if piece in NO_LINE_END:
+            carry += piece
+            continue
+        piece = carry + piece
+        carry = ""
+        if merged and piece[0] in NO_LINE_START and not merged[-1].isspace():
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    if carry:
+        merged.append(carry)
+    return merged
+
+
+def wrap(text: str, face: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    """Lines of `text` no wider than `width` (except a single glyph wider than it); a newline in
+    `text` always starts a new line."""
+    return [line for paragraph in text.split("\n") for line in _wrap_paragraph(paragraph, face, width)]
+
+
+def _wrap_paragraph(text: str, face: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for atom in atoms(text):
+        candidate = line + atom
+        if face.getlength(candidate) <= width or not line.strip():
+            if face.getlength(candidate) > width and not atom.isspace():
+                # A word wider than the line on its own: break it between characters.
+                for char in atom:
+                    if line.strip() and face.getlength(line + char) > width:
+                        lines.append(line.rstrip())
+                        line = ""
+                    line += char
+                continue
+            line = candidate
+        else:
+            lines.append(line.rstrip())
+            line = "" if atom.isspace() else atom
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _balanced(text: str, face: ImageFont.FreeTypeFont, width: float, lines: list[str]) -> list[str]:
+    """The same number of lines at the narrowest width that keeps it: no lone character on the last line."""
+    low, high = width / len(lines), width
+    best = lines
+    for _ in range(8):
+        middle = (low + high) / 2
+        candidate = wrap(text, face, middle)
+        if len(candidate) <= len(lines):
+            best, high = candidate, middle
+        else:
+            low = middle
+    return best
+
+
+@dataclass(frozen=True)
+class Fitted:
+    lines: tuple[str, ...]
+    size: int
+    font: ImageFont.FreeTypeFont
+
+
+def fit(text: str, width: float, max_lines: int, largest: int, smallest: int,
+        height: float | None = None, leading: float = 1.2) -> Fitted:
+    """The largest size from `largest` down to `smallest` at which `text` fits `max_lines` lines
+    of `width` (and, given `height`, as many lines as that height holds at `leading`); at the
+    smallest size, whatever does not fit ends in an ellipsis. Never overflows."""
+    size = largest
+    limit = max_lines
+    while True:
+        face = font(size)
+        limit = max_lines if height is None else max(1, min(max_lines, int(height // round(size * leading))))
+        lines = wrap(text, face, width)
+        if len(lines) <= limit or size <= smallest:
+            break
+        size = max(smallest, size - max(1, size // 12))
+    max_lines = limit
+    if 1 < len(lines) <= max_lines:
+        lines = _balanced(text, face, width, lines)
+    if len(lines) > max_lines:
+        kept = lines[: max_lines - 1]
+        last = lines[max_lines - 1]
+        while last and face.getlength(last + ELLIPSIS) > width:
+            last = last[:-1]
+        lines = [*kept, last.rstrip() + ELLIPSIS]
+    return Fitted(tuple(lines), size, face)

@@ -1,0 +1,52 @@
+"""Favicons and touch icons from a logo, given or generated (sizes in `data/layouts/icons.yml`)."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from generator.assets.draw import rgb
+from generator.assets.layouts import layout
+
+RECIPE = "icons-v1"
+
+
+def square(logo: Image.Image, size: int) -> Image.Image:
+    """The logo centred in a transparent square of `size`, its aspect kept."""
+    logo = logo.convert("RGBA")
+    scale = size / max(logo.size)
+    fitted = logo.resize((max(1, round(logo.width * scale)), max(1, round(logo.height * scale))),
+                         Image.Resampling.LANCZOS)
+    canvas = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    canvas.alpha_composite(fitted, ((size - fitted.width) // 2, (size - fitted.height) // 2))
+    return canvas
+
+
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=6)
+    return out.getvalue()
+
+
+def icon_files(logo: Image.Image, background: str) -> dict[str, bytes]:
+    """File name -> bytes: logo.png, icon-<n>.png, favicon.ico and apple-touch-icon.png.
+
+    The touch icon is opaque (`background` behind the logo), since iOS paints transparency black.
+    """
+    sizes = layout("icons")
+    big = square(logo, sizes["logo"])
+    files = {"logo.png": _png(big)}
+    for n in sizes["png"]:
+        files[f"icon-{n}.png"] = _png(big.resize((n, n), Image.Resampling.LANCZOS))
+    ico = io.BytesIO()
+    largest = max(sizes["ico"])
+    big.resize((largest, largest), Image.Resampling.LANCZOS).save(ico, "ICO", sizes=[(n, n) for n in sizes["ico"]])
+    files["favicon.ico"] = ico.getvalue()
+    touch = sizes["touch"]
+    inner = round(touch["size"] * (1 - 2 * touch["padding"]))
+    plate = Image.new("RGBA", (touch["size"], touch["size"]), (*rgb(background), 255))
+    offset = (touch["size"] - inner) // 2
+    plate.alpha_composite(big.resize((inner, inner), Image.Resampling.LANCZOS), (offset, offset))
+    files["apple-touch-icon.png"] = _png(plate.convert("RGB"))
+    return files

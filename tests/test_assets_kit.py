@@ -1,0 +1,180 @@
+"""The visual kit as the build uses it: the cache (hit, miss, redraw of what changed), the same bytes
+from one worker or several, every unusable photo reported at once, and the built sample site
+(sizes and formats of every output, <picture> markup, og:image, icons)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from generator.assets.kit import build_kit
+from generator.build import _village_palette
+from generator.errors import ProfileErrors
+from generator.palette import build_palette
+from generator.profiles import load_catalog
+from tests.conftest import REPO
+
+BASE = REPO / "tests" / "fixtures" / "base"
+NOW = datetime(2026, 11, 18, tzinfo=UTC)
+SITE = build_palette("#2E5E4E", "#B5543A", photo=None, seed="site")
+
+
+def villages(tmp_path: Path, *, second: bool = True) -> Path:
+    """The base village, and a second one with no colours, hero or photos (all derived)."""
+    root = tmp_path / "villages"
+    shutil.copytree(BASE, root / "test-village")
+    photo(root / "test-village" / "images" / "hero.jpg", (1400, 788), 1)
+    photo(root / "test-village" / "images" / "tea.jpg", (900, 675), 2)
+    if second:
+        text = (BASE / "village.yml").read_text(encoding="utf-8")
+        text = text.replace('  colors: {primary: "#2F6B3A", accent: "#E8C547"}\n  hero: images/hero.jpg\n', "  style: folk\n")
+        text = text.replace("    images: [images/tea.jpg]\n", "")
+        (root / "plain-village").mkdir()
+        (root / "plain-village" / "village.yml").write_text(text, encoding="utf-8")
+    return root
+
+
+def photo(path: Path, size: tuple[int, int], seed: int) -> None:
+    """A photo-like JPEG: a gradient with a few blocks, different for every seed."""
+    image = Image.linear_gradient("L").resize(size).convert("RGB")
+    for i in range(4):
+        x, y = (seed * 97 + i * 211) % size[0], (seed * 53 + i * 131) % size[1]
+        image.paste(((seed * 70) % 256, 120 + i * 30, 90), (x, y, x + size[0] // 5, y + size[1] // 5))
+    image.save(path, quality=88)
+
+
+def kit(root: Path, cache: Path, **options):
+    catalog = load_catalog(root, language="zh")
+    return build_kit(catalog, cache, palette_of=_village_palette, site_palette=SITE, site_name="乡村好物", now=NOW,
+                     **options)
+
+
+def digests(files: dict[str, Path]) -> dict[str, str]:
+    return {url: hashlib.sha256(path.read_bytes()).hexdigest() for url, path in files.items()}
+
+
+def test_cache_reuses_everything_unchanged_and_redraws_what_changed(tmp_path):
+    root, cache = villages(tmp_path), tmp_path / "cache"
+    calls = []
+    cold = kit(root, cache, progress=lambda step, done, total: calls.append((step, done, total)))
+    assert cold.stats["images_made"] > 0 and cold.stats["images_reused"] == 0
+    assert {step for step, _, _ in calls} == {"photos", "images"}
+    assert all(done == total for step, done, total in calls if (step, done, total) == calls[-1])
+    warm = kit(root, cache)
+    assert warm.stats["images_made"] == 0 and warm.stats["photos_made"] == 0  # nothing redrawn
+    assert warm.stats["images_reused"] == cold.stats["images_made"]
+    assert digests(warm.files) == digests(cold.files)
+
+    # A new photo of the tea: that photo and the images that show it are redrawn, nothing else.
+    photo(root / "test-village" / "images" / "tea.jpg", (900, 675), 3)
+    changed = kit(root, cache)
+    assert changed.stats["photos_made"] == 1
+    assert 0 < changed.stats["images_made"] < cold.stats["images_made"]
+    before, after = digests(cold.files), digests(changed.files)
+    redrawn = {url for url in after if before.get(url) != after[url]}
+    assert "villages/test-village/products/white-tea/card.jpg" in redrawn
+    assert "villages/test-village/live/0/poster.jpg" in redrawn
+    assert "villages/test-village/share.jpg" not in redrawn  # the hero card does not show the tea
+    assert not any(url.startswith("villages/plain-village/") for url in redrawn)
+
+
+def test_one_worker_or_several_give_the_same_bytes(tmp_path):
+    root = villages(tmp_path)
+    serial = kit(root, tmp_path / "one", workers=1)
+    parallel = kit(root, tmp_path / "two", workers=2)
+    assert digests(serial.files) == digests(parallel.files)
+    assert serial.palettes == parallel.palettes
+
+
+def test_every_unusable_photo_is_reported_by_name_at_once(tmp_path):
+    root = villages(tmp_path, second=False)
+    (root / "test-village" / "images" / "hero.jpg").write_bytes(b"not a photo at all")
+    with pytest.raises(ProfileErrors) as raised:
+        kit(root, tmp_path / "cache", max_pixels=100_000)
+    message = str(raised.value)
+    assert "villages/test-village/images/hero.jpg: this file is not a JPEG, PNG or WebP image" in message
+    assert "villages/test-village/images/tea.jpg: the photo is" in message and "more than the 100,000" in message
+
+
+def test_the_pixel_limit_applies_to_cached_photos_too(tmp_path):
+    root, cache = villages(tmp_path, second=False), tmp_path / "cache"
+    kit(root, cache)
+    with pytest.raises(ProfileErrors, match="more than the 1,000 allowed"):
+        kit(root, cache, max_pixels=1_000)
+
+
+# --- the built sample site --------------------------------------------------------------------------
+
+
+def _size(path: Path) -> tuple[str, tuple[int, int]]:
+    with Image.open(path) as image:
+        return image.format, image.size
+
+
+def test_every_card_poster_and_icon_has_its_size_and_format(sample_site):
+    catalog = load_catalog(REPO / "villages", language="zh")
+    for village in catalog.villages:
+        folder = sample_site / "villages" / village.slug
+        assert _size(folder / "share.jpg") == ("JPEG", (1200, 630))
+        for product in village.profile.products:
+            assert _size(folder / "products" / product.id / "share.jpg") == ("JPEG", (1200, 630))
+            assert _size(folder / "products" / product.id / "card.jpg") == ("JPEG", (1080, 1080))
+        for index, _ in enumerate(village.profile.live.sessions if village.profile.live else ()):
+            assert _size(folder / "live" / str(index) / "share.jpg") == ("JPEG", (1200, 630))
+            assert _size(folder / "live" / str(index) / "poster.jpg") == ("JPEG", (1080, 1920))
+        brand = folder / "brand"
+        assert _size(brand / "logo.png") == ("PNG", (512, 512))
+        assert _size(brand / "icon-32.png") == ("PNG", (32, 32))
+        assert _size(brand / "icon-192.png") == ("PNG", (192, 192))
+        assert _size(brand / "apple-touch-icon.png") == ("PNG", (180, 180))
+        with Image.open(brand / "favicon.ico") as ico:
+            assert ico.format == "ICO" and {(16, 16), (32, 32), (48, 48)} <= set(ico.info["sizes"])
+    assert _size(sample_site / "assets" / "brand" / "share.jpg") == ("JPEG", (1200, 630))
+
+
+def test_every_photo_is_published_at_each_width_as_webp_and_jpeg(sample_site):
+    photos = sorted((sample_site / "villages").glob("*/images/*-640.webp"))
+    assert photos
+    for webp in photos:
+        stem = webp.name[: -len("-640.webp")]
+        for width in (320, 640):
+            for suffix, fmt in ((".webp", "WEBP"), (".jpg", "JPEG")):
+                found, (w, _) = _size(webp.with_name(f"{stem}-{width}{suffix}"))
+                assert found == fmt and w == width
+        largest = [p for p in webp.parent.glob(f"{stem}-*.jpg") if not p.name.endswith(("-320.jpg", "-640.jpg"))]
+        assert len(largest) == 1 and _size(largest[0])[1][0] <= 1280
+
+
+def test_pages_use_picture_with_sizes_and_lazy_loading_below_the_fold(sample_site):
+    village = load_catalog(REPO / "villages", language="zh").villages[0]
+    html = (sample_site / "villages" / village.slug / "index.html").read_text(encoding="utf-8")
+    pictures = re.findall(r"<picture>.*?</picture>", html, re.DOTALL)
+    assert pictures
+    hero = pictures[0]
+    assert 'type="image/webp"' in hero and "-320.webp 320w" in hero and 'fetchpriority="high"' in hero
+    assert 'loading="lazy"' not in hero  # the hero is above the fold
+    for picture in pictures:
+        img = re.search(r"<img [^>]+>", picture).group(0)
+        assert re.search(r'width="\d+" height="\d+"', img) and 'sizes="' in img and 'srcset="' in img
+    assert all('loading="lazy"' in p for p in pictures[1:])
+    assert not re.search(r"<img (?![^>]*(srcset|sf-poster|sf-qr|width=\"40\"))[^>]*>", html), "an <img> outside <picture>"
+
+
+def test_og_image_is_the_share_card_and_icons_are_linked(sample_site):
+    village = load_catalog(REPO / "villages", language="zh").villages[0]
+    html = (sample_site / "villages" / village.slug / "index.html").read_text(encoding="utf-8")
+    assert re.search(rf'<meta property="og:image" content="https://[^"]+/villages/{village.slug}/share\.jpg">', html)
+    assert re.search(rf'<meta name="twitter:image" content="https://[^"]+/villages/{village.slug}/share\.jpg">', html)
+    assert 'rel="apple-touch-icon" href="brand/apple-touch-icon.png"' in html
+    assert html.count('rel="icon"') == 2 and "favicon.png" not in html  # Material's default is replaced
+    product = village.profile.products[0]
+    page = (sample_site / "villages" / village.slug / "products" / product.id / "index.html").read_text(encoding="utf-8")
+    assert f"/products/{product.id}/share.jpg\"" in page
+    home = (sample_site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<meta property="og:image" content="https://[^"]+/assets/brand/share\.jpg">', home)
