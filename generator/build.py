@@ -19,6 +19,7 @@ from PIL import Image
 
 from generator.assets.kit import build_kit
 from generator.assets.photos import MAX_PIXELS
+from generator.assets.qr import qr_files
 from generator.calendar import calendar_files
 from generator.errors import StorefrontError
 from generator.lint import LintConfig, exit_status, lint_catalog, to_text
@@ -81,7 +82,7 @@ def prepare(
     pages = plan_pages(catalog, site)
     stats = {"villages": len(catalog.villages), "products": catalog.product_count, "pages": len(pages),
              "photos": len(photos), "photos_made": made, **kit.stats}
-    files: dict[str, Path | bytes] = {**kit.files, **calendar_files(catalog, site)}
+    files: dict[str, Path | bytes] = {**kit.files, **calendar_files(catalog, site), **qr_files(catalog)}
     return Prepared(catalog, site, pages, files, stats)
 
 

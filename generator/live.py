@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from generator import structured
 from generator.model import Village, pick
 from generator.schedule import Occurrence, session_ids, sessions_of
-from generator.urls import photo_url, product_url, village_url
+from generator.urls import photo_url, poster_url, product_url, qr_url, village_url
 
 Absolute = Callable[[str], str]
 SCHEDULE_URL = "schedule/"
@@ -93,16 +93,14 @@ def hosts(o: Occurrence) -> list:
     return [team[h] for h in o.session.hosts if h in team]
 
 
-def qr_image(village: Village, channel_id: str) -> str | None:
-    """The site-relative URL of the channel's QR code image. The image-assets work makes these;
-    until it does there is none, and `partials/live-qr.html` shows only the link."""
-    return None
+def qr_image(village: Village, channel_id: str) -> str:
+    """The site-relative URL of the channel's QR code image (made by assets/qr.py)."""
+    return qr_url(village, channel_id)
 
 
-def poster_image(occurrence: Occurrence) -> str | None:
-    """The site-relative URL of a session's poster; none yet. The image-assets work publishes
-    posters at `urls.poster_url(village, index)`: return that here once every session has one."""
-    return None
+def poster_image(occurrence: Occurrence) -> str:
+    """The session's 1080x1920 poster (made by the image kit for every session)."""
+    return poster_url(occurrence.village, occurrence.index)
 
 
 # --- sessions grouped by day -----------------------------------------------------------------------

@@ -53,3 +53,8 @@ def session_card_url(village: Village, index: int) -> str:
 def poster_url(village: Village, index: int) -> str:
     """The 1080x1920 poster of live session `index`, with the QR code of its channel."""
     return f"villages/{village.slug}/live/{index}/poster.jpg"
+
+
+def qr_url(village: Village, channel_id: str) -> str:
+    """The QR code of a live room's address."""
+    return f"villages/{village.slug}/live/qr-{channel_id}.png"

@@ -155,3 +155,16 @@ def test_products_carry_certificates_and_the_villages_promises(sample_site):
     html = (sample_site / page_url / "index.html").read_text(encoding="utf-8")
     for cert in product.certifications:
         assert f"证书编号: {cert.id}" in html and f"发证机构: {cert.issuer}" in html
+
+
+def test_live_pages_show_scannable_qr_codes_of_the_channels(sample_site):
+    import zxingcpp
+    from PIL import Image
+
+    village = next(v for v in CATALOG.villages if v.profile.live and v.profile.live.channels)
+    for channel in village.profile.live.channels:
+        qr = sample_site / "villages" / village.slug / "live" / f"qr-{channel.id}.png"
+        with Image.open(qr) as image:
+            assert [r.text for r in zxingcpp.read_barcodes(image)] == [channel.url]
+    html = (sample_site / "villages" / village.slug / "live" / "index.html").read_text(encoding="utf-8")
+    assert f'src="qr-{village.profile.live.channels[0].id}.png"' in html and "poster.jpg" in html
