@@ -1,6 +1,7 @@
 """The build's ordered steps, and output that replaces the previous site only when all went well.
 
-read and validate every profile -> publish photos -> palettes -> plan pages and files. Nothing is written to
+read and validate every profile -> lint claims -> check brands against each other ->
+publish photos -> palettes -> plan pages and files. Nothing is written to
 the site before everything is known; MkDocs then renders the planned pages (see plugin.py).
 """
 
@@ -21,6 +22,8 @@ from generator.assets.kit import build_kit
 from generator.assets.photos import MAX_PIXELS
 from generator.assets.qr import qr_files
 from generator.calendar import calendar_files
+from generator.checking import check_brands
+from generator.differentiation import Registry, Report, Thresholds
 from generator.errors import StorefrontError
 from generator.lint import LintConfig, exit_status, lint_catalog, to_text
 from generator.model import Catalog, Village
@@ -42,6 +45,8 @@ class Prepared:
     files: dict[str, Path | bytes]
     """The site's generated static files: site-relative URL -> a file to copy, or the bytes to write."""
     stats: dict[str, int] = field(default_factory=dict)
+    report: Report | None = None
+    """The differentiation check's result, shown on the /report/ page."""
 
 
 def prepare(
@@ -56,6 +61,9 @@ def prepare(
     progress: Progress | None = None,
     max_image_pixels: int = MAX_PIXELS,
     lint: LintConfig | None = None,
+    registries: list[Registry] | None = None,
+    thresholds: Thresholds | None = None,
+    fail_on: str = "fail",
 ) -> Prepared:
     """Everything the site needs, computed before anything is written; raises ProfileErrors."""
     started = time.monotonic()
@@ -63,6 +71,7 @@ def prepare(
     log.info(f"Read {len(catalog.villages)} villages, {catalog.product_count} products "
              f"({time.monotonic() - started:.2f} s)")
     check_claims(catalog, lint or LintConfig())
+    report = check_brands(catalog, registries or [], thresholds or Thresholds(), fail_on, cache_dir)
     now = build_now()
     site_palette = build_palette(*site_colors, photo=None, seed="site")
     # Photos, then palettes (from the published hero), then marks, icons, cards and posters.
@@ -79,11 +88,11 @@ def prepare(
         assets=kit.assets,
         schedule_window=schedule_window,
     )
-    pages = plan_pages(catalog, site)
+    pages = plan_pages(catalog, site, report)
     stats = {"villages": len(catalog.villages), "products": catalog.product_count, "pages": len(pages),
              "photos": len(photos), "photos_made": made, **kit.stats}
     files: dict[str, Path | bytes] = {**kit.files, **calendar_files(catalog, site), **qr_files(catalog)}
-    return Prepared(catalog, site, pages, files, stats)
+    return Prepared(catalog, site, pages, files, stats, report)
 
 
 def check_claims(catalog: Catalog, config: LintConfig) -> None:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import yaml
 
+from generator.checking import load_registries, thresholds_from
 from generator.config import VILLAGES_ENV
+from generator.differentiation import check
 from generator.errors import ProfileErrors, StorefrontError
 from generator.lint import exit_status, lint_catalog, problem_findings
 from generator.lint import to_json as lint_json
@@ -65,6 +67,14 @@ def _parser() -> argparse.ArgumentParser:
     serve = command("serve", _serve, "preview the site, rebuilding when a profile or photo changes")
     serve.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), metavar="FILE")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT")
+    check = command("check", _check, "compare every village's brand with every other and with registries of existing villages")
+    check.add_argument("--against", action="append", default=None, metavar="FILE",
+                       help="a registry (CSV/YAML, or taobao-2014 / taobao-2016); default: those in mkdocs.yml")
+    check.add_argument("--only", nargs="+", action="extend", default=None, metavar="SLUG",
+                       help="check only these villages against all others")
+    check.add_argument("--json", action="store_true", help="print exactly one JSON document")
+    check.add_argument("--fail-on", choices=("warn", "fail"), default=None, help="exit 1 from this level on (default: fail)")
+    check.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), metavar="FILE")
     command("schema", _schema, f"write the profile's JSON Schema to <villages>/{SCHEMA_FILE}")
     return parser
 
@@ -96,6 +106,36 @@ def _lint(args) -> int:
     else:
         print(lint_text(findings))
     return exit_status(findings)
+
+
+def _check(args) -> int:
+    options = _plugin_options(args.config_file).get("check") or {}
+    root = args.config_file.resolve().parent
+    registries = load_registries(args.against if args.against is not None else options.get("registries", []),
+                                 Path.cwd() if args.against is not None else root)
+    catalog = load_catalog(args.villages, language=_language())
+    unknown = sorted(set(args.only or ()) - {v.slug for v in catalog.villages})
+    if unknown:
+        raise StorefrontError(f"--only: no village {', '.join(map(repr, unknown))} in {args.villages}")
+    report = check(catalog.villages, registries=registries, thresholds=thresholds_from(options.get("thresholds") or {}),
+                   only=args.only, cache_dir=root / ".cache" / "storefront", language=catalog.language)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(report.to_text())
+    return 1 if report.failed(args.fail_on or options.get("fail_on", "fail")) else 0
+
+
+def _plugin_options(config_file: Path) -> dict:
+    """The `villages` plugin's options in mkdocs.yml, read without loading MkDocs."""
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_IgnoreTags) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("villages"), dict):
+            return plugin["villages"]
+    return {}
 
 
 def _schema(args) -> int:

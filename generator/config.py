@@ -29,6 +29,15 @@ class LintOptions(base.Config):
     """Every warning becomes an error."""
 
 
+class CheckOptions(base.Config):
+    registries = c.ListOfItems(c.Type(str), default=[])
+    """Existing villages to compare with: taobao-2014, taobao-2016, or CSV/YAML paths from mkdocs.yml."""
+    fail_on = c.Choice(("fail", "warn", "never"), default="fail")
+    """Which pairs stop the build: those at fail (default), at warn too, or none."""
+    thresholds = c.Type(dict, default={})
+    """Settings of the score (see generator/differentiation/scoring.py), like {warn: 0.5, fail: 0.75}."""
+
+
 class VillagesConfig(base.Config):
     villages_dir = c.Type(str, default="villages")
     """The folder of village folders, relative to mkdocs.yml."""
@@ -42,6 +51,8 @@ class VillagesConfig(base.Config):
     """How far ahead repeating live sessions are listed."""
     schedule_weeks_back = c.Type(int, default=4)
     """How far back past live sessions are kept on the schedule pages."""
+    check = c.SubConfig(CheckOptions)
+    """The differentiation check against look-alike village brands; see `storefront check`."""
     lint = c.SubConfig(LintOptions)
     """The claims lint (absolute terms, health claims, certificates, units); see `storefront lint`."""
     atomic = c.Type(bool, default=True)

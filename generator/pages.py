@@ -26,6 +26,7 @@ from pypinyin import lazy_pinyin
 
 from generator import structured
 from generator.categories import categories
+from generator.differentiation import Report
 from generator.markup import plain, render
 from generator.model import Catalog, Village, pick
 from generator.palette import Palette, css_variables
@@ -99,7 +100,7 @@ def _escape_markdown(text: str) -> str:
 # --- which pages exist -------------------------------------------------------------------------
 
 
-def plan_pages(catalog: Catalog, site: Site) -> list[PageSpec]:
+def plan_pages(catalog: Catalog, site: Site, report: Report | None = None) -> list[PageSpec]:
     language = catalog.language
     pages = [_home(catalog, site)]
     by_province: dict[str, list[Village]] = defaultdict(list)
@@ -136,7 +137,24 @@ def plan_pages(catalog: Catalog, site: Site) -> list[PageSpec]:
                               {"schedule": live.group_by_day(window([village], site.now, back, ahead), site.now, language),
                                **live.village_links(village, site.url)},
                               village, tuple(photo_url(village, p) for p in filter(None, [hero]))))
+    if report is not None:
+        pages.append(_report_page(catalog, report))
     return pages
+
+
+def _report_page(catalog: Catalog, report: Report) -> PageSpec:
+    """For cooperatives, out of the nav and of search engines: look-alike brands and what is unique."""
+    language = catalog.language
+    flagged = len(report.pairs)
+    return PageSpec(
+        "report/",
+        _label(language, "品牌差异化报告", "Brand differentiation report"),
+        _label(language, f"{len(catalog.villages)} 个村庄两两比较：{flagged} 对相似，以及每个村的独特之处",
+               f"{len(catalog.villages)} villages compared: {flagged} similar pairs, and what only each has"),
+        "report.html",
+        {"report": report, "villages": catalog.villages, "villages_by_slug": {v.slug: v for v in catalog.villages}},
+        kind="report",
+    )
 
 
 def _home(catalog: Catalog, site: Site) -> PageSpec:

@@ -15,6 +15,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
 from generator.build import AtomicOutput, Prepared, prepare
+from generator.checking import load_registries, thresholds_from
 from generator.config import VILLAGES_ENV, VillagesConfig, lint_config
 from generator.errors import StorefrontError
 from generator.pages import render_page
@@ -51,6 +52,10 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
                                  timedelta(weeks=self.config.schedule_weeks_ahead)),
                 progress=self.progress,
                 max_image_pixels=self.config.max_image_pixels,
+                lint=lint_config(self.config.lint),
+                registries=load_registries(self.config.check.registries, root),
+                thresholds=thresholds_from(self.config.check.thresholds),
+                fail_on=self.config.check.fail_on,
             )
         except StorefrontError as error:
             raise PluginError(str(error)) from None

@@ -199,7 +199,8 @@ def test_live_page_shows_each_session_with_its_channel_people_goods_and_calendar
     assert 'id="yt-borgo-20270312t1930-20270326t1930"' in body
     assert "2027-03-26 19:30–21:00 (UTC+01:00)" in body and "Europe/Rome" in body
     assert "The olive mill" in body
-    assert 'class="sf-qr"' not in body  # the QR slot stays empty until the image work fills live.qr
+    assert "qr-yt-borgo.png" in page.links  # each live room's QR code
+    assert any(link.endswith("/poster.jpg") for link in page.links)  # each session's poster
 
 
 def test_sample_site_publishes_the_schedule(sample_site):

@@ -1,0 +1,145 @@
+"""The comparable record: what a village (or a row of a reference registry) says about itself.
+
+Villages and registry rows are compared by the same code, so both become a `Record`. A record
+only carries what the profile states; everything derived (cores, pinyin, shingles) is in
+`features.py`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.model import Village, pick
+
+RECORD_VERSION = 1
+"""Bump when extraction changes, so cached signatures of old records are not reused."""
+
+
+@dataclass(frozen=True)
+class Place:
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    township: str = ""
+
+    def label(self) -> str:
+        return "".join(p for p in (self.province, self.city, self.county, self.township) if p)
+
+
+@dataclass(frozen=True)
+class ProductInfo:
+    id: str
+    names: Mapping[str, str]
+    category: str
+    description: str = ""
+    certifications: tuple[str, ...] = ()
+    """Human descriptions like 'geographical-indication GI-330523 (国家知识产权局)'."""
+
+
+@dataclass(frozen=True)
+class CultureInfo:
+    names: Mapping[str, str]
+    kind: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Record:
+    key: str
+    """The village slug, or `<registry id>:<line>` for a registry row."""
+    origin: str
+    """'village' for a village of this site, else the id of the registry it comes from."""
+    source: str
+    """Where to look: the profile path, or the registry file and line."""
+    names: Mapping[str, str]
+    place: Place
+    digest: str
+    """Cache key: the profile digest, or a digest of the registry row."""
+    slogan: Mapping[str, str] = field(default_factory=dict)
+    story: str = ""
+    products: tuple[ProductInfo, ...] = ()
+    culture: tuple[CultureInfo, ...] = ()
+    colors: tuple[str, ...] = ()
+    """Declared brand colours, primary first, as #RRGGBB."""
+    images: tuple[tuple[str, Path], ...] = ()
+    """('logo' | 'hero', absolute path) of brand images that exist on disk."""
+
+    @property
+    def is_village(self) -> bool:
+        return self.origin == "village"
+
+    def label(self, language: str = "zh") -> str:
+        """The name a person recognises, in `language` when the record has it."""
+        return pick(self.names, language) or self.key
+
+
+def record_from_village(village: Village) -> Record:
+    """The comparable record of one village of this site."""
+    profile = village.profile
+    region = profile.region
+    brand = profile.brand
+    colors: tuple[str, ...] = ()
+    if brand and brand.colors:
+        colors = tuple(c for c in (brand.colors.primary, brand.colors.accent) if c)
+    images = brand_images(village)
+    return Record(
+        key=village.slug,
+        origin="village",
+        source=village.source,
+        names=dict(profile.name),
+        place=Place(region.province, region.city or "", region.county, region.township or ""),
+        digest=village_digest(village, images),
+        slogan=dict(profile.slogan),
+        story=profile.story,
+        products=tuple(
+            ProductInfo(
+                id=p.id,
+                names=dict(p.name),
+                category=p.category,
+                description=p.description,
+                certifications=tuple(f"{c.kind} {c.id} ({c.issuer})" for c in p.certifications),
+            )
+            for p in profile.products
+        ),
+        culture=tuple(CultureInfo(dict(c.name), c.kind, c.description) for c in profile.culture),
+        colors=colors,
+        images=tuple(images),
+    )
+
+
+def brand_images(village: Village) -> tuple[tuple[str, Path], ...]:
+    """The village's logo and hero photo, when declared and present on disk."""
+    brand = village.profile.brand
+    found = []
+    for role in ("logo", "hero"):
+        relative = getattr(brand, role, None) if brand else None
+        if relative and (village.folder / relative).is_file():
+            found.append((role, village.folder / relative))
+    return tuple(found)
+
+
+def village_digest(village: Village, images: tuple[tuple[str, Path], ...] | None = None) -> str:
+    """The cache key of a village's signature, without building its record (cheap at 50,000)."""
+    images = brand_images(village) if images is None else images
+    return _digest(village.digest, tuple(str(p) for _, p in images))
+
+
+def record_digest(payload: object) -> str:
+    """A stable digest of any JSON-serialisable payload (used for registry rows)."""
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    return _digest(hashlib.sha256(text.encode()).hexdigest(), ())
+
+
+def _digest(base: str, extra: tuple[str, ...]) -> str:
+    # Images live beside the profile, not in it: their file stamps are part of the key, so a new
+    # logo is re-hashed even when village.yml did not change.
+    stamps = []
+    for path in extra:
+        stat = Path(path).stat()
+        stamps.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    text = "|".join((f"v{RECORD_VERSION}", base, *stamps))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]

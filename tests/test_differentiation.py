@@ -1,0 +1,382 @@
+"""The differentiation check: labelled pairs, registries, the JSON contract, the cache and the index.
+
+The labelled pairs live in tests/fixtures/pairs/*.yml: each names two village profiles (a base from
+_bases.yml plus changes) and says whether b copies a (`copy`: must fail), imitates its look
+(`lookalike`: must be flagged) or is a village in its own right (`distinct`: must never fail).
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from PIL import Image, ImageDraw
+
+from generator.differentiation import Report, Thresholds, check, load_registry
+from generator.differentiation import text as t
+from generator.differentiation.index import CandidateIndex, SignatureCache, signature
+from generator.differentiation.features import build_features
+from generator.differentiation.engine import _lsh_thresholds
+from generator.differentiation.records import record_from_village
+from generator.errors import StorefrontError
+from generator.model import Village
+from generator.schema import profile_adapter
+
+REPO = Path(__file__).resolve().parents[1]
+PAIRS = Path(__file__).parent / "fixtures" / "pairs"
+SHARED_DATA = REPO / ".." / "shared" / "data"
+BASES = yaml.safe_load((PAIRS / "_bases.yml").read_text(encoding="utf-8"))
+
+
+# --- building villages from the fixture files ---------------------------------------------------
+
+
+def _resolve(value):
+    """`"{anji-tea.story}"` -> that field of that base (or of `fragments`)."""
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and "." in value:
+        source, field = value[1:-1].split(".", 1)
+        return copy.deepcopy(BASES[source][field])
+    if isinstance(value, str) and "{" in value:
+        for name, base in BASES.items():
+            if name != "fragments":
+                value = value.replace(f"{{{name}.story}}", base["story"])
+        return value
+    return value
+
+
+def _merge(base: dict, changes: dict) -> dict:
+    merged = copy.deepcopy(base)
+    for key, value in changes.items():
+        value = _resolve(value)
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def make_village(slug: str, data: dict, folder: Path | None = None, language: str = "zh") -> Village:
+    profile = profile_adapter().validate_python(data, context={"language": language})
+    digest = hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+    return Village(slug, f"villages/{slug}/village.yml", folder or Path("/nonexistent") / slug, profile, lines={}, digest=digest)
+
+
+def pair_villages(spec: dict) -> tuple[Village, Village]:
+    a = _merge(BASES[spec["a"]["base"]], spec["a"].get("set", {}))
+    b = _merge(BASES[spec["b"]["base"]], spec["b"].get("set", {}))
+    return make_village("village-a", a), make_village("village-b", b)
+
+
+def level_of(report: Report, a: str = "village-a", b: str = "village-b") -> tuple[str, float]:
+    for pair in report.pairs:
+        if {pair.a, pair.b} == {a, b}:
+            return pair.level, pair.score
+    return "ok", 0.0
+
+
+PAIR_FILES = sorted(p for p in PAIRS.glob("*.yml") if not p.name.startswith("_"))
+
+
+def test_the_labelled_set_is_large_and_varied():
+    specs = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in PAIR_FILES]
+    assert len(specs) >= 40
+    kinds = {s["kind"] for s in specs}
+    assert {"renamed-copy", "sound-alike", "paraphrase", "reorder", "shifted-palette", "same-product-list",
+            "same-county", "same-category"} <= kinds
+    assert {s["label"] for s in specs} == {"copy", "lookalike", "distinct"}
+
+
+def test_labelled_pairs_precision_and_recall(capsys):
+    rows = []
+    everything = Thresholds(warn=1e-9)  # to print the score of pairs that stay ok
+    for path in PAIR_FILES:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        level, _ = level_of(check(pair_villages(spec)))
+        _, score = level_of(check(pair_villages(spec), thresholds=everything))
+        rows.append((path.stem, spec["label"], level, score))
+    positives = [r for r in rows if r[1] in ("copy", "lookalike")]
+    flagged = [r for r in rows if r[2] != "ok"]
+    true_positive = [r for r in flagged if r[1] != "distinct"]
+    recall = len(true_positive) / len(positives)
+    precision = len(true_positive) / len(flagged) if flagged else 1.0
+    with capsys.disabled():
+        print(f"\nlabelled pairs: {len(rows)}; precision {precision:.2f}, recall {recall:.2f}")
+        for name, label, level, score in rows:
+            print(f"  {label:9} {level:4} {score:.2f}  {name}")
+    missed = [r for r in positives if r[2] == "ok"]
+    assert not missed, f"planted copies not flagged: {missed}"
+    assert recall == 1.0
+    copies_not_failed = [r for r in rows if r[1] == "copy" and r[2] != "fail"]
+    assert not copies_not_failed, f"copies that do not fail: {copies_not_failed}"
+    false_fails = [r for r in rows if r[1] == "distinct" and r[2] == "fail"]
+    assert not false_fails, f"distinct villages failed: {false_fails}"
+
+
+def test_flagged_pair_says_which_fields_collide_and_what_to_change():
+    spec = yaml.safe_load((PAIRS / "story-paraphrase-tea.yml").read_text(encoding="utf-8"))
+    pair = check(pair_villages(spec), language="en").pairs[0]
+    assert pair.signals["story"] > 0.3
+    assert any(e.startswith("story:") for e in pair.evidence)
+    assert any("≈" in e for e in pair.evidence), "the matching sentences are quoted"
+    assert any(a.startswith("Rewrite the story") for a in pair.advice)
+    zh = check(pair_villages(spec), language="zh").pairs[0]
+    assert any(a.startswith("重写品牌故事") for a in zh.advice)
+
+
+def test_sound_alike_names_collide_and_generic_words_are_stripped():
+    assert t.name_core("黄杜村") == "黄杜" and t.name_core("黄杜生态农业专业合作社") == "黄杜"
+    assert t.name_core("Huangdu Eco Village Co-op") == "huangdu"
+    assert t.pinyin("黄杜") == t.pinyin("皇渡") == "huang du"
+    assert t.fuzzy_pinyin("zhang lin") == t.fuzzy_pinyin("zan nin")
+    assert t.product_terms("吐鲁番无核白葡萄干") == ("raisin",)
+
+
+# --- the JSON contract and the exit rule --------------------------------------------------------
+
+SIGNAL_NAMES = {"name", "slogan", "story", "products", "culture", "palette", "logo"}
+
+
+def _small_catalog() -> list[Village]:
+    specs = ["renamed-copy-tea", "shifted-palette-same-products", "distinct-rice-apple"]
+    villages = []
+    for i, name in enumerate(specs):
+        a, b = pair_villages(yaml.safe_load((PAIRS / f"{name}.yml").read_text(encoding="utf-8")))
+        villages += [Village(f"v{i}-a", a.source, a.folder, a.profile, {}, a.digest), Village(f"v{i}-b", b.source, b.folder, b.profile, {}, b.digest)]
+    return villages
+
+
+def test_json_contract():
+    villages = _small_catalog()
+    report = check(villages)
+    document = json.loads(json.dumps(report.to_json(), ensure_ascii=False))
+    assert set(document) == {"villages", "pairs", "distinct"}
+    assert document["villages"] == len(villages)
+    assert document["pairs"], "the planted copy is listed"
+    for pair in document["pairs"]:
+        assert {"a", "b", "score", "level", "signals", "evidence"} <= set(pair)
+        assert set(pair["signals"]) == SIGNAL_NAMES
+        assert all(0.0 <= v <= 1.0 for v in pair["signals"].values())
+        assert 0.0 <= pair["score"] <= 1.0 and pair["level"] in ("warn", "fail")
+        assert pair["evidence"] and all(isinstance(e, str) and e for e in pair["evidence"])
+    scores = [p["score"] for p in document["pairs"]]
+    assert scores == sorted(scores, reverse=True)
+    assert set(document["distinct"]) == {v.slug for v in villages}
+    assert all(document["distinct"][slug] for slug in document["distinct"])
+    assert report.distinct_by_language["en"]["v2-a"] != report.distinct_by_language["zh"]["v2-a"]
+
+
+def test_exit_rule_and_text_report():
+    report = check(_small_catalog())
+    levels = {p.level for p in report.pairs}
+    assert "fail" in levels and report.failed("fail") and report.failed("warn")
+    quiet = check([v for v in _small_catalog() if v.slug.startswith("v2")])
+    assert not quiet.pairs and not quiet.failed("fail") and not quiet.failed("warn")
+    text = report.to_text()
+    assert "FAIL" in text and "v0-a" in text
+    with pytest.raises(ValueError):
+        report.failed("error")
+
+
+def test_warn_only_pairs_fail_only_with_fail_on_warn():
+    spec = yaml.safe_load((PAIRS / "same-name-same-county-other-goods.yml").read_text(encoding="utf-8"))
+    report = check(pair_villages(spec))
+    assert [p.level for p in report.pairs] == ["warn"]
+    assert not report.failed("fail") and report.failed("warn")
+
+
+def test_only_checks_the_named_village_against_all_others():
+    villages = _small_catalog()
+    report = check(villages, only=["v0-b"])
+    assert report.pairs and all(p.a == "v0-b" for p in report.pairs)
+    assert set(report.distinct) == {"v0-b"}
+    full = {(frozenset((p.a, p.b)), p.score) for p in check(villages).pairs if "v0-b" in (p.a, p.b)}
+    assert {(frozenset((p.a, p.b)), p.score) for p in report.pairs} == full
+    with pytest.raises(StorefrontError, match="no village named 'nope'"):
+        check(villages, only=["nope"])
+
+
+def test_output_is_deterministic():
+    villages = _small_catalog()
+    assert check(villages).to_json() == check(list(reversed(villages))).to_json()
+
+
+def test_thresholds_are_settable_but_a_name_alone_never_fails():
+    spec = yaml.safe_load((PAIRS / "soundalike-other-province.yml").read_text(encoding="utf-8"))
+    assert [p.level for p in check(pair_villages(spec)).pairs] == ["fail"]
+    assert [p.level for p in check(pair_villages(spec), thresholds=Thresholds(fail=0.9)).pairs] == ["warn"]
+    assert not check(pair_villages(spec), thresholds=Thresholds(warn=0.9, fail=0.95)).pairs
+    name_only = yaml.safe_load((PAIRS / "same-name-same-county-other-goods.yml").read_text(encoding="utf-8"))
+    strict = check(pair_villages(name_only), thresholds=Thresholds(fail=0.6))
+    assert [p.level for p in strict.pairs] == ["warn"], "no goods shared, nothing copied: at most warn"
+
+
+# --- the index: cache per digest, LSH equals the vectorised scan --------------------------------
+
+
+def test_signatures_are_cached_per_digest(tmp_path):
+    villages = _small_catalog()
+    first = check(villages, cache_dir=tmp_path)
+    files = list((tmp_path / "differentiation").glob("signatures-*.npz"))
+    assert len(files) == 1
+    cache = SignatureCache(tmp_path / "differentiation", Thresholds().num_perm)
+    before = set(cache.entries)
+    assert len(before) == len({v.digest for v in villages})
+    assert len({v.digest for v in villages}) == len(villages) - 1, "v0-a and v1-a are the same profile"
+    changed = make_village("v0-b", _merge(BASES["anji-tea"], {"slogan": "换了一句口号"}))
+    second = check([villages[0], changed, *villages[2:]], cache_dir=tmp_path)
+    after = set(SignatureCache(tmp_path / "differentiation", Thresholds().num_perm).entries)
+    assert len(after - before) == 1 and len(before - after) == 1, "only the changed village was re-signed"
+    assert check(villages, cache_dir=tmp_path).to_json() == first.to_json()
+    assert second.to_json() != first.to_json()
+
+
+def test_banded_scan_finds_the_same_candidates_as_the_lsh_tables():
+    villages = [make_village(name, data) for name, data in BASES.items() if name != "fragments"]
+    for path in PAIR_FILES[:20]:
+        a, b = pair_villages(yaml.safe_load(path.read_text(encoding="utf-8")))
+        villages.append(Village(path.stem, b.source, b.folder, b.profile, {}, b.digest))
+    th = Thresholds()
+    signatures = [signature(build_features(record_from_village(v)), th.num_perm) for v in villages]
+    index = CandidateIndex(signatures, [True] * len(villages), _lsh_thresholds(th), th.num_perm, th.max_block)
+    everything = index.all_pairs()
+    assert everything, "copies of the bases are proposed"
+    for row in range(len(villages)):
+        assert index.pairs_for(row) == {p for p in everything if row in p}
+
+
+# --- logos: perceptual hashes, mirrored too -----------------------------------------------------
+
+
+def _logo(path: Path, shift: int = 0, mirror: bool = False, shape: str = "leaf") -> None:
+    image = Image.new("RGB", (128, 128), "white")
+    draw = ImageDraw.Draw(image)
+    if shape == "leaf":
+        draw.polygon([(20 + shift, 100), (60, 10), (110, 40), (70, 70)], fill="#2F6B3A")
+        draw.ellipse((30, 80, 60, 110), fill="#E8C547")
+    else:
+        draw.rectangle((10, 10, 60, 118), fill="#1E3A73")
+        draw.line((70, 10, 118, 118), fill="#D4483B", width=12)
+    if mirror:
+        image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    image.save(path)
+
+
+def _with_logo(tmp_path: Path, slug: str, base: str, **logo) -> Village:
+    folder = tmp_path / slug
+    (folder / "images").mkdir(parents=True)
+    _logo(folder / "images" / "logo.png", **logo)
+    data = _merge(BASES[base], {"brand": {"logo": "images/logo.png"}})
+    return make_village(slug, data, folder)
+
+
+def test_mirrored_logo_is_a_copy_and_a_different_logo_is_not(tmp_path):
+    original = _with_logo(tmp_path, "original", "anji-tea")
+    mirrored = _with_logo(tmp_path, "mirrored", "wuchang-rice", shift=3, mirror=True)
+    other = _with_logo(tmp_path, "other", "luochuan-apple", shape="bars")
+    report = check([original, mirrored, other], cache_dir=tmp_path / "cache")
+    flagged = {frozenset((p.a, p.b)): p for p in report.pairs}
+    pair = flagged[frozenset(("original", "mirrored"))]
+    assert pair.level == "fail" and pair.signals["logo"] >= 0.8
+    assert any("mirrored" in e or "镜像" in e for e in pair.evidence)
+    assert frozenset(("original", "other")) not in flagged
+
+
+# --- registries ---------------------------------------------------------------------------------
+
+
+def test_registry_csv_with_chinese_headers_and_yaml(tmp_path):
+    path = tmp_path / "mine.csv"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["省", "市", "县", "镇", "村名", "主营产品", "主色"])
+        writer.writerow(["浙江省", "湖州市", "安吉县", "溪龙乡", "皇渡村", "白茶、笋干", "#3F7D4E"])
+    registry = load_registry(path)
+    assert registry.id == "mine" and len(registry) == 1
+    record = registry.records[0]
+    assert record.key == "mine:2" and record.colors == ("#3F7D4E",) and record.place.county == "安吉县"
+    yml = tmp_path / "list.yml"
+    yml.write_text("- name: 皇渡村\n  region: {province: 浙江省, county: 安吉县}\n  categories: [tea]\n  slogan: 一片叶子富了一方百姓\n", encoding="utf-8")
+    assert load_registry(yml).records[0].slogan == {"zh": "一片叶子富了一方百姓"}
+    village = make_village("huangdu", BASES["anji-tea"])
+    report = check([village], registries=[load_registry(path), load_registry(yml)])
+    assert {p.b for p in report.pairs} == {"mine:2", "list:1"}
+    assert all(p.level == "fail" for p in report.pairs), "sound-alike, same goods, same county"
+    assert "安吉县" in report.pairs[0].b_label
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("a.csv", "province,county\n浙江省,安吉县\n", r"a.csv:1: no name column"),
+        ("b.csv", "name,province,county\n皇渡村,浙江省\n", r"b.csv:2: 2 columns, the header has 3"),
+        ("c.csv", "name,province,county,primary\n皇渡村,浙江省,安吉县,green\n", r"c.csv:2: primary 'green' is not a colour"),
+        ("d.yml", "- name: 皇渡村\n  province: 浙江省\n- name: 大溪村\n  provnce: 浙江省\n", r"d.yml:3: unknown key 'provnce'"),
+        ("e.yml", "- name: [unclosed\n", r"e.yml:\d+: not valid YAML"),
+        ("f.txt", "name\n", r"a \.csv or \.yml file"),
+        ("g.csv", "name,province,county\n,浙江省,安吉县\n", r"g.csv:2: the village name is empty"),
+    ],
+)
+def test_bad_registry_files_name_file_and_line(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(StorefrontError, match=message):
+        load_registry(path)
+
+
+def _shared(name: str) -> Path:
+    path = SHARED_DATA / name
+    if not path.is_file():
+        pytest.skip(f"{path} is absent (the shared reference data lives beside the repository)")
+    return path
+
+
+def test_real_taobao_registries_load_out_of_the_box():
+    r2014 = load_registry(_shared("taobao-villages-2014.csv"))
+    r2016 = load_registry(_shared("taobao-villages-2016.csv"))
+    for registry, name in ((r2014, "taobao-villages-2014.csv"), (r2016, "taobao-villages-2016.csv")):
+        with _shared(name).open(encoding="utf-8") as file:
+            rows = sum(1 for row in csv.reader(file) if any(row)) - 1
+        assert len(registry) + len(registry.skipped) == rows
+    assert len(r2014) >= 210 and len(r2016) >= 1300
+    assert all("only a region" in s for s in r2014.skipped)
+    shoes = [r for r in r2014 if any("鞋" in p.names["zh"] for p in r.products)]
+    assert len(shoes) >= 15
+
+
+def test_a_sound_alike_of_a_real_taobao_village_with_its_product_is_flagged():
+    registry = load_registry(_shared("taobao-villages-2014.csv"))
+    target = next(r for r in registry if r.names["zh"] == "培斜村")  # 竹席 in 新罗区, 龙岩市
+    data = _merge(BASES["anji-daxi"], {
+        "name": "佩斜村", "region": {"province": "福建省", "city": "龙岩市", "county": "新罗区", "township": "小池镇"},
+        "products": [{"id": "mat", "name": "手工竹席", "category": "bamboo", "description": "本村毛竹劈篾编成。", "price": {"amount": 199}}],
+    })
+    report = check([make_village("peixie", data)], registries=[registry])
+    pair = next(p for p in report.pairs if p.b == target.key)
+    assert pair.level == "fail" and pair.signals["name"] >= 0.9 and pair.signals["products"] > 0.5
+
+
+def test_a_village_listed_in_the_registry_is_itself_not_a_rival():
+    registry = load_registry(_shared("taobao-villages-2016.csv"))
+    listed = next(r for r in registry if r.place.county == "宜兴市" and r.names["zh"] == "紫砂村")
+    data = _merge(BASES["danzhai-batik"], {"name": "紫砂村", "region": {"province": listed.place.province, "city": listed.place.city, "county": "宜兴市", "township": listed.place.township}})
+    report = check([make_village("zisha", data)], registries=[registry])
+    assert not [p for p in report.pairs if p.b == listed.key]
+    assert any(listed.source in s for s in report.distinct["zisha"])
+
+
+def test_the_sample_villages_are_not_look_alikes():
+    from generator.errors import ProfileErrors
+    from generator.profiles import load_catalog
+
+    try:
+        catalog = load_catalog(REPO / "villages")
+    except ProfileErrors as errors:
+        pytest.skip(f"the sample villages do not load right now: {str(errors).splitlines()[0]}")
+    registries = [load_registry(p) for p in (SHARED_DATA / "taobao-villages-2014.csv", SHARED_DATA / "taobao-villages-2016.csv") if p.is_file()]
+    report = check(catalog.villages, registries=registries)
+    assert not report.pairs, report.to_text()
