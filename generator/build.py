@@ -12,8 +12,8 @@ import os
 import shutil
 import tempfile
 import time
-from datetime import timedelta
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from PIL import Image

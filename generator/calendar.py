@@ -21,7 +21,17 @@ from generator import live
 from generator.model import Catalog, Village, pick
 from generator.pages import Site
 from generator.schedule import (
-    Occurrence, aware, exdates, ical_rule, localize, occurrences, rule_parts, series, sessions_of, until_wall, zone_of,
+    Occurrence,
+    aware,
+    exdates,
+    ical_rule,
+    localize,
+    occurrences,
+    rule_parts,
+    series,
+    sessions_of,
+    until_wall,
+    zone_of,
 )
 from generator.urls import product_url
 

@@ -24,15 +24,22 @@ import jinja2
 from markupsafe import Markup
 from pypinyin import lazy_pinyin
 
-from generator import structured
+from generator import live, structured
 from generator.categories import categories
 from generator.differentiation import Report
 from generator.markup import plain, render
 from generator.model import Catalog, Village, pick
 from generator.palette import Palette, css_variables
-from generator import live
 from generator.schedule import Occurrence, upcoming, window
-from generator.urls import photo_url, poster_url, product_card_url, product_url, session_card_url, share_card_url, village_url
+from generator.urls import (
+    photo_url,
+    poster_url,
+    product_card_url,
+    product_url,
+    session_card_url,
+    share_card_url,
+    village_url,
+)
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")

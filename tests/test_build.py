@@ -9,8 +9,8 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from generator.schema import json_schema
 from generator.scaffold import slug_for
+from generator.schema import json_schema
 from generator.yamlfile import parse
 from tests.conftest import REPO, make_project, run_storefront
 

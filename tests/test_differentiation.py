@@ -19,9 +19,9 @@ from PIL import Image, ImageDraw
 
 from generator.differentiation import Report, Thresholds, check, load_registry
 from generator.differentiation import text as t
-from generator.differentiation.index import CandidateIndex, SignatureCache, signature
-from generator.differentiation.features import build_features
 from generator.differentiation.engine import _lsh_thresholds
+from generator.differentiation.features import build_features
+from generator.differentiation.index import CandidateIndex, SignatureCache, signature
 from generator.differentiation.records import record_from_village
 from generator.errors import StorefrontError
 from generator.model import Village

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-
 from generator.live import live_url
 from generator.profiles import load_catalog
 from generator.schedule import window

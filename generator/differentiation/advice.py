@@ -23,7 +23,7 @@ CERT_ZH = {"geographical-indication": "地理标志", "organic": "有机认证",
 def pair_advice(parts: dict[str, float], signals: dict[str, Signal], a: Features, b_label: str,
                 unique_of_a: list[str], language: str) -> list[str]:
     """What village `a` should change, most important first, one sentence per colliding field."""
-    m = lambda zh, en: say(language, zh, en)  # noqa: E731
+    m = lambda zh, en: say(language, zh, en)
     own = say(language, "、", ", ").join(unique_of_a[:3])
     advice = []
     top = next(iter(parts), None)
@@ -90,7 +90,7 @@ def distinct_sentences(f: Features, others_with: Callable[[str], int], nearest_c
     `others_with(token)` counts the other records (villages and registry rows) carrying a token;
     `nearest_colour` is (name of the nearest other palette, CIEDE2000 distance).
     """
-    m = lambda zh, en: say(language, zh, en)  # noqa: E731
+    m = lambda zh, en: say(language, zh, en)
     out: list[str] = []
     few = max(2, total // 100)
     for product in f.record.products:

@@ -129,7 +129,7 @@ def overlap(a: frozenset[str], b: frozenset[str], weight: Mapping[str, float]) -
     shared = a & b
     if not shared:
         return 0.0, []
-    w = lambda tokens: sum(weight.get(x, 1.0) for x in tokens)  # noqa: E731
+    w = lambda tokens: sum(weight.get(x, 1.0) for x in tokens)
     jaccard = w(shared) / w(a | b)
     containment = w(shared) / min(w(a), w(b))
     return (jaccard + containment) / 2, sorted(shared, key=lambda x: (-weight.get(x, 1.0), x))

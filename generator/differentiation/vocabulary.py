@@ -18,8 +18,7 @@ GENERIC_NAME_WORDS_ZH: tuple[str, ...] = (
     "特色", "美丽", "乡村", "产业园", "基地", "朝鲜族", "民族", "苗族", "侗族", "彝族", "哈尼族", "壮族", "土家族",
 )
 GENERIC_NAME_WORDS_EN: frozenset[str] = frozenset(
-    "village villages co op coop cooperative co-op farm farms ecological eco agriculture agricultural town township "
-    "county the of and ecommerce e commerce taobao rural community group company ltd".split()
+    ["village", "villages", "co", "op", "coop", "cooperative", "co-op", "farm", "farms", "ecological", "eco", "agriculture", "agricultural", "town", "township", "county", "the", "of", "and", "ecommerce", "e", "commerce", "taobao", "rural", "community", "group", "company", "ltd"]
 )
 # Administrative suffixes stripped from a region name to get the word people use in stories:
 # 安吉县 -> 安吉, 湖州市 -> 湖州.
