@@ -159,28 +159,28 @@ def lint_catalog(
 def lint_village(village: Village, config: LintConfig, today: date) -> list[Finding]:
     """The findings of one village; `today` is the date in the village's time zone."""
     found = set()  # the same words in the same field are reported once
-    for rule, path, words, why, suggestion in [*_text_claims(village), *_records(village, config, today)]:
+    for rule, path, line, words, why, suggestion in [*_text_claims(village), *_records(village, config, today)]:
         if level := config.level(rule.id, rule.level):
-            where = village.line_of(path), format_path(path)
-            found.add(Finding(village.source, *where, level, rule.id, words, why, suggestion))
+            found.add(Finding(village.source, line, format_path(path), level, rule.id, words, why, suggestion))
     return sorted(found)
 
 
-def _text_claims(village: Village) -> Iterator[tuple[Rule, FieldPath, str, str, str]]:
+def _text_claims(village: Village) -> Iterator[tuple[Rule, FieldPath, int, str, str, str]]:
     products = village.profile.products
     held = [frozenset(c.kind for c in product.certifications) for product in products]
     anywhere = frozenset().union(*held)
     for path, text, product in _texts(village):
-        for rule, words, suggestion in _claims(text, anywhere if product is None else held[product]):
-            yield rule, path, words, rule.why, suggestion
+        for rule, offset, words, suggestion in _claims(text, anywhere if product is None else held[product]):
+            yield rule, path, village.line_within(path, text, offset), words, rule.why, suggestion
 
 
-def _records(village: Village, config: LintConfig, today: date) -> Iterator[tuple[Rule, FieldPath, str, str, str]]:
+def _records(village: Village, config: LintConfig, today: date) -> Iterator[tuple[Rule, FieldPath, int, str, str, str]]:
     """Prices without a unit, and certificates past or near their last valid day."""
     for i, product in enumerate(village.profile.products):
         price, rule = product.price, rules()["price-unit"]
         if price.unit is None:
-            yield rule, ("products", i, "price"), f"{price.amount} {price.currency}", rule.why, rule.suggestion
+            at = ("products", i, "price")
+            yield rule, at, village.line_of(at), f"{price.amount} {price.currency}", rule.why, rule.suggestion
         for j, certificate in enumerate(product.certifications):
             until = certificate.valid_until
             if until is None or (days := (until - today).days) > config.expiry_warning_days:
@@ -189,7 +189,8 @@ def _records(village: Village, config: LintConfig, today: date) -> Iterator[tupl
             when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
             why = rule.why.replace("{date}", until.isoformat()).replace("{days}", when)
             words = f"{certificate.kind} {certificate.id}, valid until {until.isoformat()}"
-            yield rule, ("products", i, "certifications", j, "valid_until"), words, why, rule.suggestion
+            at = ("products", i, "certifications", j, "valid_until")
+            yield rule, at, village.line_of(at), words, why, rule.suggestion
 
 
 def _texts(village: Village) -> Iterator[tuple[FieldPath, str, int | None]]:
@@ -224,8 +225,8 @@ def _texts(village: Village) -> Iterator[tuple[FieldPath, str, int | None]]:
             yield ("service", key), text, None
 
 
-def _claims(original: str, certificates: frozenset[str]) -> Iterator[tuple[Rule, str, str]]:
-    """(rule, words found, suggestion) for each claim in one text that `certificates` do not back."""
+def _claims(original: str, certificates: frozenset[str]) -> Iterator[tuple[Rule, int, str, str]]:
+    """(rule, where, words found, suggestion) for each claim in one text that `certificates` do not back."""
     text = _half_width(original)
     every, negation = _data()
     for rule in every.values():
@@ -244,10 +245,10 @@ def _claims(original: str, certificates: frozenset[str]) -> Iterator[tuple[Rule,
                 covering = (c for c in contexts if c[1] <= start and end <= c[2])
                 context, s, e = next((c for c in covering if c[0].needs in (None, *certificates)), (None, 0, 0))
                 if context is None:
-                    yield rule, original[start:end], term.suggestion or rule.suggestion
+                    yield rule, start, original[start:end], term.suggestion or rule.suggestion
                 elif context.becomes:
                     target = every[context.becomes]
-                    yield target, original[s:e].strip(), target.suggestion
+                    yield target, s, original[s:e].strip(), target.suggestion
 
 
 def _denied(text: str, start: int, negation: re.Pattern[str]) -> bool:

@@ -31,12 +31,21 @@ class Village:
     lines: Mapping[FieldPath, int] = field(repr=False, compare=False)
     digest: str
     """SHA-256 of the profile's bytes: the key for anything cached per village."""
+    text_starts: Mapping[FieldPath, int] = field(default_factory=dict, repr=False, compare=False)
+    """First line of the text of each literal block (`story: |`), for places inside it."""
 
     def line_of(self, path: FieldPath) -> int:
         for end in range(len(path), -1, -1):
             if path[:end] in self.lines:
                 return self.lines[path[:end]]
         return 1
+
+    def line_within(self, path: FieldPath, text: str, offset: int) -> int:
+        """The line of character `offset` of the text at `path`: exact inside a literal block,
+        else the field's own line."""
+        if path in self.text_starts:
+            return self.text_starts[path] + text.count("\n", 0, offset)
+        return self.line_of(path)
 
     def product(self, product_id: str) -> Product:
         return next(p for p in self.profile.products if p.id == product_id)

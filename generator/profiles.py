@@ -74,7 +74,7 @@ def load_village(folder: Path, *, root: Path, language: str = "zh") -> tuple[Vil
     if problems:
         return None, problems
     digest = hashlib.sha256(raw).hexdigest()
-    return Village(folder.name, source, folder, profile, document.lines, digest), []
+    return Village(folder.name, source, folder, profile, document.lines, digest, document.text_starts), []
 
 
 def cross_check(data: dict[str, Any], folder: Path) -> Iterator[tuple[tuple, str]]:

@@ -40,6 +40,9 @@ class YamlProblem(Exception):
 class Document:
     data: Any
     lines: dict[Path, int] = field(default_factory=dict)
+    text_starts: dict[Path, int] = field(default_factory=dict)
+    """For a literal block (`story: |`): the line of its first line of text, so that a place
+    inside the text can be given its own line number."""
 
     def line_of(self, path: Path) -> int:
         """The line of the value at `path`, or of its nearest parent that exists."""
@@ -148,6 +151,8 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
         tag, value = node.tag.removeprefix(_TAG), node.value
+        if node.style == "|":
+            self.document.text_starts[path] = node.start_mark.line + 2  # the line after the `|`
         if tag == "str" or node.style is not None:
             return value
         if tag == "null":
