@@ -121,6 +121,18 @@ def _village_palette(village: Village, photos: dict[str, Path]) -> Palette:
     return palette
 
 
+def unsafe_output(site_dir: Path, protected: dict[str, Path]) -> str | None:
+    """Why building into `site_dir` would destroy something (the swap replaces it whole), or None."""
+    site = site_dir.resolve()
+    for what, folder in protected.items():
+        folder = folder.resolve()
+        if site == folder or site in folder.parents:
+            return f"the site folder {site_dir} would replace {what} ({folder}); choose another --site-dir"
+        if folder in site.parents and what != "the project folder":
+            return f"the site folder {site_dir} is inside {what} ({folder}); choose another --site-dir"
+    return None
+
+
 class AtomicOutput:
     """Build into a fresh folder beside the target; swap it in only when the build succeeded.
 

@@ -33,7 +33,7 @@ from generator.schedule import (
     until_wall,
     zone_of,
 )
-from generator.urls import product_url
+from generator.urls import absolute_url, product_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 PRODID = "-//Village Storefront//Live schedule//EN"
@@ -122,7 +122,7 @@ def _years(sessions: list[tuple[Village, int]]) -> tuple[date, date]:
             if "UNTIL" in parts:
                 end = localize(until_wall(parts["UNTIL"], zone), zone)
             elif "COUNT" not in parts:
-                end = start.replace(year=start.year + OPEN_ENDED_YEARS)
+                end = start + timedelta(days=366 * OPEN_ENDED_YEARS)  # no Feb 29 trap
             else:
                 end = _last_of_count(session, zone) or start
         first = min(first or start.date(), start.date())
@@ -193,7 +193,7 @@ def _upcoming(village: Village, site: Site):
 
 
 def _absolute(site: Site, target: str) -> str:
-    return (site.url.rstrip("/") + "/" + target) if site.url else "/" + target
+    return absolute_url(site.url, target)
 
 
 def _label(site: Site, zh: str, en: str) -> str:

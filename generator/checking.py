@@ -26,19 +26,36 @@ BUILTIN_REGISTRIES = {
 
 def load_registries(names: Iterable[str | Path], root: Path) -> list[Registry]:
     """Each registry named by a built-in name or by a path (relative to `root`)."""
+    if isinstance(names, (str, Path)) or not isinstance(names, Iterable):
+        raise StorefrontError(f"check registries: {names!r} should be a list, like [taobao-2014, my-list.csv]")
     registries = []
     for name in names:
         if str(name) in BUILTIN_REGISTRIES:
             with as_file(files("generator").joinpath("data/registries", BUILTIN_REGISTRIES[str(name)])) as path:
                 registries.append(load_registry(path, str(name)))
-        else:
-            registries.append(load_registry(root / name))
+            continue
+        path = root / name
+        if not path.is_file():
+            known = ", ".join(BUILTIN_REGISTRIES)
+            raise StorefrontError(f"registry {name}: no such file (looked at {path}); give a CSV/YAML file or one of {known}")
+        try:
+            registries.append(load_registry(path))
+        except OSError as error:
+            raise StorefrontError(f"registry {name}: cannot be read ({error.strerror})") from None
     return registries
 
 
 def thresholds_from(options: Mapping[str, Any]) -> Thresholds:
     """Thresholds with the settings of mkdocs.yml (`check: thresholds:`); unknown names are errors."""
-    known = [f.name for f in dataclasses.fields(Thresholds)]
+    if not isinstance(options, Mapping):
+        raise StorefrontError(f"check thresholds: {options!r} should be settings like {{warn: 0.5, fail: 0.75}}")
+    fields = {f.name: f for f in dataclasses.fields(Thresholds)}
+    known = list(fields)
+    for name, value in options.items():
+        default = getattr(Thresholds(), name, None)
+        if name in fields and (isinstance(value, bool) or not isinstance(value, (int, float))
+                               or (isinstance(default, int) and not isinstance(value, int))):
+            raise StorefrontError(f"check thresholds: {name} should be a number like {default}, not {value!r}")
     for name in options:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)

@@ -17,7 +17,7 @@ from generator.checking import load_registries, thresholds_from
 from generator.config import VILLAGES_ENV
 from generator.differentiation import check
 from generator.errors import ProfileErrors, StorefrontError
-from generator.lint import exit_status, lint_catalog, problem_findings
+from generator.lint import LintConfig, exit_status, lint_catalog, problem_findings
 from generator.lint import to_json as lint_json
 from generator.lint import to_text as lint_text
 from generator.profiles import load_catalog
@@ -96,7 +96,9 @@ def _validate(args) -> int:
 
 def _lint(args) -> int:
     try:
-        findings = lint_catalog(load_catalog(args.villages, language=_language()))
+        options = _plugin_options().get("lint") or {}
+        config = LintConfig(**{k: v for k, v in options.items() if k in ("errors", "warnings", "ignore", "strict")})
+        findings = lint_catalog(load_catalog(args.villages, language=_language()), config=config)
     except ProfileErrors as error:
         if not args.json:
             raise
@@ -113,32 +115,32 @@ def _check(args) -> int:
     root = args.config_file.resolve().parent
     registries = load_registries(args.against if args.against is not None else options.get("registries", []),
                                  Path.cwd() if args.against is not None else root)
-    catalog = load_catalog(args.villages, language=_language())
+    catalog = load_catalog(args.villages, language=_language(args.config_file))
     unknown = sorted(set(args.only or ()) - {v.slug for v in catalog.villages})
     if unknown:
         raise StorefrontError(f"--only: no village {', '.join(map(repr, unknown))} in {args.villages}")
     report = check(catalog.villages, registries=registries, thresholds=thresholds_from(options.get("thresholds") or {}),
-                   only=args.only, cache_dir=root / ".cache" / "storefront", language=catalog.language)
+                   only=args.only, cache_dir=root / _plugin_options(args.config_file).get("cache_dir", ".cache/storefront"),
+                   language=catalog.language)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
         print(report.to_text())
-    return 1 if report.failed(args.fail_on or options.get("fail_on", "fail")) else 0
+    fail_on = args.fail_on or options.get("fail_on", "fail")
+    return 1 if fail_on != "never" and report.failed(fail_on) else 0
 
 
-def _plugin_options(config_file: Path) -> dict:
-    """The `villages` plugin's options in mkdocs.yml, read without loading MkDocs."""
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_IgnoreTags) or {}
-    except (OSError, yaml.YAMLError):
-        return {}
-    for plugin in config.get("plugins") or []:
+def _plugin_options(config_file: Path = Path("mkdocs.yml")) -> dict:
+    """The `villages` plugin's options in mkdocs.yml: the build and every command use the same."""
+    for plugin in _site_config(config_file).get("plugins") or []:
         if isinstance(plugin, dict) and isinstance(plugin.get("villages"), dict):
             return plugin["villages"]
     return {}
 
 
 def _schema(args) -> int:
+    if not args.villages.is_dir():
+        raise StorefrontError(f"{args.villages}: this folder does not exist; create it, or pass --villages DIR")
     target = args.villages / SCHEMA_FILE
     target.write_text(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"Wrote {target}")
@@ -192,13 +194,18 @@ def _use_villages(villages: Path) -> None:
     os.environ[VILLAGES_ENV] = str(villages.resolve())
 
 
-def _language() -> str:
-    """The site's language from mkdocs.yml when there is one; plain strings in profiles use it."""
+def _site_config(config_file: Path = Path("mkdocs.yml")) -> dict:
+    """mkdocs.yml as plain data, read without MkDocs ({} when there is none)."""
     try:
-        text = Path("mkdocs.yml").read_text(encoding="utf-8")
-        return (yaml.load(text, Loader=_IgnoreTags).get("theme") or {}).get("language") or "zh"
-    except (OSError, AttributeError, yaml.YAMLError):
-        return "zh"
+        return yaml.load(config_file.read_text(encoding="utf-8"), Loader=_IgnoreTags) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+
+
+def _language(config_file: Path = Path("mkdocs.yml")) -> str:
+    """The site's language; plain strings in profiles are taken to be in it."""
+    theme = _site_config(config_file).get("theme")
+    return (theme.get("language") if isinstance(theme, dict) else None) or "zh"
 
 
 class _IgnoreTags(yaml.SafeLoader):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 
 from generator.lint import LintConfig
 
@@ -11,10 +14,23 @@ VILLAGES_ENV = "STOREFRONT_VILLAGES_DIR"
 """Overrides `villages_dir`; set by `storefront --villages DIR`."""
 
 
+class HexColour(c.Type):
+    """A colour written "#RRGGBB"."""
+
+    def __init__(self, default: str):
+        super().__init__(str, default=default)
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+            raise ValidationError(f'{value!r} is not a colour; write it as "#RRGGBB" in quotes, like "#2E5E4E"')
+        return value
+
+
 class SiteColors(base.Config):
-    primary = c.Type(str, default="#2E5E4E")
+    primary = HexColour(default="#2E5E4E")
     """Header colour of the pages that belong to no one village (home, regions, categories)."""
-    accent = c.Type(str, default="#B5543A")
+    accent = HexColour(default="#B5543A")
     """Second colour of those pages."""
 
 

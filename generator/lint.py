@@ -66,7 +66,7 @@ class LintConfig:
     ignore: frozenset[str] = frozenset()
     """Rules not reported at all."""
     strict: bool = False
-    """Every warning is an error, as `storefront build --strict` wants."""
+    """Every warning is an error (mkdocs.yml: `lint: {strict: true}`)."""
     expiry_warning_days: int = 60
     """A certificate that ends within this many days is reported as `certificate-expiring`."""
 

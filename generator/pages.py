@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 import jinja2
@@ -32,6 +33,7 @@ from generator.model import Catalog, Village, pick
 from generator.palette import Palette, css_variables
 from generator.schedule import Occurrence, upcoming, window
 from generator.urls import (
+    absolute_url,
     photo_url,
     poster_url,
     product_card_url,
@@ -260,7 +262,7 @@ def render_page(page: PageSpec, site: Site, theme_dir: Path = THEME_DIR) -> Rend
         return relative_url(target, page.url)
 
     def absolute(target: str) -> str:
-        return (site.url.rstrip("/") + "/" + target) if site.url else "/" + target
+        return absolute_url(site.url, target)
 
     context = {
         **page.data,
@@ -323,6 +325,8 @@ def relative_url(target: str, base: str) -> str:
     relative = posixpath.relpath(target.rstrip("/") or ".", base.rstrip("/") or ".")
     if relative == ".":
         return "./"
+    # Percent-encoded: a photo named "tea 1,#2.jpg" must not break a srcset or become a fragment.
+    relative = quote(relative, safe="/")
     return relative + "/" if is_directory else relative
 
 

@@ -14,7 +14,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from generator.build import AtomicOutput, Prepared, prepare
+from generator.build import AtomicOutput, Prepared, prepare, unsafe_output
 from generator.checking import load_registries, thresholds_from
 from generator.config import VILLAGES_ENV, VillagesConfig, lint_config
 from generator.errors import StorefrontError
@@ -60,6 +60,10 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
         except StorefrontError as error:
             raise PluginError(str(error)) from None
         self.site_dir = Path(config.site_dir)  # where the site ends up, whatever folder it is built in
+        protected = {"the project folder": root, "the villages folder": self.villages_dir,
+                     "the cache folder": root / self.config.cache_dir, "the docs folder": Path(config.docs_dir)}
+        if problem := unsafe_output(Path(config.site_dir), protected):
+            raise PluginError(problem)
         if self.config.atomic and self.command != "serve":
             self.output = AtomicOutput(Path(config.site_dir))
             config.site_dir = str(self.output.staging)

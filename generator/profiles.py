@@ -18,10 +18,11 @@ from dateutil.rrule import rrulestr
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
+from generator.assets.photos import PhotoProblem, open_photo
 from generator.errors import Problem, ProfileErrors, format_path
 from generator.model import Catalog, Village
 from generator.schema import ID_PATTERN, Profile, json_schema, profile_adapter, relative_image_path
-from generator.yamlfile import Document, YamlProblem, decode, parse
+from generator.yamlfile import MAX_BYTES, Document, YamlProblem, decode, parse
 
 PROFILE_NAME = "village.yml"
 
@@ -53,6 +54,10 @@ def load_village(folder: Path, *, root: Path, language: str = "zh") -> tuple[Vil
     source = _display(path, root)
     if not path.is_file():
         return None, [Problem(_display(folder, root), 0, "", f"there is no {PROFILE_NAME} in this folder; add one or remove the folder")]
+    if not path.resolve().is_relative_to(folder.resolve()):
+        return None, [Problem(source, 0, "", f"{PROFILE_NAME} is a link to a file outside the village folder; copy the file here instead")]
+    if path.stat().st_size > MAX_BYTES:
+        return None, [Problem(source, 0, "", f"the file is {path.stat().st_size:,} bytes; a profile should be well under {MAX_BYTES:,} bytes")]
     raw = path.read_bytes()
     try:
         document = parse(decode(raw))
@@ -125,6 +130,10 @@ def check_image_path(folder: Path, relative: str) -> str | None:
     if not target.resolve().is_relative_to(base):
         return f"{relative!r} leads outside the village folder (through a link); copy the photo into images/"
     if target.is_file():
+        try:  # the header only: what it is and how large; `build` decodes it
+            open_photo(target.read_bytes(), relative, decode=False)
+        except PhotoProblem as problem:
+            return f"{relative!r}: {problem.problem.message}"
         return None
     existing = [str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
     close = difflib.get_close_matches(relative, existing, n=1, cutoff=0.6)

@@ -216,12 +216,26 @@ Duration = Annotated[
 ]
 
 
+REPEAT_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+MAX_COUNT = 1000
+UNTIL_PATTERN = re.compile(r"^\d{8}(T\d{6}Z?)?$")
+
+
 def _rrule(value: Any) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if text.upper().startswith("RRULE:"):
         text = text[6:]
     if "FREQ=" not in text.upper() or "DTSTART" in text.upper():
         raise _fail("rrule", f"{value!r} is not a repeat rule; write one like FREQ=WEEKLY;BYDAY=FR;UNTIL=20270630T235959")
+    parts = dict(part.partition("=")[::2] for part in text.upper().split(";") if part)
+    # Live sessions repeat by the day at most: hourly or minutely rules would expand to thousands
+    # of pages and calendar entries.
+    if parts.get("FREQ") not in REPEAT_FREQUENCIES:
+        raise _fail("rrule", f"FREQ={parts.get('FREQ')} is not offered; repeat {', '.join(REPEAT_FREQUENCIES)}")
+    if "UNTIL" in parts and not UNTIL_PATTERN.match(parts["UNTIL"]):
+        raise _fail("rrule", f"UNTIL={parts['UNTIL']} should be a date like 20270630 or a time like 20270630T235959")
+    if "COUNT" in parts and not (parts["COUNT"].isdigit() and 0 < int(parts["COUNT"]) <= MAX_COUNT):
+        raise _fail("rrule", f"COUNT={parts['COUNT']} should be a whole number from 1 to {MAX_COUNT}")
     try:
         # The start comes from `start`; here only the rule's own syntax is checked.
         rrulestr("RRULE:" + text, dtstart=datetime(2000, 1, 1), ignoretz=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from generator.model import Village
 
 
@@ -58,3 +60,9 @@ def poster_url(village: Village, index: int) -> str:
 def qr_url(village: Village, channel_id: str) -> str:
     """The QR code of a live room's address."""
     return f"villages/{village.slug}/live/qr-{channel_id}.png"
+
+
+def absolute_url(site_url: str | None, target: str) -> str:
+    """`target` under the site's public address (or the server root without one), percent-encoded."""
+    path = quote(target, safe="/")
+    return f"{site_url.rstrip('/')}/{path}" if site_url else f"/{path}"

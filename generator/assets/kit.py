@@ -35,7 +35,7 @@ from generator.errors import ProfileErrors
 from generator.model import Catalog, Village, pick
 from generator.palette import Palette
 from generator.progress import Progress
-from generator.schedule import localize, occurrences
+from generator.schedule import later, localize, occurrences
 from generator.urls import (
     brand_url,
     photo_url,
@@ -307,7 +307,7 @@ def _session_jobs(village, index, session, brand, title, region, hero_path, phot
     zh = language.startswith("zh")
     profile = village.profile
     start = _next_start(village, index, session, now)
-    end = start + session.duration
+    end = later(start, session.duration)  # real time, as on the schedule pages
     when, zone = _when(start, end, session.repeat, zh)
     channel = next(c for c in profile.live.channels if c.id == session.channel)
     platform = PLATFORMS.get(channel.platform, PLATFORMS["other"])[0 if zh else 1]

@@ -41,7 +41,7 @@ def hash_image(role: str, path: Path) -> ImageHashes | None:
     try:
         with Image.open(path) as opened:
             image = opened.convert("RGB")
-    except (OSError, UnidentifiedImageError):
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError):
         return None
     mirror = ImageOps.mirror(image)
     return ImageHashes(
