@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from icalendar import Calendar, Event, vRecur
 
 from generator import live
+from generator.labels import platform_label
 from generator.model import Catalog, Village, pick
 from generator.pages import Site
 from generator.schedule import (
@@ -92,7 +93,7 @@ def _event(village: Village, index: int, site: Site) -> Event:
         event.add("rrule", vRecur.from_ical(ical_rule(session, zone)))
         if skipped := exdates(session, zone):
             event.add("exdate", skipped)
-    where = " ".join(filter(None, [live.platform_label(room.platform, language), room.handle and "@" + room.handle]))
+    where = " ".join(filter(None, [platform_label(room.platform, language), room.handle and "@" + room.handle]))
     event.add("summary", f"{pick(session.title, language)} · {pick(village.profile.name, language)}")
     event.add("location", f"{where} {room.url}")
     event.add("url", room.url)
@@ -182,7 +183,7 @@ def atom_feed(title: str, page: str, feed: str, upcoming: Iterable[Occurrence], 
         ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": absolute(live.live_url(village)) + "#" + o.key})
         ET.SubElement(entry, "link", {"rel": "related", "href": room.url})
         ET.SubElement(ET.SubElement(entry, "author"), "name").text = pick(village.profile.name, language)
-        where = " ".join(filter(None, [live.platform_label(room.platform, language), room.handle and "@" + room.handle]))
+        where = " ".join(filter(None, [platform_label(room.platform, language), room.handle and "@" + room.handle]))
         ET.SubElement(entry, "summary").text = " · ".join(filter(None, [live.session_time(o), where, pick(session.scene, language)]))
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from generator import structured
+from generator.labels import WEEKDAYS_ZH, platform_label
 from generator.model import Village, pick
 from generator.schedule import Occurrence, session_ids, sessions_of
 from generator.urls import photo_url, poster_url, product_url, qr_url, village_url
@@ -20,13 +21,6 @@ SCHEDULE_URL = "schedule/"
 SITE_CALENDAR_URL = "schedule/calendar.ics"
 SITE_FEED_URL = "schedule/feed.xml"
 UID_DOMAIN = "village-storefront"
-PLATFORMS = {
-    "douyin": ("抖音", "Douyin"), "kuaishou": ("快手", "Kuaishou"), "taobao-live": ("淘宝直播", "Taobao Live"),
-    "wechat-channels": ("微信视频号", "WeChat Channels"), "xiaohongshu": ("小红书", "Xiaohongshu"),
-    "bilibili": ("哔哩哔哩", "Bilibili"), "youtube": ("YouTube", "YouTube"), "tiktok": ("TikTok", "TikTok"),
-    "other": ("直播间", "Live room"),
-}  # fmt: skip
-WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 # --- where things live ---------------------------------------------------------------------------
 
@@ -76,11 +70,6 @@ def has_live_page(village: Village) -> bool:
 def uid(village: Village, index: int) -> str:
     """The calendar UID of a session: stable across builds, moves and reorderings of the file."""
     return f"{session_ids(village)[index]}.{village.slug}@{UID_DOMAIN}"
-
-
-def platform_label(platform: str, language: str) -> str:
-    zh, en = PLATFORMS.get(platform, PLATFORMS["other"])
-    return zh if language.startswith("zh") else en
 
 
 def channel(village: Village, channel_id: str):
@@ -138,7 +127,7 @@ GROUP_LABELS = {"today": ("今天", "Today"), "week": ("本周", "This week"), "
 
 def day_label(day: date, language: str) -> str:
     if language.startswith("zh"):
-        return f"{day.year}年{day.month}月{day.day}日 {WEEKDAYS[day.weekday()]}"
+        return f"{day.year}年{day.month}月{day.day}日 {WEEKDAYS_ZH[day.weekday()]}"
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 

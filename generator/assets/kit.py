@@ -32,6 +32,7 @@ from generator.assets.marks import MarkSpec
 from generator.assets.photos import MAX_PIXELS, PhotoProblem, display_name, photos_of
 from generator.assets.posters import PosterSpec
 from generator.errors import ProfileErrors
+from generator.labels import WEEKDAYS_ZH, platform_label
 from generator.model import Catalog, Village, pick
 from generator.palette import Palette
 from generator.progress import Progress
@@ -48,15 +49,10 @@ from generator.urls import (
 
 log = logging.getLogger("mkdocs.plugins.storefront")
 
-PLATFORMS = {"douyin": ("抖音", "Douyin"), "kuaishou": ("快手", "Kuaishou"), "taobao-live": ("淘宝直播", "Taobao Live"),
-             "wechat-channels": ("微信视频号", "WeChat Channels"), "xiaohongshu": ("小红书", "Xiaohongshu"),
-             "bilibili": ("哔哩哔哩", "Bilibili"), "youtube": ("YouTube", "YouTube"), "tiktok": ("TikTok", "TikTok"),
-             "other": ("直播间", "Live room")}
 CERTIFICATES = {"geographical-indication": ("地理标志", "Geographical indication"), "organic": ("有机", "Organic"),
                 "green-food": ("绿色食品", "Green Food"), "intangible-heritage": ("非遗", "Intangible heritage"),
                 "other": ("认证", "Certified")}
 CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "JPY": "¥", "GBP": "£", "HKD": "HK$"}
-WEEKDAYS_ZH = "一二三四五六日"
 REPEATS = {"DAILY": ("每天", "daily"), "WEEKLY": ("每周", "weekly"), "MONTHLY": ("每月", "monthly"),
            "YEARLY": ("每年", "yearly")}
 PALETTE_FIELDS = ("primary", "on_primary", "accent", "on_accent")
@@ -310,7 +306,7 @@ def _session_jobs(village, index, session, brand, title, region, hero_path, phot
     end = later(start, session.duration)  # real time, as on the schedule pages
     when, zone = _when(start, end, session.repeat, zh)
     channel = next(c for c in profile.live.channels if c.id == session.channel)
-    platform = PLATFORMS.get(channel.platform, PLATFORMS["other"])[0 if zh else 1]
+    platform = platform_label(channel.platform, language)
     where = f"{platform} @{channel.handle}" if channel.handle else platform
     team = {p.id: pick(p.name, language) for p in profile.team}
     hosts = "、".join(team[h] for h in session.hosts if h in team) if zh else \
@@ -355,7 +351,7 @@ def _when(start: datetime, end: datetime, repeat: str | None, zh: bool) -> tuple
     freq = dict(part.split("=", 1) for part in repeat.split(";") if "=" in part).get("FREQ") if repeat else None
     again = REPEATS.get(freq or "", None)
     if zh:
-        when = f"{start.year}年{start.month}月{start.day}日 周{WEEKDAYS_ZH[start.weekday()]} {start:%H:%M}–{end:%H:%M}"
+        when = f"{start.year}年{start.month}月{start.day}日 {WEEKDAYS_ZH[start.weekday()]} {start:%H:%M}–{end:%H:%M}"
         zone = f"{start.tzinfo} 时间（{utc}）" + (f" · {again[0]}重复" if again else "")
     else:
         when = f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M}–{end:%H:%M}"
