@@ -9,6 +9,7 @@ the offset before the gap, as RFC 5545 says (02:30 becomes 03:30 summer time). N
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -116,21 +117,17 @@ def until_wall(value: str, zone: ZoneInfo) -> datetime:
 
 def ical_rule(session: Session, zone: ZoneInfo) -> str:
     """The repeat as RFC 5545 wants it beside a DTSTART with TZID: UNTIL in UTC."""
-    parts = []
-    for key, value in rule_parts(session.repeat or ""):
-        if key == "UNTIL":
-            value = f"{aware(until_wall(value, zone), zone).astimezone(UTC):%Y%m%dT%H%M%SZ}"
-        parts.append(f"{key}={value}")
-    return ";".join(parts)
+    return _with_until(session, lambda until: f"{aware(until_wall(until, zone), zone).astimezone(UTC):%Y%m%dT%H%M%SZ}")
 
 
 def _wall_rule(session: Session, zone: ZoneInfo) -> rrule:
-    parts = []
-    for key, value in rule_parts(session.repeat or ""):
-        if key == "UNTIL":
-            value = f"{until_wall(value, zone):%Y%m%dT%H%M%S}"
-        parts.append(f"{key}={value}")
-    return rrulestr("RRULE:" + ";".join(parts), dtstart=wall(session.start, zone))
+    rule = _with_until(session, lambda until: f"{until_wall(until, zone):%Y%m%dT%H%M%S}")
+    return rrulestr("RRULE:" + rule, dtstart=wall(session.start, zone))
+
+
+def _with_until(session: Session, until: Callable[[str], str]) -> str:
+    """The session's repeat rule with its UNTIL rewritten by `until`, every other part as written."""
+    return ";".join(f"{key}={until(value) if key == 'UNTIL' else value}" for key, value in rule_parts(session.repeat or ""))
 
 
 def series(session: Session, zone: ZoneInfo) -> rruleset:
