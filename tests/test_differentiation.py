@@ -13,6 +13,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from PIL import Image, ImageDraw
@@ -21,7 +22,7 @@ from generator.differentiation import Report, Thresholds, check, load_registry
 from generator.differentiation import text as t
 from generator.differentiation.engine import _lsh_thresholds
 from generator.differentiation.features import build_features
-from generator.differentiation.index import CandidateIndex, SignatureCache, signature
+from generator.differentiation.index import CandidateIndex, SignatureCache, Table, signature
 from generator.differentiation.records import record_from_village
 from generator.errors import StorefrontError
 from generator.model import Village
@@ -242,7 +243,9 @@ def test_banded_scan_finds_the_same_candidates_as_the_lsh_tables():
         villages.append(Village(path.stem, b.source, b.folder, b.profile, {}, b.digest))
     th = Thresholds()
     signatures = [signature(build_features(record_from_village(v)), th.num_perm) for v in villages]
-    index = CandidateIndex(signatures, [True] * len(villages), _lsh_thresholds(th), th.num_perm, th.max_block)
+    index = CandidateIndex(Table.of(signatures, th.num_perm), [True] * len(villages), _lsh_thresholds(th), th.num_perm, th.max_block)
+    shuffled = Table.of(signatures, th.num_perm).take(np.arange(len(villages))[::-1].copy())
+    assert shuffled.take(np.arange(len(villages))[::-1].copy()).keys.tolist() == index.keys.tolist()
     everything = index.all_pairs()
     assert everything, "copies of the bases are proposed"
     for row in range(len(villages)):

@@ -19,7 +19,7 @@ from generator.differentiation import signals as sg
 from generator.differentiation.advice import distinct_sentences, pair_advice
 from generator.differentiation.features import Features, build_features
 from generator.differentiation.images import hash_image
-from generator.differentiation.index import CandidateIndex, Signature, SignatureCache, key_hash, signature
+from generator.differentiation.index import CandidateIndex, SignatureCache, key_hash, signature
 from generator.differentiation.records import Record, record_from_village, village_digest
 from generator.differentiation.registry import Registry
 from generator.differentiation.report import Pair, Report
@@ -41,7 +41,8 @@ class Corpus:
         self.size = len(villages) + len(self.references)
         self._records: dict[int, Record] = {}
         self._features: dict[int, Features] = {}
-        self.signatures: list[Signature | None] = [None] * self.size
+        self.cache: SignatureCache | None = None
+        self.digests: list[str] = []
 
     def digest(self, row: int) -> str:
         return village_digest(self.villages[row]) if row < len(self.villages) else self.references[row - len(self.villages)].digest
@@ -55,9 +56,9 @@ class Corpus:
     def features(self, row: int) -> Features:
         if row not in self._features:
             record = self.record(row)
-            cached = self.signatures[row]
+            cached = self.cache.images(self.digests[row]) if self.cache and self.digests else None
             if cached is not None:
-                images = cached.images
+                images = cached
             else:
                 images = tuple(h for role, path in record.images if (h := hash_image(role, path)))
             self._features[row] = build_features(record, images)
@@ -86,26 +87,26 @@ def check(
 
     cache = SignatureCache(folder, th.num_perm)
     digests = [corpus.digest(row) for row in range(corpus.size)]
+    corpus.cache, corpus.digests = cache, digests
     for row, digest in enumerate(digests):
-        corpus.signatures[row] = cache.get(digest)
-        if corpus.signatures[row] is None:
-            corpus.signatures[row] = signature(corpus.features(row), th.num_perm)
-            cache.put(digest, corpus.signatures[row])
+        if not cache.has(digest):
+            cache.put(digest, signature(corpus.features(row), th.num_perm))
     cache.save(digests)
     if not corpus.size:
         return Report(0, (), {"zh": {}, "en": {}}, language)
 
     is_village = [row < len(villages) for row in range(corpus.size)]
-    index = CandidateIndex(corpus.signatures, is_village, _lsh_thresholds(th), th.num_perm, th.max_block)
+    index = CandidateIndex(cache.gather(digests), is_village, _lsh_thresholds(th), th.num_perm, th.max_block)
     if only is None:
         candidates = index.all_pairs()
     else:
         candidates = set().union(*(index.pairs_for(row) for row in queries))
     common = _common_shingles(corpus, index, digests, th, folder)
+    asked = set(queries)
 
     pairs, self_listings = [], {}
     for i, j in sorted(candidates):
-        a, b = (j, i) if (only is not None and j in queries and i not in queries) or not is_village[i] else (i, j)
+        a, b = (j, i) if (only is not None and j in asked and i not in asked) or not is_village[i] else (i, j)
         if not is_village[b] and _same_place_and_name(corpus.features(a), corpus.features(b)):
             self_listings.setdefault(a, []).append(corpus.record(b))
             continue

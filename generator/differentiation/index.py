@@ -78,8 +78,75 @@ def signature(features: Features, num_perm: int) -> Signature:
     )
 
 
+@dataclass(frozen=True)
+class Table:
+    """Many signatures as flat arrays (row i is one record): what the index and the cache hold.
+
+    Flat arrays load, reorder and compare without a Python loop per record, which is what keeps a
+    one-village check at 50,000 villages well under a second.
+    """
+
+    minhashes: np.ndarray
+    present: np.ndarray
+    lab: np.ndarray
+    keys: np.ndarray
+    key_offsets: np.ndarray
+    """Row i's keys are keys[key_offsets[i]:key_offsets[i + 1]]."""
+    tokens: np.ndarray
+    token_offsets: np.ndarray
+    images: dict[int, tuple[ImageHashes, ...]]
+
+    def __len__(self) -> int:
+        return len(self.present)
+
+    @classmethod
+    def of(cls, signatures: Sequence[Signature], num_perm: int) -> Table:
+        """The table of some signatures, in their order."""
+        fields = len(TEXT_FIELDS)
+        return cls(
+            minhashes=np.stack([s.minhashes for s in signatures]) if signatures else np.zeros((0, fields, num_perm), np.uint32),
+            present=np.stack([s.present for s in signatures]) if signatures else np.zeros((0, fields), bool),
+            lab=np.stack([s.lab for s in signatures]) if signatures else np.zeros((0, 3)),
+            keys=np.concatenate([s.keys for s in signatures]) if signatures else np.zeros(0, np.uint64),
+            key_offsets=np.concatenate([[0], np.cumsum([len(s.keys) for s in signatures], dtype=np.int64)]).astype(np.int64),
+            tokens=np.concatenate([s.tokens for s in signatures]) if signatures else np.zeros(0, np.uint64),
+            token_offsets=np.concatenate([[0], np.cumsum([len(s.tokens) for s in signatures], dtype=np.int64)]).astype(np.int64),
+            images={i: s.images for i, s in enumerate(signatures) if s.images},
+        )
+
+    def take(self, rows: np.ndarray) -> Table:
+        """These rows, in this order (vectorised, also for the ragged key and token lists)."""
+        if len(rows) == len(self) and np.array_equal(rows, np.arange(len(self))):
+            return self  # a warm run: the cache is stored in the order of the catalogue
+        keys, key_offsets = _take_ragged(self.keys, self.key_offsets, rows)
+        tokens, token_offsets = _take_ragged(self.tokens, self.token_offsets, rows)
+        position = {int(old): new for new, old in enumerate(rows.tolist()) if int(old) in self.images}
+        return Table(self.minhashes[rows], self.present[rows], self.lab[rows], keys, key_offsets, tokens, token_offsets,
+                     {new: self.images[old] for old, new in position.items()})
+
+    @staticmethod
+    def concat(a: Table, b: Table) -> Table:
+        shift = len(a)
+        return Table(
+            np.concatenate([a.minhashes, b.minhashes]), np.concatenate([a.present, b.present]), np.concatenate([a.lab, b.lab]),
+            np.concatenate([a.keys, b.keys]), np.concatenate([a.key_offsets, b.key_offsets[1:] + a.key_offsets[-1]]),
+            np.concatenate([a.tokens, b.tokens]), np.concatenate([a.token_offsets, b.token_offsets[1:] + a.token_offsets[-1]]),
+            {**a.images, **{i + shift: v for i, v in b.images.items()}},
+        )
+
+    def owners(self, offsets: np.ndarray) -> np.ndarray:
+        return np.repeat(np.arange(len(self)), np.diff(offsets))
+
+
+def _take_ragged(values: np.ndarray, offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    starts, lengths = offsets[rows], offsets[rows + 1] - offsets[rows]
+    new_offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    index = np.repeat(starts - new_offsets[:-1], lengths) + np.arange(new_offsets[-1])
+    return values[index], new_offsets
+
+
 class SignatureCache:
-    """Signatures by digest in one compressed-free .npz plus a small JSON of image hashes.
+    """Signatures by digest in one uncompressed .npz (flat arrays, image hashes as JSON).
 
     Loaded once, written once (atomically) when something new was computed; entries of records
     no longer present are dropped on that write.
@@ -87,36 +154,52 @@ class SignatureCache:
 
     def __init__(self, folder: Path | None, num_perm: int):
         self.path = folder / f"signatures-v{CACHE_VERSION}-{SCHEME}-p{num_perm}.npz" if folder else None
-        self.entries: dict[str, Signature] = {}
-        self.dirty = False
+        self.num_perm = num_perm
+        self.table = Table.of([], num_perm)
+        self.rows: dict[str, int] = {}
+        self.new: dict[str, Signature] = {}
         if self.path and self.path.is_file():
             self._load()
 
-    def get(self, digest: str) -> Signature | None:
-        return self.entries.get(digest)
+    @property
+    def entries(self) -> set[str]:
+        """Every digest with a signature, cached or new."""
+        return set(self.rows) | set(self.new)
+
+    def has(self, digest: str) -> bool:
+        return digest in self.rows or digest in self.new
+
+    def images(self, digest: str) -> tuple[ImageHashes, ...] | None:
+        """The cached image hashes of a record, or None when it has no cached signature."""
+        if digest in self.new:
+            return self.new[digest].images
+        if digest in self.rows:
+            return self.table.images.get(self.rows[digest], ())
+        return None
 
     def put(self, digest: str, value: Signature) -> None:
-        self.entries[digest] = value
-        self.dirty = True
+        self.new[digest] = value
+
+    def gather(self, digests: Sequence[str]) -> Table:
+        """The table of these digests in this order; every one must have a signature."""
+        fresh = [d for d in dict.fromkeys(digests) if d in self.new and d not in self.rows]
+        combined = Table.concat(self.table, Table.of([self.new[d] for d in fresh], self.num_perm)) if fresh else self.table
+        where = {**self.rows, **{d: len(self.table) + i for i, d in enumerate(fresh)}}
+        return combined.take(np.array([where[d] for d in digests], dtype=np.int64))
 
     def save(self, keep: Iterable[str]) -> None:
         """Write the signatures of `keep` (the records of this run) if anything changed."""
-        if not self.path or not self.dirty:
+        if not self.path or not self.new:
             return
-        digests = sorted(set(keep) & self.entries.keys())
-        rows = [self.entries[d] for d in digests]
-        key_counts = np.array([len(r.keys) for r in rows], dtype=np.int64)
-        token_counts = np.array([len(r.tokens) for r in rows], dtype=np.int64)
+        entries = self.entries
+        digests = [d for d in dict.fromkeys(keep) if d in entries]  # the run's order: next run needs no reordering
+        table = self.gather(digests)
         arrays = {
             "digests": np.array(digests, dtype="U64"),
-            "minhashes": np.stack([r.minhashes for r in rows]) if rows else np.zeros((0, len(TEXT_FIELDS), 1), np.uint32),
-            "present": np.stack([r.present for r in rows]) if rows else np.zeros((0, len(TEXT_FIELDS)), bool),
-            "lab": np.stack([r.lab for r in rows]) if rows else np.zeros((0, 3)),
-            "keys": np.concatenate([r.keys for r in rows]) if rows else np.zeros(0, np.uint64),
-            "key_counts": key_counts,
-            "tokens": np.concatenate([r.tokens for r in rows]) if rows else np.zeros(0, np.uint64),
-            "token_counts": token_counts,
-            "images": np.array([json.dumps({d: [i.to_list() for i in r.images] for d, r in zip(digests, rows) if r.images})]),
+            "minhashes": table.minhashes, "present": table.present, "lab": table.lab,
+            "keys": table.keys, "key_offsets": table.key_offsets,
+            "tokens": table.tokens, "token_offsets": table.token_offsets,
+            "images": np.array([json.dumps({digests[i]: [h.to_list() for h in v] for i, v in table.images.items()})]),
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".npz.tmp")
@@ -124,40 +207,38 @@ class SignatureCache:
             np.savez(file, **arrays)
         os.chmod(temporary, 0o644)
         os.replace(temporary, self.path)  # readers never see a half-written cache
-        self.dirty = False
 
     def _load(self) -> None:
         try:
             with np.load(self.path, allow_pickle=False) as data:
                 digests = data["digests"].tolist()
-                minhashes, present, labs = data["minhashes"], data["present"], data["lab"]
-                keys = np.split(data["keys"], np.cumsum(data["key_counts"])[:-1]) if digests else []
-                tokens = np.split(data["tokens"], np.cumsum(data["token_counts"])[:-1]) if digests else []
                 images = json.loads(str(data["images"][0]))
+                index = {d: i for i, d in enumerate(digests)}
+                self.table = Table(
+                    data["minhashes"], data["present"], data["lab"], data["keys"], data["key_offsets"],
+                    data["tokens"], data["token_offsets"],
+                    {index[d]: tuple(ImageHashes.from_list(x) for x in v) for d, v in images.items() if d in index},
+                )
+                self.rows = index
         except (OSError, ValueError, KeyError):
-            return  # an unreadable cache is only a slower run
-        for i, digest in enumerate(digests):
-            hashes = tuple(ImageHashes.from_list(x) for x in images.get(digest, ()))
-            self.entries[digest] = Signature(minhashes[i], present[i], keys[i], tokens[i], labs[i], hashes)
+            self.table, self.rows = Table.of([], self.num_perm), {}  # an unreadable cache is only a slower run
 
 
 class CandidateIndex:
     """All signatures of one run, stacked, with the two ways of proposing pairs."""
 
-    def __init__(self, signatures: Sequence[Signature], is_village: Sequence[bool], thresholds: Sequence[float], num_perm: int, max_block: int):
-        self.count = len(signatures)
+    def __init__(self, table: Table, is_village: Sequence[bool], thresholds: Sequence[float], num_perm: int, max_block: int):
+        self.count = len(table)
         self.is_village = np.array(is_village, dtype=bool)
-        self.minhashes = np.stack([s.minhashes for s in signatures])
-        self.present = np.stack([s.present for s in signatures])
-        self.lab = np.stack([s.lab for s in signatures])
-        self.key_owner = np.repeat(np.arange(self.count), [len(s.keys) for s in signatures])
-        self.keys = np.concatenate([s.keys for s in signatures]) if signatures else np.zeros(0, np.uint64)
-        unique, inverse, counts = np.unique(self.keys, return_inverse=True, return_counts=True)
+        self.minhashes, self.present, self.lab = table.minhashes, table.present, table.lab
+        self.keys = table.keys
+        self.key_owner = table.owners(table.key_offsets)
+        self.key_offsets = table.key_offsets
+        _, inverse, counts = np.unique(self.keys, return_inverse=True, return_counts=True)
         self.key_size = counts[inverse]
-        tokens = np.concatenate([np.unique(s.tokens) for s in signatures]) if signatures else np.zeros(0, np.uint64)
-        self.token_values, self.token_counts = np.unique(tokens, return_counts=True)
-        # (bands, rows) per text field, as datasketch chooses them for each threshold
-        self.params = [(lsh.b, lsh.r) for lsh in (MinHashLSH(threshold=t, num_perm=num_perm) for t in thresholds)]
+        # tokens are unique within a record, so counting them over all records counts records
+        self.token_values, self.token_counts = np.unique(table.tokens, return_counts=True)
+        self.params = [_lsh_params(t, num_perm) for t in thresholds]
         self.estimate_floor = [t / 2 for t in thresholds]
         self.max_block = max_block
 
@@ -217,11 +298,19 @@ class CandidateIndex:
             hit = (matrix == query).all(axis=2).any(axis=1) & self.present[:, field]
             proposed = {_ordered(row, int(other)) for other in np.flatnonzero(hit) if other != row}
             found.update(a if b == row else b for a, b in self._estimated_at_least(proposed, field))
-        own = self.keys[(self.key_owner == row) & (self.key_size <= self.max_block)]
+        mine = slice(self.key_offsets[row], self.key_offsets[row + 1])
+        own = self.keys[mine][self.key_size[mine] <= self.max_block]
         if len(own):
             found.update(self.key_owner[np.isin(self.keys, own)].tolist())
         found.discard(row)
         return {_ordered(row, other) for other in found if self.is_village[row] or self.is_village[other]}
+
+
+@lru_cache(maxsize=None)
+def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) as datasketch chooses them for a threshold (its search is worth caching)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
 
 
 def _ordered(a: int, b: int) -> tuple[int, int]:

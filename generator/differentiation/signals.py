@@ -48,7 +48,7 @@ def say(language: str, zh: str, en: str) -> str:
 
 def name_signal(a: Features, b: Features, language: str) -> Signal:
     """Same written core 1.0, same toneless pinyin 0.9, same under merged sounds 0.8, containment 0.75,
-    else 0.85 x the fuzzy ratio of pinyin or English cores when that ratio is at least 0.75."""
+    else 0.85 x the fuzzy ratio of pinyin or English cores when that ratio is at least SPELLED_ALIKE."""
     shown = f"{a.record.label(language)} / {b.record.label(language)}"
     if len(a.zh_core) >= 2 and a.zh_core == b.zh_core:
         return Signal(1.0, (say(language, f"名称：{shown}，去掉通名后同为「{a.zh_core}」", f"name: {shown} share the core {a.zh_core!r}"),))
@@ -60,9 +60,13 @@ def name_signal(a: Features, b: Features, language: str) -> Signal:
     if len(short) >= 2 and short in long_:
         return Signal(0.75, (say(language, f"名称：「{long_}」包含「{short}」", f"name: {long_!r} contains {short!r}"),))
     ratio = max(_ratio(a.spelled.replace(" ", ""), b.spelled.replace(" ", "")), _ratio(a.en_core, b.en_core))
-    if ratio >= 0.75:
+    if ratio >= SPELLED_ALIKE:
         return Signal(round(0.85 * ratio, 3), (say(language, f"名称：{shown} 拼写相近（相似度 {ratio:.0%}）", f"name: {shown} are spelled alike ({ratio:.0%})"),))
     return NOTHING
+
+
+SPELLED_ALIKE = 0.85
+"""Below this, two short pinyin strings share letters by chance (zhouqian / zhoujia is 0.80)."""
 
 
 def _ratio(a: str, b: str) -> float:

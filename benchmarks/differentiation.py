@@ -1,0 +1,277 @@
+"""Benchmark of the differentiation check: time, peak memory and recall of planted copies.
+
+    .venv/bin/python benchmarks/differentiation.py --sizes 1000 10000 100000 --brute-max 1000
+
+Synthesizes N villages (real counties from ../shared/data when present, random names, stories
+built from a phrase grammar so that unrelated stories share common phrasing as real ones do) and
+plants copies of several kinds. Each measurement runs in its own process so that peak memory
+(ru_maxrss) belongs to it alone. Brute force scores every pair exactly, with the same scorer, and
+runs only up to --brute-max (10,000 villages would be 50 million exact comparisons).
+Not a test: nothing is asserted; the table goes to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from itertools import combinations
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from pypinyin import lazy_pinyin  # noqa: E402
+
+from generator.model import Village  # noqa: E402
+from generator.schema import profile_adapter  # noqa: E402
+
+CHARS = "山水田林溪河湖塘坪岭岗坡湾洲桥石松竹梅兰菊桃李杏柳枫桂茶花禾稻麦豆瓜果香甜青红黄白黑金银玉云霞雾雪春夏秋冬东西南北中上下前后新旧大小长高平安康宁和兴旺福寿喜乐丰盛富贵龙凤鹤鹿马牛羊鸡鸭鱼虾蟹"
+PRODUCTS = [
+    ("tea", "白茶"), ("tea", "绿茶"), ("tea", "红茶"), ("tea", "铁观音"), ("rice", "大米"), ("rice", "红米"),
+    ("fruit", "苹果"), ("fruit", "猕猴桃"), ("fruit", "脐橙"), ("fruit", "杨梅"), ("mushrooms", "香菇"), ("mushrooms", "木耳"),
+    ("honey", "蜂蜜"), ("nuts-dried-fruit", "核桃"), ("nuts-dried-fruit", "板栗"), ("vegetables", "笋干"),
+    ("meat-poultry", "腊肉"), ("textile", "蜡染"), ("handicraft", "竹编"), ("ceramics", "陶瓷"), ("spices", "花椒"),
+]
+OPENINGS = ["村子坐落在{p}的山谷里", "这里是{p}最早种{x}的地方", "村口有一棵{n}年的老{t}", "我们村在{p}的河边"]
+MIDDLES = [
+    "每年{m}月，{x}成熟的时候，全村老少都下地", "老人们说，{t}是祖辈从{p}带来的", "{x}要在{m}月采收，晾晒{n}天才入仓",
+    "村里的{t}节一年一次，家家摆出自家的{x}", "山上常年有雾，{x}长得慢，味道也更足", "年轻人回村开直播，把{x}卖到了全国",
+    "我们坚持手工做{x}，一道工序也不省", "村里成立了合作社，统一标准统一包装", "{p}的水土养出了这里的{x}",
+]
+STOCK = ["每年春天", "老人们说", "全村老少", "远道而来", "一代一代", "山高水长", "村里的人", "到了秋天", "手工制作", "自然生长"]
+CLOSINGS = ["欢迎来村里做客", "这就是我们的{x}", "一口{x}，一段乡愁", "愿你尝到{p}的味道"]
+
+
+def _fill(template: str, rng: random.Random, product: str, place: str) -> str:
+    return template.format(p=place, x=product, t=rng.choice("松柏樟榕槐桂"), m=rng.randint(1, 12), n=rng.randint(3, 500))
+
+
+def _story(rng: random.Random, product: str, place: str) -> str:
+    sentences = [_fill(rng.choice(OPENINGS), rng, product, place)]
+    # one stock sentence (of nine), plus stock phrases inside the village's own sentences: the
+    # common phrasing of real village stories (unrelated pairs share ~3-5% of their shingles)
+    sentences += [_fill(rng.choice(MIDDLES), rng, product, place)]
+    for _ in range(7):
+        own = "".join(rng.choice(CHARS) for _ in range(rng.randint(10, 18)))
+        cut = rng.randrange(len(own))
+        sentences.append(own[:cut] + rng.choice(STOCK) + own[cut:])
+    sentences.append(_fill(rng.choice(CLOSINGS), rng, product, place))
+    rng.shuffle(sentences[1:-1])
+    return "。".join(sentences) + "。"
+
+
+def _regions(rng: random.Random) -> list[dict]:
+    path = REPO / ".." / "shared" / "data" / "taobao-villages-2016.csv"
+    if path.is_file():
+        with path.open(encoding="utf-8") as file:
+            rows = [r for r in csv.DictReader(file) if r["county"]]
+        return [{"province": r["province"], "city": r["city"], "county": r["county"]} for r in rows]
+    return [{"province": f"{c}省", "city": f"{c}{d}市", "county": f"{c}{d}{e}县"} for c, d, e in zip(CHARS, CHARS[5:], CHARS[9:])]
+
+
+def _name_chars() -> tuple[list[str], list[int]]:
+    """Characters of real village names with their frequencies, so that names repeat as in life."""
+    counts: dict[str, int] = defaultdict(int)
+    for name in (REPO / ".." / "shared" / "data").glob("taobao-villages-*.csv"):
+        with name.open(encoding="utf-8") as file:
+            for row in csv.DictReader(file):
+                for char in row["village"].removesuffix("村"):
+                    counts[char] += 1
+    for char in CHARS:
+        counts[char] += 1
+    return list(counts), list(counts.values())
+
+
+NAME_CHARS, NAME_WEIGHTS = _name_chars()
+
+
+def _name(rng: random.Random) -> str:
+    return "".join(rng.choices(NAME_CHARS, NAME_WEIGHTS, k=2)) + "村"
+
+
+def _village(rng: random.Random, regions: list[dict], index: int) -> dict:
+    name = _name(rng)
+    region = rng.choice(regions)
+    picked = rng.sample(PRODUCTS, rng.randint(1, 3))
+    place = region["county"][:-1]
+    products = [
+        {"id": f"p{i}", "name": f"{''.join(rng.sample(CHARS, 2))}{term}", "category": cat,
+         "description": f"{term}{rng.choice(['口感好', '香气足', '个头大', '无添加'])}。" + "".join(rng.choice(CHARS) for _ in range(rng.randint(16, 30))),
+         "price": {"amount": rng.randint(10, 500)}}
+        for i, (cat, term) in enumerate(picked)
+    ]
+    culture = [{"name": "".join(rng.sample(CHARS, 2)) + rng.choice(["节", "会", "舞", "宴", "桥", "古道"]),
+                "kind": rng.choice(["festival", "craft", "landscape", "custom"]), "description": "".join(rng.choice(CHARS) for _ in range(20))}
+               for _ in range(2)]
+    colour = lambda: "#" + "".join(rng.choice("0123456789ABCDEF") for _ in range(6))  # noqa: E731
+    return {
+        "schema": 1, "name": name, "region": dict(region),
+        "slogan": "".join(rng.choice(CHARS) for _ in range(rng.randint(8, 12))),
+        "story": _story(rng, picked[0][1], place), "culture": culture, "products": products,
+        "brand": {"colors": {"primary": colour(), "accent": colour()}},
+    }
+
+
+def _homophone(rng: random.Random, name: str) -> str | None:
+    by_sound = defaultdict(list)
+    for char in NAME_CHARS:
+        by_sound[lazy_pinyin(char)[0]].append(char)
+    core = name[:-1]
+    options = [[c for c in by_sound[lazy_pinyin(ch)[0]] if c != ch] for ch in core]
+    if not any(options):
+        return None
+    i = next(k for k, o in enumerate(options) if o)
+    return core[:i] + rng.choice(options[i]) + core[i + 1:] + "村"
+
+
+def _paraphrase(rng: random.Random, text: str) -> str:
+    sentences = [s for s in text.split("。") if s]
+    rng.shuffle(sentences)
+    out = []
+    for sentence in sentences:
+        chars = list(sentence)
+        for _ in range(max(1, len(chars) // 8)):  # about one change in eight characters
+            chars[rng.randrange(len(chars))] = rng.choice(CHARS)
+        out.append("".join(chars))
+    return "。".join(out) + "。"
+
+
+KINDS = ("renamed-copy", "paraphrased-story", "sound-alike-same-county", "copied-slogan", "copied-products")
+
+
+def synthesize(n: int, seed: int = 7) -> tuple[list[dict], list[tuple[int, int, str]]]:
+    """N village profiles, about 1% of them planted copies of another, and the planted pairs."""
+    rng = random.Random(seed)
+    regions = _regions(rng)
+    data = [_village(rng, regions, i) for i in range(n)]
+    planted = []
+    for k in range(max(10, n // 100)):
+        source, target = rng.sample(range(n), 2)
+        kind = KINDS[k % len(KINDS)]
+        original, copy = data[source], json.loads(json.dumps(data[source], ensure_ascii=False))
+        if kind == "renamed-copy":
+            copy["name"] = _name(rng)
+            copy["region"] = dict(rng.choice(regions))
+        elif kind == "paraphrased-story":
+            copy = dict(data[target], story=_paraphrase(rng, original["story"]))
+        elif kind == "sound-alike-same-county":
+            name = _homophone(rng, original["name"])
+            if not name:
+                continue
+            copy = dict(data[target], name=name, region=original["region"], products=original["products"])
+        elif kind == "copied-slogan":
+            copy = dict(data[target], slogan=original["slogan"])
+        elif kind == "copied-products":
+            copy = dict(data[target], products=original["products"])
+        data[target] = copy
+        planted.append((source, target, kind))
+    # a village planted twice loses its first role; keep only pairs whose both ends are intact
+    last_role = {}
+    for i, (s, t, _) in enumerate(planted):
+        last_role[t] = i
+    planted = [p for i, p in enumerate(planted) if last_role.get(p[1]) == i and p[0] not in last_role]
+    return data, planted
+
+
+def villages_from(data: list[dict]) -> list[Village]:
+    adapter = profile_adapter()
+    out = []
+    for i, profile in enumerate(data):
+        digest = hashlib.sha256(json.dumps(profile, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+        slug = f"v{i:06d}"
+        out.append(Village(slug, f"villages/{slug}/village.yml", Path("/nonexistent") / slug,
+                           adapter.validate_python(profile, context={"language": "zh"}), {}, digest))
+    return out
+
+
+def run(n: int, mode: str) -> dict:
+    """One measurement in this process: 'lsh' (cold, warm, one changed village) or 'brute'."""
+    from generator.differentiation import Thresholds, check
+    from generator.differentiation import engine as check_module
+    from generator.differentiation.index import Table
+
+    data, planted = synthesize(n)
+    villages = villages_from(data)
+    slug = lambda i: f"v{i:06d}"  # noqa: E731
+    wanted = {frozenset((slug(a), slug(b))): kind for a, b, kind in planted}
+    result: dict = {"n": n, "mode": mode, "planted": len(wanted)}
+    if mode == "lsh":
+        with tempfile.TemporaryDirectory() as cache:
+            start = time.perf_counter()
+            report = check(villages, cache_dir=Path(cache))
+            result["cold_s"] = time.perf_counter() - start
+            start = time.perf_counter()
+            check(villages, cache_dir=Path(cache))
+            result["warm_s"] = time.perf_counter() - start
+            changed = planted[0][1]
+            start = time.perf_counter()
+            check(villages, cache_dir=Path(cache), only=[slug(changed)])
+            result["only_s"] = time.perf_counter() - start
+        flagged = {frozenset((p.a, p.b)) for p in report.pairs}
+        failed = {frozenset((p.a, p.b)) for p in report.pairs if p.level == "fail"}
+        result["candidates"] = report.compared
+    else:
+        th = Thresholds()
+        start = time.perf_counter()
+        corpus = check_module.Corpus(sorted(villages, key=lambda v: v.slug), ())
+        signatures = [check_module.signature(corpus.features(row), th.num_perm) for row in range(corpus.size)]
+        table = Table.of(signatures, th.num_perm)
+        index = check_module.CandidateIndex(table, [True] * corpus.size, check_module._lsh_thresholds(th), th.num_perm, th.max_block)
+        digests = [corpus.digest(r) for r in range(corpus.size)]
+        common = check_module._common_shingles(corpus, index, digests, th, None)
+        pairs = [check_module._score(corpus, index, a, b, common, th, "zh") for a, b in combinations(range(corpus.size), 2)]
+        result["cold_s"] = time.perf_counter() - start
+        flagged = {frozenset((p.a, p.b)) for p in pairs if p.level != "ok"}
+        failed = {frozenset((p.a, p.b)) for p in pairs if p.level == "fail"}
+        result["candidates"] = len(pairs)
+    result["recall_flagged"] = sum(k in flagged for k in wanted) / len(wanted)
+    result["recall_fail"] = sum(k in failed for k in wanted) / len(wanted)
+    result["flagged"] = sorted(sorted(p) for p in flagged)
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--brute-max", type=int, default=1000)
+    parser.add_argument("--one", nargs=2, metavar=("N", "MODE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run(int(args.one[0]), args.one[1])))
+        return
+    rows = []
+    for n in args.sizes:
+        for mode in ("brute", "lsh") if n <= args.brute_max else ("lsh",):
+            output = subprocess.run([sys.executable, __file__, "--one", str(n), mode], check=True, capture_output=True, text=True)
+            rows.append(json.loads(output.stdout.strip().splitlines()[-1]))
+            print(f"done {n} {mode}", file=sys.stderr)
+    brute = {r["n"]: r for r in rows if r["mode"] == "brute"}
+    print("| N | method | pairs scored | time (s) | vs brute force | warm rerun (s) | one changed village (s) | peak memory (MB) | recall planted, flagged | recall planted, fail | agreement with brute force |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        base = brute.get(r["n"])
+        ratio = f"{r['cold_s'] / base['cold_s']:.3f}x time, {r['peak_mb'] / base['peak_mb']:.2f}x memory" if base else "brute force not run (infeasible)"
+        if r["mode"] == "brute":
+            ratio = "1 (baseline)"
+        agree = "—"
+        if base and r["mode"] == "lsh":
+            b_flagged = {tuple(p) for p in base["flagged"]}
+            l_flagged = {tuple(p) for p in r["flagged"]}
+            agree = f"{len(b_flagged & l_flagged)}/{len(b_flagged)} of brute-force flags found"
+        print(f"| {r['n']:,} | {'MinHash LSH + blocking' if r['mode'] == 'lsh' else 'brute force (all pairs)'} | {r['candidates']:,} | {r['cold_s']:.1f} | {ratio} | "
+              f"{r.get('warm_s', float('nan')):.1f} | {r.get('only_s', float('nan')):.2f} | {r['peak_mb']:.0f} | "
+              f"{r['recall_flagged']:.3f} ({r['planted']}) | {r['recall_fail']:.3f} | {agree} |")
+
+
+if __name__ == "__main__":
+    main()
