@@ -142,21 +142,24 @@ def overlap(a: frozenset[str], b: frozenset[str], weight: Mapping[str, float]) -
 def products_signal(a: Features, b: Features, weight: Mapping[str, float], text: Signal, language: str) -> Signal:
     """Overlap of categories, vocabulary terms and product names (rarer counts more); copied
     product descriptions count as `copied`."""
-    value, shared = overlap(a.products, b.products, weight)
-    evidence = []
-    if shared:
-        names = _labels(a.product_labels, shared, language)
-        evidence.append(say(language, f"产品：共有 {names}（重合度 {value:.2f}）", f"products: both offer {names} (overlap {value:.2f})"))
-    return Signal(round(max(value, text.value), 3), (*evidence, *text.evidence), copied=text.value, snippets=text.snippets, overlap=round(value, 3))
+    return _overlap_signal(a.products, b.products, a.product_labels, weight, text, language,
+                           ("产品：共有 {names}（重合度 {value:.2f}）", "products: both offer {names} (overlap {value:.2f})"))
 
 
 def culture_signal(a: Features, b: Features, weight: Mapping[str, float], text: Signal, language: str) -> Signal:
     """Overlap of culture elements (festivals, crafts, landscapes) by name; copied descriptions as `copied`."""
-    value, shared = overlap(a.culture, b.culture, weight)
+    return _overlap_signal(a.culture, b.culture, a.culture_labels, weight, text, language,
+                           ("文化：都写了 {names}（重合度 {value:.2f}）", "culture: both name {names} (overlap {value:.2f})"))
+
+
+def _overlap_signal(mine, theirs, labels, weight: Mapping[str, float], text: Signal, language: str,
+                    wording: tuple[str, str]) -> Signal:
+    """A weighted overlap of two sets, its shared items as evidence, and the copied-text signal beside it."""
+    value, shared = overlap(mine, theirs, weight)
     evidence = []
     if shared:
-        names = _labels(a.culture_labels, shared, language)
-        evidence.append(say(language, f"文化：都写了 {names}（重合度 {value:.2f}）", f"culture: both name {names} (overlap {value:.2f})"))
+        names = _labels(labels, shared, language)
+        evidence.append(say(language, *(w.format(names=names, value=value) for w in wording)))
     return Signal(round(max(value, text.value), 3), (*evidence, *text.evidence), copied=text.value, snippets=text.snippets, overlap=round(value, 3))
 
 
