@@ -22,7 +22,7 @@ from generator.differentiation import Report, Thresholds, check, load_registry
 from generator.differentiation import text as t
 from generator.differentiation.engine import _lsh_thresholds
 from generator.differentiation.features import build_features
-from generator.differentiation.index import CandidateIndex, SignatureCache, Table, signature
+from generator.differentiation.index import SCANS_BEFORE_SORTING, CandidateIndex, SignatureCache, Table, signature
 from generator.differentiation.records import record_from_village
 from generator.errors import StorefrontError
 from generator.model import Village
@@ -222,7 +222,7 @@ def test_thresholds_are_settable_but_a_name_alone_never_fails():
 def test_signatures_are_cached_per_digest(tmp_path):
     villages = _small_catalog()
     first = check(villages, cache_dir=tmp_path)
-    files = list((tmp_path / "differentiation").glob("signatures-*.npz"))
+    files = list((tmp_path / "differentiation").glob("signatures-*.npys"))
     assert len(files) == 1
     cache = SignatureCache(tmp_path / "differentiation", Thresholds().num_perm)
     before = set(cache.entries)
@@ -250,6 +250,38 @@ def test_banded_scan_finds_the_same_candidates_as_the_lsh_tables():
     assert everything, "copies of the bases are proposed"
     for row in range(len(villages)):
         assert index.pairs_for(row) == {p for p in everything if row in p}
+    tight = CandidateIndex(Table.of(signatures, th.num_perm), [True] * len(villages), _lsh_thresholds(th), th.num_perm, max_block=2)
+    tight_pairs = tight.all_pairs()
+    assert tight_pairs < everything, "blocks over max_block are skipped"
+    for row in range(len(villages)):
+        assert tight.pairs_for(row) == {p for p in tight_pairs if row in p}
+
+
+def test_token_counts_by_scan_equal_the_sorted_table():
+    villages = [make_village(name, data) for name, data in BASES.items() if name != "fragments"]
+    th = Thresholds()
+    signatures = [signature(build_features(record_from_village(v)), th.num_perm) for v in villages]
+    index = CandidateIndex(Table.of(signatures, th.num_perm), [True] * len(villages), _lsh_thresholds(th), th.num_perm, th.max_block)
+    tokens = sorted(set(np.concatenate([s.tokens for s in signatures]).tolist())) + list(range(1, 20))  # and 19 absent
+    assert len(tokens) > SCANS_BEFORE_SORTING, "the test must cross from scanning to the sorted table"
+    counted = [index.token_count(t) for t in tokens]  # the first SCANS_BEFORE_SORTING by scanning
+    assert index._token_table is not None
+    assert counted == [index.token_count(t) for t in tokens]  # all of them from the sorted table
+    assert counted[-19:] == [0] * 19 and max(counted) > 1
+    assert sum(counted) == sum(len(s.tokens) for s in signatures)
+
+
+def test_a_stale_or_broken_cache_is_only_a_slower_run(tmp_path):
+    villages = _small_catalog()
+    folder = tmp_path / "differentiation"
+    folder.mkdir()
+    (folder / "signatures-v2-affine32-p128.npz").write_bytes(b"an older version")
+    first = check(villages, cache_dir=tmp_path)
+    assert [f.name for f in folder.glob("signatures-*")] == [f"signatures-v3-affine32-p{Thresholds().num_perm}.npys"]
+    cache_file = next(folder.glob("signatures-*"))
+    cache_file.write_bytes(cache_file.read_bytes()[: cache_file.stat().st_size // 2])  # cut off mid-write
+    assert check(villages, cache_dir=tmp_path).to_json() == first.to_json()
+    assert len(SignatureCache(folder, Thresholds().num_perm).entries) == len({v.digest for v in villages})
 
 
 # --- logos: perceptual hashes, mirrored too -----------------------------------------------------

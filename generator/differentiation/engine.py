@@ -6,6 +6,7 @@ Reads like a script on purpose: each step is one call into the module that owns 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
 from collections import Counter
@@ -202,8 +203,7 @@ def _same_place_and_name(a: Features, b: Features) -> bool:
 
 def _common_shingles(corpus: Corpus, index: CandidateIndex, digests: list[str], th: Thresholds, folder: Path | None) -> frozenset[str]:
     """Shingles in many texts (stock phrasing), found on a deterministic sample of at most `common_sample` records."""
-    rows = [r for r in np.flatnonzero(index.present.any(axis=1)).tolist()]
-    rows = sorted(rows, key=lambda r: digests[r])[: th.common_sample]
+    rows = heapq.nsmallest(th.common_sample, np.flatnonzero(index.present.any(axis=1)).tolist(), key=digests.__getitem__)
     minimum = max(th.common_min, math.ceil(th.common_fraction * len(rows)))
     fingerprint = hashlib.sha256(f"{minimum}|{'|'.join(sorted(digests[r] for r in rows))}".encode()).hexdigest()[:20]
     path = folder / f"common-{fingerprint}.json" if folder else None

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from generator.model import Village, pick
 
@@ -92,7 +94,7 @@ def record_from_village(village: Village) -> Record:
         source=village.source,
         names=dict(profile.name),
         place=Place(region.province, region.city or "", region.county, region.township or ""),
-        digest=village_digest(village, images),
+        digest=village_digest(village),
         slogan=dict(profile.slogan),
         story=profile.story,
         products=tuple(
@@ -113,21 +115,35 @@ def record_from_village(village: Village) -> Record:
 
 def brand_images(village: Village) -> tuple[tuple[str, Path], ...]:
     """The village's logo and hero photo, when declared and present on disk."""
+    return tuple((role, path) for role, path, _ in _brand_image_stats(village))
+
+
+def village_digest(village: Village) -> str:
+    """The cache key of a village's signature, without building its record (cheap at 50,000)."""
+    stats = _brand_image_stats(village)
+    if not stats:  # the common case, kept cheap: 50,000 of these per run
+        return f"{village.digest[:30]}v{RECORD_VERSION}"
+    # Images live beside the profile, not in it: their file stamps are part of the key, so a new
+    # logo is re-hashed even when village.yml did not change.
+    return _digest(village.digest, tuple(f"{path}:{stat.st_size}:{stat.st_mtime_ns}" for _, path, stat in stats))
+
+
+def _brand_image_stats(village: Village) -> list[tuple[str, Path, os.stat_result]]:
+    # One stat per declared image, the only file-system call a one-village check makes per other village.
     brand = village.profile.brand
     found = []
-    for role in ("logo", "hero"):
-        relative = getattr(brand, role, None) if brand else None
-        if relative and (village.folder / relative).is_file():
-            found.append((role, village.folder / relative))
-    return tuple(found)
-
-
-def village_digest(village: Village, images: tuple[tuple[str, Path], ...] | None = None) -> str:
-    """The cache key of a village's signature, without building its record (cheap at 50,000)."""
-    images = brand_images(village) if images is None else images
-    if not images:  # the common case, kept cheap: 50,000 of these per run
-        return f"{village.digest[:30]}v{RECORD_VERSION}"
-    return _digest(village.digest, tuple(str(p) for _, p in images))
+    if brand is None or not (brand.logo or brand.hero):
+        return found
+    for role, relative in (("logo", brand.logo), ("hero", brand.hero)):
+        if relative:
+            path = village.folder / relative
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            if S_ISREG(stat.st_mode):
+                found.append((role, path, stat))
+    return found
 
 
 def record_digest(payload: object) -> str:
@@ -136,12 +152,6 @@ def record_digest(payload: object) -> str:
     return _digest(hashlib.sha256(text.encode()).hexdigest(), ())
 
 
-def _digest(base: str, extra: tuple[str, ...]) -> str:
-    # Images live beside the profile, not in it: their file stamps are part of the key, so a new
-    # logo is re-hashed even when village.yml did not change.
-    stamps = []
-    for path in extra:
-        stat = Path(path).stat()
-        stamps.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+def _digest(base: str, stamps: tuple[str, ...]) -> str:
     text = "|".join((f"v{RECORD_VERSION}", base, *stamps))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
