@@ -64,6 +64,9 @@ def calendar_files(catalog: Catalog, site: Site) -> dict[str, bytes]:
 
 
 def to_ical(name: str, sessions: list[tuple[Village, int]], site: Site) -> bytes:
+    # NAME and X-WR-CALNAME are one line: a name or title written over two lines in a profile
+    # (`title: |`) would otherwise stop the build inside icalendar.
+    name = " ".join(name.split())
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
