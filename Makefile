@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core for the accessibility tests, from the npm registry at the version package-lock.json pins;
+# npm keeps its own record of an install here, so a changed lock file installs again.
+BROWSER_DEPS := tests/browser/node_modules/.package-lock.json
 
 .PHONY: site test serve check clean
 
@@ -14,10 +17,14 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+$(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund
+	touch $(BROWSER_DEPS)
+
 site: $(STAMP)
 	$(BIN)/storefront build --strict
 
-test: $(STAMP)
+test: $(STAMP) $(BROWSER_DEPS)
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)

@@ -15,6 +15,9 @@ from PIL import Image
 
 MIN_CONTRAST = 4.5
 WHITE, INK = "#FFFFFF", "#1B1B1B"
+PANEL = "#EDEDED"
+"""The lightest grey panel links sit on (the next live session box): Material's
+--md-default-fg-color--lightest over white. A link readable on it is readable on white too."""
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ class Palette:
     accent: str
     on_accent: str
     link: str
-    """Links and headings on the white page: `primary`, darkened if needed."""
+    """Links and headings on the white page and its light grey panels: `primary`, darkened if needed."""
     source: str
     """Where the colours came from: profile, photo or name."""
     adjustments: tuple[str, ...] = ()
@@ -46,7 +49,7 @@ def build_palette(primary: str | None, accent: str | None, *, photo: Image.Image
     notes: list[str] = []
     on_primary, primary = _readable_pair(primary, "brand.colors.primary", notes)
     on_accent, accent = _readable_pair(accent, "brand.colors.accent", notes)
-    link = _darken_until_readable(primary, WHITE)
+    link = _darken_until_readable(primary, PANEL)
     return Palette(primary, on_primary, accent, on_accent, link, source, tuple(notes))
 
 
