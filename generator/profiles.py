@@ -95,9 +95,9 @@ def cross_check(data: dict[str, Any], folder: Path) -> Iterator[tuple[tuple, str
     yield from _unique_ids(team, ("team",), "team member")
     yield from _unique_ids(channels, ("live", "channels"), "channel")
     references = {
-        "channel": ({c.get("id") for _, c in channels}, "channel", "live.channels"),
-        "hosts": ({p.get("id") for _, p in team}, "team member", "team"),
-        "products": ({p.get("id") for _, p in products}, "product", "products"),
+        "channel": (_ids(channels), "channel", "live.channels"),
+        "hosts": (_ids(team), "team member", "team"),
+        "products": (_ids(products), "product", "products"),
     }
     for i, session in sessions:
         at = ("live", "sessions", i)
@@ -106,7 +106,7 @@ def cross_check(data: dict[str, Any], folder: Path) -> Iterator[tuple[tuple, str
             for j, value in enumerate(named if isinstance(named, list) else [named] if named else []):
                 if isinstance(value, str) and value not in known:
                     place = (*at, key, j) if isinstance(named, list) else (*at, key)
-                    yield place, _unknown_reference(value, {k for k in known if isinstance(k, str)}, what, where)
+                    yield place, _unknown_reference(value, known, what, where)
         if session.get("except") and not session.get("repeat"):
             yield (*at, "except"), "only a repeating session can leave dates out; add `repeat:` or remove `except:`"
     for at, image in _image_fields(data):
@@ -172,6 +172,11 @@ def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
     """The mappings in the list at `data[key]`, with their positions; anything else is skipped."""
     value = data.get(key) if isinstance(data, dict) else None
     return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _ids(items: list[tuple[int, dict[str, Any]]]) -> set[str]:
+    """The ids written as text; any other id (a list, a mapping) is the schema's to report."""
+    return {item["id"] for _, item in items if isinstance(item.get("id"), str)}
 
 
 def _unique_ids(items: list[tuple[int, dict]], at: tuple, what: str) -> Iterator[tuple[tuple, str]]:
