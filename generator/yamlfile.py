@@ -26,6 +26,10 @@ Path = tuple[str | int, ...]
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 _FLOAT = re.compile(r"^[-+]?([0-9][0-9_]*\.[0-9_]*|\.[0-9]+)([eE][-+]?[0-9]+)?$")
 _TAG = "tag:yaml.org,2002:"
+# YAML 1.1 (PyYAML) takes NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR for line breaks; editors do
+# not show them as such (YAML 1.2 agrees). Pasted from a phone, one would shift every line number
+# after it and end a `story: |` block in mid-line. A page shows them as a space: read them as one.
+_UNSEEN_BREAKS = str.maketrans({"\x85": " ", "\u2028": " ", "\u2029": " "})
 
 
 class YamlProblem(Exception):
@@ -72,8 +76,11 @@ def decode(raw: bytes) -> str:
 
 def parse(text: str) -> Document:
     """Parse YAML text into a Document, or raise YamlProblem with a line and advice."""
+    text = text.translate(_UNSEEN_BREAKS)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as error:
+        raise YamlProblem(*_control_character_advice(text, error)) from None
     except yaml.MarkedYAMLError as error:
         raise YamlProblem(*_syntax_advice(error)) from None
     except yaml.YAMLError as error:
@@ -86,6 +93,15 @@ def parse(text: str) -> Document:
     builder = _Builder(document)
     document.data = builder.build(root, ())
     return document
+
+
+def _control_character_advice(text: str, error: yaml.reader.ReaderError) -> tuple[int, str]:
+    """YAML refuses invisible control characters written into the file (they come along with text
+    pasted from a chat or a spreadsheet); PyYAML names them by offset, a person needs the line."""
+    line = len(re.findall(r"\r\n?|\n", text[: error.position])) + 1  # the line ends YAML counts
+    character = error.character if isinstance(error.character, str) else chr(error.character)
+    return line, (f"this line holds an invisible control character (U+{ord(character):04X}) that YAML does not allow; "
+                  "delete it, or type the text again")
 
 
 def _syntax_advice(error: yaml.MarkedYAMLError) -> tuple[int, str]:
