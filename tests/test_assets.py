@@ -94,6 +94,14 @@ def test_mixed_text_keeps_latin_words_whole_and_long_names_never_overflow():
     assert short.size == 72 and short.lines == ("黄杜村",)
 
 
+def test_a_huge_text_is_measured_only_as_far_as_the_lines_it_can_fill():
+    face = fonts.font(36)
+    huge = "安吉白茶 Anji white tea,\n明前特级一片叶子富了一方百姓" * 2000  # a pasted-in essay, 60,000 characters
+    assert fonts.wrap(huge, face, 400, limit=3) == fonts.wrap(huge[:400], face, 400)[:4]
+    fitted = fonts.fit(huge, 400, 3, 72, 32)
+    assert len(fitted.lines) == 3 and fitted.lines[-1].endswith("…")
+
+
 def test_a_two_line_title_is_balanced():
     fitted = fonts.fit("冬日茶室·安吉白茶品鉴会", 600, 3, 92, 52)
     assert len(fitted.lines) == 2 and min(len(line) for line in fitted.lines) >= 4, fitted.lines

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from PIL import ImageFont
@@ -108,16 +108,29 @@ def atoms(text: str) -> list[str]:
     return merged
 
 
-def wrap(text: str, face: ImageFont.FreeTypeFont, width: float) -> list[str]:
+@lru_cache(maxsize=64)
+def _atoms(text: str) -> tuple[str, ...]:
+    return tuple(atoms(text))  # fitting wraps one text at many sizes: split it once
+
+
+def wrap(text: str, face: ImageFont.FreeTypeFont, width: float, limit: int | None = None) -> list[str]:
     """Lines of `text` no wider than `width` (except a single glyph wider than it); a newline in
-    `text` always starts a new line."""
-    return [line for paragraph in text.split("\n") for line in _wrap_paragraph(paragraph, face, width)]
+    `text` always starts a new line. With `limit`, stops once more than `limit` lines are known:
+    enough to tell that the text does not fit, without measuring the rest of a long text."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines += _wrap_paragraph(paragraph, face, width, None if limit is None else limit + 1 - len(lines))
+        if limit is not None and len(lines) > limit:
+            return lines[: limit + 1]
+    return lines
 
 
-def _wrap_paragraph(text: str, face: ImageFont.FreeTypeFont, width: float) -> list[str]:
+def _wrap_paragraph(text: str, face: ImageFont.FreeTypeFont, width: float, limit: int | None = None) -> list[str]:
     lines: list[str] = []
     line = ""
-    for atom in atoms(text):
+    for atom in _atoms(text):
+        if limit is not None and len(lines) >= limit:
+            return lines
         candidate = line + atom
         if face.getlength(candidate) <= width or not line.strip():
             if face.getlength(candidate) > width and not atom.isspace():
@@ -168,7 +181,7 @@ def fit(text: str, width: float, max_lines: int, largest: int, smallest: int,
     while True:
         face = font(size)
         limit = max_lines if height is None else max(1, min(max_lines, int(height // round(size * leading))))
-        lines = wrap(text, face, width)
+        lines = wrap(text, face, width, limit)
         if len(lines) <= limit or size <= smallest:
             break
         size = max(smallest, size - max(1, size // 12))
