@@ -299,6 +299,13 @@ def render_page(page: PageSpec, site: Site, theme_dir: Path = THEME_DIR) -> Rend
     return Rendered(Markup(head), Markup(body))
 
 
+def render_site_head(site: Site) -> Markup:
+    """The head of a page written in Markdown (the guide, 404): the site's colours, so that it
+    looks like the rest of the site rather than like Material's default indigo (main.html links
+    the site's icons on every page)."""
+    return Markup(f"<style>:root{{{css_variables(site.site_palette)}}}</style>")
+
+
 def _graphs(page: PageSpec, site: Site, absolute) -> list[dict]:
     village = page.village
     if page.template in ("schedule.html", "village-live.html") and page.data["schedule"].upcoming:

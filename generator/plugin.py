@@ -18,7 +18,7 @@ from generator.build import AtomicOutput, Prepared, prepare, unsafe_output
 from generator.checking import load_registries, thresholds_from
 from generator.config import VILLAGES_ENV, VillagesConfig, lint_config
 from generator.errors import StorefrontError
-from generator.pages import render_page
+from generator.pages import render_page, render_site_head
 from generator.progress import Progress
 from generator.schema import json_schema
 
@@ -97,6 +97,14 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
             self._rendered += 1
             if self.progress:
                 self.progress("pages", self._rendered, len(self._by_uri))
+        elif self.prepared:
+            context["sf_site_head"] = render_site_head(self.prepared.site)
+        return context
+
+    def on_template_context(self, context, *, template_name, config):
+        # Theme pages without a page of their own (404.html) wear the site's colours too.
+        if self.prepared:
+            context["sf_site_head"] = render_site_head(self.prepared.site)
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

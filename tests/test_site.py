@@ -74,6 +74,13 @@ def test_villages_get_their_own_colours(sample_site):
     assert len(primaries) == len(CATALOG.villages)
 
 
+def test_markdown_pages_wear_the_site_colours(sample_site):
+    home = brand_variables(read(sample_site, ""))
+    guide = brand_variables(read(sample_site, "guide"))
+    assert guide and guide["--md-primary-fg-color"] == home["--md-primary-fg-color"]
+    assert "--md-primary-fg-color:" in (sample_site / "404.html").read_text(encoding="utf-8")
+
+
 def test_no_broken_internal_links(sample_site):
     # 404.html links from the site's root path (site_url), since it is served at any depth.
     root = urlsplit(yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]).path
