@@ -222,6 +222,9 @@ def _problem(source: str, document: Document, error: dict[str, Any]) -> Problem:
 
 def _unknown_key(loc: tuple) -> str:
     key = str(loc[-1])
+    if key.isdigit():  # `{amount: 1,200}`: the comma split the number into a second entry
+        return (f"unknown key {key!r}: a comma inside {{...}} starts a new entry; write numbers without a comma "
+                "(1200) and put text that contains a comma in quotes")
     allowed = sorted(_schema_at(loc[:-1]).get("properties", {}))
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:

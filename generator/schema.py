@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 import zoneinfo
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -245,7 +246,35 @@ def _rrule(value: Any) -> str:
 
 
 RepeatRule = Annotated[str, BeforeValidator(_rrule), WithJsonSchema({"type": "string", "pattern": "FREQ="})]
-Month = Annotated[int, Field(ge=1, le=12)]
+
+
+def _typed_number(value: Any) -> Any:
+    """A number as a Chinese keyboard types it: full-width digits and point (９８．５) are the
+    number 98.5 (NFKC turns them half-width). What stays text is left to the number's own check."""
+    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+
+
+def _amount(value: Any) -> Any:
+    """A price's number; a currency sign or a thousands comma in it gets advice, not "not a number"."""
+    text = _typed_number(value)
+    if isinstance(text, str) and re.search(r"[¥$€£元块]|RMB|CNY", text, re.IGNORECASE):
+        raise _fail("amount", f"{value!r}: write the number only, like 268; the currency goes in `currency:`")
+    if isinstance(text, str) and re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+,\d{1,2}", text):
+        raise _fail("amount", f"{value!r}: write the number without a comma, like 1200 or 39.9")
+    return text
+
+
+def _price_block(value: Any) -> Any:
+    """`price: 98` says too little: the unit (and the currency) belong with it."""
+    if isinstance(value, (int, float, str)):
+        amount = _typed_number(value) if isinstance(value, str) else value
+        raise _fail("price", f"{value!r} should be a block with the amount and what it buys, "
+                             f"like price: {{amount: {amount}, currency: CNY, unit: 250 g}}")
+    return value
+
+
+Amount = Annotated[Decimal, BeforeValidator(_amount)]
+Month = Annotated[int, Field(ge=1, le=12), BeforeValidator(_typed_number)]
 
 # --- enumerations ------------------------------------------------------------------------------
 
@@ -305,7 +334,7 @@ class Brand:
 
 @_record
 class Price:
-    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2, description="Price of one unit; more than 0.")
+    amount: Amount = Field(gt=0, max_digits=12, decimal_places=2, description="Price of one unit; more than 0.")
     currency: Currency = Field("CNY", description="ISO 4217 currency code.")
     unit: str | None = Field(None, min_length=1, description="What one price buys, like 250 g or 一盒.")
 
@@ -330,7 +359,7 @@ class Product:
     name: Text = Field(description="Product name.")
     category: Category = Field(description="One of the published categories.")
     description: Markdown = Field(description="What it is, how it is made, how to enjoy it (Markdown).")
-    price: Price = Field(description="Price, currency and unit.")
+    price: Annotated[Price, BeforeValidator(_price_block)] = Field(description="Price, currency and unit.")
     season: list[Month] = Field(default_factory=list, description="Months 1-12 in which it is available.")
     images: list[ImagePath] = Field(default_factory=list, description="Product photos.")
     certifications: list[Certification] = Field(default_factory=list, description="Certificates it holds.")
