@@ -28,7 +28,7 @@ from generator.categories import CATEGORY_IDS
 
 SCHEMA_VERSION = 1
 DEFAULT_LANGUAGE = "zh"
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")  # HEIC: as a phone saves it
 
 # extra="forbid" turns a misspelt key into an error (with a did-you-mean from profiles.py);
 # numbers are accepted where text is expected because a certificate number or a phone number
@@ -128,14 +128,14 @@ def relative_image_path(value: Any) -> str:
     if ".." in path.parts:
         raise _fail("path", f"{text!r} leads outside the village folder; keep photos in its images/ folder")
     if path.suffix.lower() not in IMAGE_SUFFIXES:
-        raise _fail("path", f"{text!r} is not a JPEG, PNG or WebP file name (.jpg, .jpeg, .png, .webp)")
+        raise _fail("path", f"{text!r} is not a JPEG, PNG or WebP file name (.jpg, .jpeg, .png, .webp; a phone's .heic works too)")
     return text
 
 
 ImagePath = Annotated[
     str,
     BeforeValidator(relative_image_path),
-    WithJsonSchema({"type": "string", "pattern": r"^(?![/\\])(?!.*\.\.)[^\\]+\.(?i:jpe?g|png|webp)$"}),
+    WithJsonSchema({"type": "string", "pattern": r"^(?![/\\])(?!.*\.\.)[^\\]+\.(?i:jpe?g|png|webp|heic|heif)$"}),
 ]
 
 

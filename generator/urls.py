@@ -16,7 +16,11 @@ def product_url(village: Village, product_id: str) -> str:
 
 
 def photo_url(village: Village, relative: str) -> str:
-    """A published photo keeps its path inside the village folder."""
+    """A published photo keeps its path inside the village folder; a phone's HEIC, which most
+    browsers cannot show, is published as JPEG beside it: `images/tea.heic` -> `images/tea-heic.jpg`."""
+    stem, _, suffix = relative.rpartition(".")
+    if suffix.lower() in ("heic", "heif"):
+        return f"villages/{village.slug}/{stem}-{suffix.lower()}.jpg"
     return f"villages/{village.slug}/{relative}"
 
 

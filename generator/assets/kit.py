@@ -212,7 +212,7 @@ def _photo_task(task) -> dict | str:
 
 def _original(suffix: str, entries: list[dict], width: int, store: Store, key: str, source: str) -> str:
     """The largest copy in the format the photo's name promises, served at its own URL."""
-    want = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp"}[suffix]
+    want = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp", ".heic": "jpeg", ".heif": "jpeg"}[suffix]
     for entry in entries:
         if entry["width"] == width and entry["format"] == want:
             return entry["path"]

@@ -1,5 +1,8 @@
 """Which photos a profile names, and the check that refuses a file we must not publish.
 
+Phones take HEIC (iPhone's default, many Android phones too): pillow-heif lets Pillow read it, so a
+cooperative can use its photos as the phone saved them; the site publishes them as WebP and JPEG.
+
 A photo is refused, with a message that names the file, when it is not an image, when it is not
 the format its name says, when it is larger than the configured pixel count, or when it is a
 decompression bomb (a small file that unpacks to an enormous image). The check reads only the
@@ -12,13 +15,17 @@ import io
 import warnings
 
 from PIL import Image
+from pillow_heif import register_heif_opener
 
 from generator.errors import Problem
 from generator.model import Village
 
 MAX_PIXELS = 50_000_000
 """Default limit: a 48 MP phone photo passes, a poster scan does not (plugin option `max_image_pixels`)."""
-FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".heic": "HEIF", ".heif": "HEIF"}
+
+# Reading only; libheif turns a HEIC upright as it decodes, so its EXIF orientation reads 1 after.
+register_heif_opener()
 
 
 class PhotoProblem(Exception):
@@ -52,9 +59,9 @@ def open_photo(data: bytes, display: str, max_pixels: int = MAX_PIXELS, *, decod
         raise PhotoProblem(display, "the photo unpacks to far too many pixels (a decompression bomb?); "
                                     "export it again at a normal size") from None
     except Image.UnidentifiedImageError:
-        raise PhotoProblem(display, "this file is not a JPEG, PNG or WebP image; export the photo again") from None
+        raise PhotoProblem(display, "this file is not a JPEG, PNG or WebP image (nor a phone's HEIC); export the photo again") from None
     except (OSError, SyntaxError, ValueError):
-        raise PhotoProblem(display, "this is not a readable JPEG, PNG or WebP photo (damaged or cut short?); "
+        raise PhotoProblem(display, "this is not a readable JPEG, PNG or WebP photo (nor a phone's HEIC): damaged or cut short? "
                                     "export it again") from None
 
 

@@ -44,6 +44,9 @@ def render_variants(data: bytes, display: str, max_pixels: int) -> list[Variant]
     """Every width of the photo in every format of the recipe; raises PhotoProblem naming `display`."""
     recipe = layout("photos")
     image = open_photo(data, display, max_pixels, decode=False)
+    # A HEIC is published as JPEG (browsers other than Safari cannot show it); a phone photo has
+    # no transparency to keep.
+    opaque = image.format == "HEIF"
     try:
         orientation = image.getexif().get(0x0112, 1)
         stored_w, stored_h = image.size
@@ -60,9 +63,9 @@ def render_variants(data: bytes, display: str, max_pixels: int) -> list[Variant]
     except PhotoProblem:
         raise
     except (OSError, SyntaxError, ValueError):
-        raise PhotoProblem(display, "this is not a readable JPEG, PNG or WebP photo; export it again") from None
+        raise PhotoProblem(display, "this is not a readable JPEG, PNG or WebP photo (nor a phone's HEIC); export it again") from None
     image = _to_srgb(image, icc)
-    alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
+    alpha = not opaque and (image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info))
     image = image.convert("RGBA" if alpha else "RGB")
     variants: list[Variant] = []
     current = image
