@@ -19,9 +19,11 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from generator.assets.photos import PhotoProblem, open_photo
+from generator.assets.responsive import published_widths
 from generator.errors import Problem, ProfileErrors, format_path
 from generator.model import Catalog, Village
 from generator.schema import ID_PATTERN, Profile, json_schema, profile_adapter, relative_image_path
+from generator.urls import photo_url, variant_url
 from generator.yamlfile import MAX_BYTES, Document, YamlProblem, decode, parse
 
 PROFILE_NAME = "village.yml"
@@ -79,7 +81,9 @@ def load_village(folder: Path, *, root: Path, language: str = "zh") -> tuple[Vil
     if problems:
         return None, problems
     digest = hashlib.sha256(raw).hexdigest()
-    return Village(folder.name, source, folder, profile, document.lines, digest, document.text_starts), []
+    village = Village(folder.name, source, folder, profile, document.lines, digest, document.text_starts)
+    problems += [Problem(source, document.line_of(p), format_path(p), m) for p, m in _clashing_photos(village, document)]
+    return (None, problems) if problems else (village, [])
 
 
 def cross_check(data: dict[str, Any], folder: Path) -> Iterator[tuple[tuple, str]]:
@@ -110,7 +114,7 @@ def cross_check(data: dict[str, Any], folder: Path) -> Iterator[tuple[tuple, str
         if session.get("except") and not session.get("repeat"):
             yield (*at, "except"), "only a repeating session can leave dates out; add `repeat:` or remove `except:`"
     for at, image in _image_fields(data):
-        if _is_relative_image(image) and (message := check_image_path(folder, image)):
+        if (relative := _relative_image(image)) and (message := check_image_path(folder, relative)):
             yield at, message
 
 
@@ -123,15 +127,48 @@ def _check_repeats(profile: Profile) -> Iterator[tuple[tuple, str]]:
                 yield ("live", "sessions", i, "repeat"), "the rule never happens on or after `start` (is UNTIL before start?)"
 
 
+def _clashing_photos(village: Village, document: Document) -> Iterator[tuple[tuple, str]]:
+    """Two different photos that the site would publish under one file name, or under names that
+    differ only in upper and lower case (`Tea.jpg`, `tea.jpg`; `tea.jpg` and a 320-pixel copy
+    named `tea-320.jpg`): on Windows and macOS, where a downloaded site is opened, one would
+    overwrite the other, and one photo would show in the other's place."""
+    owners: dict[str, tuple[str, str]] = {}
+    for at, image in _image_fields(document.data):
+        relative = _relative_image(image)
+        data = (village.folder / relative).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        for name in sorted(_published_names(village, relative, data)):
+            first, first_digest = owners.setdefault(name.casefold(), (relative, digest))
+            if first != relative and first_digest != digest:  # the same bytes twice publish the same file
+                why = (" (Windows and macOS do not tell upper from lower case)"
+                       if name.casefold() != name or first.casefold() == relative.casefold() else "")
+                yield at, (f"{relative!r} and {first!r} would be published as one file, "
+                           f"{name.rsplit('/', 1)[-1]!r}{why}, and one photo would replace the other; rename one")
+                break
+
+
+def _published_names(village: Village, relative: str, data: bytes) -> set[str]:
+    """Every file name the site publishes for a photo: the original and each width and format."""
+    widths = published_widths(open_photo(data, relative, decode=False))
+    return {photo_url(village, relative), *(variant_url(village, relative, width, fmt)
+                                            for width in widths for fmt in ("webp", "jpeg", "png"))}
+
+
 def check_image_path(folder: Path, relative: str) -> str | None:
     """Why an image path is unusable, or None. Links that leave the folder are refused too."""
     target = folder / relative
-    base = folder.resolve()
-    if not target.resolve().is_relative_to(base):
-        return f"{relative!r} leads outside the village folder (through a link); copy the photo into images/"
-    if target.is_file():
+    try:
+        if not target.resolve().is_relative_to(folder.resolve()):
+            return f"{relative!r} leads outside the village folder (through a link); copy the photo into images/"
+        if target.exists() and not target.is_file():  # never opened: a named pipe would wait forever
+            return f"{relative!r} is a folder or a special file, not a photo; put the photo itself there"
+        data = target.read_bytes() if target.is_file() else None
+    except (OSError, RuntimeError) as error:  # a loop of links, a name too long, no permission to read
+        reason = getattr(error, "strerror", None) or "a link that leads back to itself"
+        return f"{relative!r} cannot be read ({reason}); copy the photo into images/ again"
+    if data is not None:
         try:  # the header only: what it is and how large; `build` decodes it
-            open_photo(target.read_bytes(), relative, decode=False)
+            open_photo(data, relative, decode=False)
         except PhotoProblem as problem:
             return f"{relative!r}: {problem.problem.message}"
         return None
@@ -142,13 +179,13 @@ def check_image_path(folder: Path, relative: str) -> str | None:
     return f"{relative!r} does not exist{hint}"
 
 
-def _is_relative_image(value: Any) -> bool:
-    """Only paths the schema accepts are looked for; the schema reports the others."""
+def _relative_image(value: Any) -> str | None:
+    """The path as the schema reads it (trimmed, `./` dropped), or None: only paths the schema
+    accepts are looked for; the schema reports the others."""
     try:
-        relative_image_path(value)
+        return relative_image_path(value)
     except PydanticCustomError:
-        return False
-    return True
+        return None
 
 
 def _image_fields(data: dict[str, Any]) -> Iterator[tuple[tuple, Any]]:

@@ -115,11 +115,22 @@ Identifier = Annotated[
 ]
 
 
+MAX_NAME_BYTES = 255
+"""The longest file or folder name that common file systems store (ext4, NTFS, APFS)."""
+
+
 def relative_image_path(value: Any) -> str:
-    """A path inside the village folder: no absolute paths, no `..`, an image suffix."""
+    """A path inside the village folder: no absolute paths, no `..`, no web address, an image
+    suffix. It is returned the one way the site publishes it (`./images//a.jpg` -> `images/a.jpg`),
+    so that two spellings of one photo are one photo with one URL."""
     if not isinstance(value, str) or not value.strip():
         raise _fail("path", "should be a path like images/photo.jpg")
     text = value.strip()
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
+        raise _fail("path", f"{text!r} is a web address; save the photo into the village's images/ folder "
+                            "and write its path, like images/photo.jpg")
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise _fail("path", f"{text!r} holds an invisible control character; type the file name again")
     if "\\" in text:
         raise _fail("path", f"{text!r} uses '\\'; write paths with '/' like images/photo.jpg")
     path = PurePosixPath(text)
@@ -129,7 +140,14 @@ def relative_image_path(value: Any) -> str:
         raise _fail("path", f"{text!r} leads outside the village folder; keep photos in its images/ folder")
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         raise _fail("path", f"{text!r} is not a JPEG, PNG or WebP file name (.jpg, .jpeg, .png, .webp; a phone's .heic works too)")
-    return text
+    if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in path.parts) or len(path.parts) > 32:
+        raise _fail("path", f"{_short_path(text)} is too long for a file system (a name of at most "
+                            f"{MAX_NAME_BYTES} bytes, about 85 Chinese characters); shorten it")
+    return str(path)
+
+
+def _short_path(text: str) -> str:
+    return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
 
 
 ImagePath = Annotated[

@@ -40,6 +40,17 @@ def target_widths(width: int, widths: list[int]) -> list[int]:
     return sorted(chosen)
 
 
+def upright_size(image: Image.Image) -> tuple[int, int]:
+    """The photo's size as it is shown: EXIF orientations 5 to 8 swap width and height."""
+    width, height = image.size
+    return (height, width) if image.getexif().get(0x0112, 1) in ROTATED else (width, height)
+
+
+def published_widths(image: Image.Image) -> list[int]:
+    """The widths the recipe publishes this photo at (read from its header)."""
+    return target_widths(upright_size(image)[0], layout("photos")["widths"])
+
+
 def render_variants(data: bytes, display: str, max_pixels: int) -> list[Variant]:
     """Every width of the photo in every format of the recipe; raises PhotoProblem naming `display`."""
     recipe = layout("photos")
@@ -48,10 +59,9 @@ def render_variants(data: bytes, display: str, max_pixels: int) -> list[Variant]
     # no transparency to keep.
     opaque = image.format == "HEIF"
     try:
-        orientation = image.getexif().get(0x0112, 1)
         stored_w, stored_h = image.size
-        upright_w, upright_h = (stored_h, stored_w) if orientation in ROTATED else (stored_w, stored_h)
-        widths = target_widths(upright_w, recipe["widths"])
+        upright_w, upright_h = upright_size(image)
+        widths = published_widths(image)
         largest = widths[-1]
         scale = largest / upright_w
         if image.format == "JPEG":
