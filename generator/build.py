@@ -67,7 +67,7 @@ def prepare(
 ) -> Prepared:
     """Everything the site needs, computed before anything is written; raises ProfileErrors."""
     started = time.monotonic()
-    catalog = load_catalog(villages_dir, language=language)
+    catalog = load_catalog(villages_dir, language=language, max_pixels=max_image_pixels)
     log.info(f"Read {len(catalog.villages)} villages, {catalog.product_count} products "
              f"({time.monotonic() - started:.2f} s)")
     check_claims(catalog, lint or LintConfig())

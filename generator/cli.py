@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from generator.assets.photos import MAX_PIXELS
 from generator.checking import load_registries, thresholds_from
 from generator.config import VILLAGES_ENV
 from generator.differentiation import check
@@ -88,7 +89,7 @@ def _new(args) -> int:
 
 
 def _validate(args) -> int:
-    catalog = load_catalog(args.villages, language=_language())
+    catalog = load_catalog(args.villages, language=_language(), max_pixels=_max_pixels())
     products = catalog.product_count
     print(f"All {len(catalog.villages)} villages are valid ({products} products).")
     return 0
@@ -115,7 +116,7 @@ def _check(args) -> int:
     root = args.config_file.resolve().parent
     registries = load_registries(args.against if args.against is not None else options.get("registries", []),
                                  Path.cwd() if args.against is not None else root)
-    catalog = load_catalog(args.villages, language=_language(args.config_file))
+    catalog = load_catalog(args.villages, language=_language(args.config_file), max_pixels=_max_pixels(args.config_file))
     unknown = sorted(set(args.only or ()) - {v.slug for v in catalog.villages})
     if unknown:
         raise StorefrontError(f"--only: no village {', '.join(map(repr, unknown))} in {args.villages}")
@@ -136,6 +137,12 @@ def _plugin_options(config_file: Path = Path("mkdocs.yml")) -> dict:
         if isinstance(plugin, dict) and isinstance(plugin.get("villages"), dict):
             return plugin["villages"]
     return {}
+
+
+def _max_pixels(config_file: Path = Path("mkdocs.yml")) -> int:
+    """The photo size limit of mkdocs.yml, so that validate refuses exactly the photos the build refuses."""
+    value = _plugin_options(config_file).get("max_image_pixels")
+    return value if isinstance(value, int) and value > 0 else MAX_PIXELS
 
 
 def _schema(args) -> int:

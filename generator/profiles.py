@@ -18,7 +18,7 @@ from dateutil.rrule import rrulestr
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-from generator.assets.photos import PhotoProblem, open_photo
+from generator.assets.photos import MAX_PIXELS, PhotoProblem, open_photo
 from generator.assets.responsive import published_widths
 from generator.errors import Problem, ProfileErrors, format_path
 from generator.model import Catalog, Village
@@ -29,15 +29,17 @@ from generator.yamlfile import MAX_BYTES, Document, YamlProblem, decode, parse
 PROFILE_NAME = "village.yml"
 
 
-def load_catalog(villages_dir: Path, *, language: str = "zh", display_root: Path | None = None) -> Catalog:
-    """All villages under `villages_dir`, or ProfileErrors naming every problem found."""
+def load_catalog(villages_dir: Path, *, language: str = "zh", display_root: Path | None = None,
+                 max_pixels: int = MAX_PIXELS) -> Catalog:
+    """All villages under `villages_dir`, or ProfileErrors naming every problem found.
+    `max_pixels` is the photo size limit of mkdocs.yml (`max_image_pixels`), the build's own."""
     villages_dir = Path(villages_dir)
     root = display_root or villages_dir.parent
     if not villages_dir.is_dir():
         raise ProfileErrors([Problem(str(villages_dir), 0, "", "this folder does not exist; create it, or pass --villages DIR")])
     villages, problems = [], []
     for folder in sorted(p for p in villages_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        village, found = load_village(folder, root=root, language=language)
+        village, found = load_village(folder, root=root, language=language, max_pixels=max_pixels)
         problems += found
         if village:
             villages.append(village)
@@ -50,7 +52,8 @@ def load_catalog(villages_dir: Path, *, language: str = "zh", display_root: Path
     return Catalog(villages=tuple(villages), language=language)
 
 
-def load_village(folder: Path, *, root: Path, language: str = "zh") -> tuple[Village | None, list[Problem]]:
+def load_village(folder: Path, *, root: Path, language: str = "zh",
+                 max_pixels: int = MAX_PIXELS) -> tuple[Village | None, list[Problem]]:
     """One village and the problems of its file (the village is None when there are any)."""
     path = folder / PROFILE_NAME
     source = _display(path, root)
@@ -70,7 +73,7 @@ def load_village(folder: Path, *, root: Path, language: str = "zh") -> tuple[Vil
         problems.append(Problem(source, 1, "(folder name)", _slug_advice(folder.name)))
     if not isinstance(document.data, dict):
         return None, [*problems, Problem(source, 1, "", "the file should be a list of `key: value` lines, like `name: 黄杜村`")]
-    problems += [Problem(source, document.line_of(p), format_path(p), m) for p, m in cross_check(document.data, folder)]
+    problems += [Problem(source, document.line_of(p), format_path(p), m) for p, m in cross_check(document.data, folder, max_pixels)]
     try:
         profile = profile_adapter().validate_python(document.data, context={"language": language})
     except ValidationError as error:
@@ -82,11 +85,11 @@ def load_village(folder: Path, *, root: Path, language: str = "zh") -> tuple[Vil
         return None, problems
     digest = hashlib.sha256(raw).hexdigest()
     village = Village(folder.name, source, folder, profile, document.lines, digest, document.text_starts)
-    problems += [Problem(source, document.line_of(p), format_path(p), m) for p, m in _clashing_photos(village, document)]
+    problems += [Problem(source, document.line_of(p), format_path(p), m) for p, m in _clashing_photos(village, document, max_pixels)]
     return (None, problems) if problems else (village, [])
 
 
-def cross_check(data: dict[str, Any], folder: Path) -> Iterator[tuple[tuple, str]]:
+def cross_check(data: dict[str, Any], folder: Path, max_pixels: int = MAX_PIXELS) -> Iterator[tuple[tuple, str]]:
     """What the schema alone cannot see: unique ids, references, files that exist.
 
     It reads the raw data, not the validated profile, so that these problems are reported in
@@ -114,7 +117,7 @@ def cross_check(data: dict[str, Any], folder: Path) -> Iterator[tuple[tuple, str
         if session.get("except") and not session.get("repeat"):
             yield (*at, "except"), "only a repeating session can leave dates out; add `repeat:` or remove `except:`"
     for at, image in _image_fields(data):
-        if (relative := _relative_image(image)) and (message := check_image_path(folder, relative)):
+        if (relative := _relative_image(image)) and (message := check_image_path(folder, relative, max_pixels)):
             yield at, message
 
 
@@ -127,7 +130,7 @@ def _check_repeats(profile: Profile) -> Iterator[tuple[tuple, str]]:
                 yield ("live", "sessions", i, "repeat"), "the rule never happens on or after `start` (is UNTIL before start?)"
 
 
-def _clashing_photos(village: Village, document: Document) -> Iterator[tuple[tuple, str]]:
+def _clashing_photos(village: Village, document: Document, max_pixels: int) -> Iterator[tuple[tuple, str]]:
     """Two different photos that the site would publish under one file name, or under names that
     differ only in upper and lower case (`Tea.jpg`, `tea.jpg`; `tea.jpg` and a 320-pixel copy
     named `tea-320.jpg`): on Windows and macOS, where a downloaded site is opened, one would
@@ -137,7 +140,7 @@ def _clashing_photos(village: Village, document: Document) -> Iterator[tuple[tup
         relative = _relative_image(image)
         data = (village.folder / relative).read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        for name in sorted(_published_names(village, relative, data)):
+        for name in sorted(_published_names(village, relative, data, max_pixels)):
             first, first_digest = owners.setdefault(name.casefold(), (relative, digest))
             if first != relative and first_digest != digest:  # the same bytes twice publish the same file
                 why = (" (Windows and macOS do not tell upper from lower case)"
@@ -147,14 +150,14 @@ def _clashing_photos(village: Village, document: Document) -> Iterator[tuple[tup
                 break
 
 
-def _published_names(village: Village, relative: str, data: bytes) -> set[str]:
+def _published_names(village: Village, relative: str, data: bytes, max_pixels: int) -> set[str]:
     """Every file name the site publishes for a photo: the original and each width and format."""
-    widths = published_widths(open_photo(data, relative, decode=False))
+    widths = published_widths(open_photo(data, relative, max_pixels, decode=False))
     return {photo_url(village, relative), *(variant_url(village, relative, width, fmt)
                                             for width in widths for fmt in ("webp", "jpeg", "png"))}
 
 
-def check_image_path(folder: Path, relative: str) -> str | None:
+def check_image_path(folder: Path, relative: str, max_pixels: int = MAX_PIXELS) -> str | None:
     """Why an image path is unusable, or None. Links that leave the folder are refused too."""
     target = folder / relative
     try:
@@ -168,7 +171,7 @@ def check_image_path(folder: Path, relative: str) -> str | None:
         return f"{relative!r} cannot be read ({reason}); copy the photo into images/ again"
     if data is not None:
         try:  # the header only: what it is and how large; `build` decodes it
-            open_photo(data, relative, decode=False)
+            open_photo(data, relative, max_pixels, decode=False)
         except PhotoProblem as problem:
             return f"{relative!r}: {problem.problem.message}"
         return None
