@@ -195,8 +195,8 @@ def test_line_and_paragraph_separators_pasted_from_a_phone_are_spaces(tmp_path):
 
 def test_a_control_character_is_named_at_its_line(tmp_path):
     problems = _problems(_villages(tmp_path, TEXT.replace("county: 安吉县", "county: 安吉\x1b县")))
-    assert problems == [f"{FILE}:5: this line holds an invisible control character (U+001B) that YAML does not allow; "
-                        "delete it, or type the text again"]
+    assert problems == [(f"{FILE}:5: this line holds an invisible control character (U+001B) that YAML does not allow; "
+                         "delete it, or type the text again")]
 
 
 def test_gb18030_file_through_the_command_line(tmp_path):
