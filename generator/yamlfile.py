@@ -30,6 +30,12 @@ _TAG = "tag:yaml.org,2002:"
 # not show them as such (YAML 1.2 agrees). Pasted from a phone, one would shift every line number
 # after it and end a `story: |` block in mid-line. A page shows them as a space: read them as one.
 _UNSEEN_BREAKS = str.maketrans({"\x85": " ", "\u2028": " ", "\u2029": " "})
+# What a page, a feed or a calendar cannot carry, written as an escape ("\a", "\x07"; YAML refuses
+# them raw): control characters other than tab and line ends, and noncharacters. They are
+# invisible, and one of them makes an Atom feed malformed XML, so they are dropped. A lone surrogate
+# ("\ud800") is no character at all and cannot be written as UTF-8: it becomes U+FFFD.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class YamlProblem(Exception):
@@ -123,6 +129,11 @@ def _syntax_advice(error: yaml.MarkedYAMLError) -> tuple[int, str]:
     return line, advice
 
 
+def _readable(text: str) -> str:
+    """Text as pages, feeds and calendars can carry it (see _UNPRINTABLE)."""
+    return _SURROGATE.sub("\ufffd", _UNPRINTABLE.sub("", text.translate(_UNSEEN_BREAKS)))
+
+
 class _Builder:
     def __init__(self, document: Document):
         self.document = document
@@ -170,7 +181,7 @@ class _Builder:
         if node.style == "|":
             self.document.text_starts[path] = node.start_mark.line + 2  # the line after the `|`
         if tag == "str" or node.style is not None:
-            return value
+            return _readable(value)
         if tag == "null":
             return None
         if tag == "bool":

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
+from xml.etree import ElementTree
 
 import pillow_heif
 import pytest
@@ -269,6 +271,9 @@ def test_heic_problems_name_the_file(tmp_path, name, data, words):
 # --- one real build: odd names, a HEIC, typed prices, Windows line ends ------------------------
 
 HERO = "images/春天 茶园/头图 #1 (50%).jpg"
+# Escapes YAML allows in quoted text, as a converter script writes them: a bell, NUL, an ANSI
+# colour code, a noncharacter and a lone surrogate (which no UTF-8 file can hold).
+ESCAPED = "开采\\a\\0\\e[31m\\uFFFE\\ud800直播"
 PRODUCT = "images/茶 & co's+1,2.jpg"
 
 
@@ -284,7 +289,8 @@ def odd_site(tmp_path_factory) -> Path:
     text = (TEXT.replace("hero: images/hero.jpg", f'hero: "{HERO}"')
             .replace("images: [images/tea.jpg]", f'images: ["{PRODUCT}", images/IMG_0001.HEIC]')
             .replace("amount: 268", "amount: ９８．５")
-            .replace("description: 节日。", "description: 节日。\n    image: images/IMG_0001.HEIC"))
+            .replace("description: 节日。", "description: 节日。\n    image: images/IMG_0001.HEIC")
+            .replace("title: 开采直播", f'title: "{ESCAPED}"'))
     (village / "village.yml").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     result = run_storefront("build", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -325,6 +331,19 @@ def test_a_heic_is_published_as_jpeg_and_webp(odd_site):
         f"IMG_0001-heic-{w}.{f}" for w in (320, 640, 900) for f in ("jpg", "webp")]
     page = (odd_site / "villages" / "test-village" / "products" / "white-tea" / "index.html").read_text(encoding="utf-8")
     assert "IMG_0001-heic-640.webp" in page and ".HEIC" not in page
+
+
+def test_escaped_control_characters_never_reach_pages_feeds_or_calendars(odd_site):
+    feeds = list(odd_site.rglob("*.xml"))
+    assert len(feeds) >= 3
+    for feed in feeds:
+        ElementTree.parse(feed)  # a control character would make the Atom feed malformed XML
+    written = [*feeds, *odd_site.rglob("*.html"), *odd_site.rglob("*.ics"), *odd_site.rglob("*.json")]
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe]", text), path
+    schedule = (odd_site / "villages" / "test-village" / "live" / "index.html").read_text(encoding="utf-8")
+    assert "开采[31m\ufffd直播" in schedule
 
 
 def test_a_full_width_price_is_shown_as_a_number(odd_site):
