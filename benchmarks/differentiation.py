@@ -213,9 +213,12 @@ def run(n: int, mode: str) -> dict:
             check(villages, cache_dir=Path(cache))
             result["warm_s"] = time.perf_counter() - start
             changed = planted[0][1]
-            start = time.perf_counter()
-            check(villages, cache_dir=Path(cache), only=[slug(changed)])
-            result["only_s"] = time.perf_counter() - start
+            timings = []
+            for _ in range(3):  # a fraction of a second: best of three, so another process's burst does not decide it
+                start = time.perf_counter()
+                check(villages, cache_dir=Path(cache), only=[slug(changed)])
+                timings.append(time.perf_counter() - start)
+            result["only_s"] = min(timings)
         flagged = {frozenset((p.a, p.b)) for p in report.pairs}
         failed = {frozenset((p.a, p.b)) for p in report.pairs if p.level == "fail"}
         result["candidates"] = report.compared
