@@ -129,8 +129,6 @@ def relative_image_path(value: Any) -> str:
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
         raise _fail("path", f"{text!r} is a web address; save the photo into the village's images/ folder "
                             "and write its path, like images/photo.jpg")
-    if any(unicodedata.category(c) == "Cc" for c in text):
-        raise _fail("path", f"{text!r} holds an invisible control character; type the file name again")
     if "\\" in text:
         raise _fail("path", f"{text!r} uses '\\'; write paths with '/' like images/photo.jpg")
     path = PurePosixPath(text)

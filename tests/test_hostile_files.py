@@ -95,7 +95,6 @@ PATHS = [
     ("network share", '"//server/share/tea.jpg"', None, "is an absolute path"),
     ("drive letter", '"D:/photos/tea.jpg"', None, "is an absolute path"),
     ("home folder", '"~/tea.jpg"', None, "is an absolute path"),
-    ("control character", '"images/hero.jpg\\0.png"', None, "invisible control character"),
     ("name too long", '"images/' + "茶" * 90 + '.jpg"', None, "too long for a file system"),
     ("folder too deep", '"' + "a/" * 40 + 'tea.jpg"', None, "too long for a file system"),
     ("link loop", "images/a.jpg", _link_loop, "cannot be read (a link that leads back to itself)"),
@@ -117,7 +116,7 @@ def test_photo_paths_that_cannot_be_used_are_refused_at_their_line(tmp_path, her
 
 
 @pytest.mark.parametrize("spelling", ['"./images/hero.jpg"', '"images//hero.jpg"', '" images/hero.jpg "',
-                                      "images/./hero.jpg"])
+                                      "images/./hero.jpg", '"images/he\\0ro.jpg"'])  # an escaped NUL is dropped
 def test_one_photo_has_one_spelling(tmp_path, spelling):
     villages = _villages(tmp_path, TEXT.replace("hero: images/hero.jpg", f"hero: {spelling}"))
     assert load_catalog(villages).villages[0].profile.brand.hero == "images/hero.jpg"
