@@ -14,7 +14,7 @@ import pytest
 import recurring_ical_events
 
 from generator import live
-from generator.calendar import calendar_files
+from generator.calendar import _timezone, _years, calendar_files
 from generator.pages import Site, plan_pages, render_page
 from generator.palette import build_palette
 from generator.profiles import load_catalog
@@ -61,6 +61,22 @@ def test_each_zone_has_its_vtimezone_with_its_daylight_saving_rules():
     daylight = [c for c in rome.walk("DAYLIGHT")]
     assert daylight and str(daylight[0]["TZOFFSETTO"].to_ical()) in ("+0200", "b'+0200'")
     assert not list(zones["Asia/Tokyo"].walk("DAYLIGHT"))
+
+
+def test_vtimezones_are_built_once_and_are_icalendars_own_in_zone_order():
+    """Each VTIMEZONE is built once per (zone, years) and shared by the calendars that need it;
+    the bytes are those of icalendar's own `add_missing_timezones`, zones sorted by name."""
+    raw = FILES[live.SITE_CALENDAR_URL]
+    calendar = icalendar.Calendar.from_ical(raw)
+    assert [str(tz["TZID"]) for tz in calendar.timezones] == ["Asia/Tokyo", "Europe/Rome"]
+    first, last = _years([(v, i) for v in CATALOG.villages for i in range(len(sessions_of(v)))])
+    for tzid in ("Asia/Tokyo", "Europe/Rome"):
+        assert icalendar.Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical() in raw
+    _timezone.cache_clear()
+    assert calendar_files(CATALOG, site()) == FILES  # from the cache, the same bytes
+    blocks = sum(data.count(b"BEGIN:VTIMEZONE") for url, data in FILES.items() if url.endswith(".ics"))
+    info = _timezone.cache_info()
+    assert info.hits + info.misses == blocks and info.misses < blocks / 2
 
 
 def test_series_stay_series_with_rrule_exdate_and_utc_until():
