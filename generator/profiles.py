@@ -7,6 +7,7 @@ the line, the field, what is wrong and what would be right.
 from __future__ import annotations
 
 import difflib
+import filecmp
 import hashlib
 import re
 from collections import Counter
@@ -135,14 +136,14 @@ def _clashing_photos(village: Village, document: Document, max_pixels: int) -> I
     differ only in upper and lower case (`Tea.jpg`, `tea.jpg`; `tea.jpg` and a 320-pixel copy
     named `tea-320.jpg`): on Windows and macOS, where a downloaded site is opened, one would
     overwrite the other, and one photo would show in the other's place."""
-    owners: dict[str, tuple[str, str]] = {}
+    owners: dict[str, str] = {}
     for at, image in _image_fields(document.data):
         relative = _relative_image(image)
-        data = (village.folder / relative).read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        for name in sorted(_published_names(village, relative, data, max_pixels)):
-            first, first_digest = owners.setdefault(name.casefold(), (relative, digest))
-            if first != relative and first_digest != digest:  # the same bytes twice publish the same file
+        for name in sorted(_published_names(village, relative, max_pixels)):
+            first = owners.setdefault(name.casefold(), relative)
+            # The same bytes twice publish the same file: compared only when two names meet, so
+            # that an ordinary build never reads a photo whole just to check its name.
+            if first != relative and not filecmp.cmp(village.folder / first, village.folder / relative, shallow=False):
                 why = (" (Windows and macOS do not tell upper from lower case)"
                        if name.casefold() != name or first.casefold() == relative.casefold() else "")
                 yield at, (f"{relative!r} and {first!r} would be published as one file, "
@@ -150,9 +151,10 @@ def _clashing_photos(village: Village, document: Document, max_pixels: int) -> I
                 break
 
 
-def _published_names(village: Village, relative: str, data: bytes, max_pixels: int) -> set[str]:
+def _published_names(village: Village, relative: str, max_pixels: int) -> set[str]:
     """Every file name the site publishes for a photo: the original and each width and format."""
-    widths = published_widths(open_photo(data, relative, max_pixels, decode=False))
+    with open(village.folder / relative, "rb") as file:
+        widths = published_widths(open_photo(file, relative, max_pixels, decode=False))
     return {photo_url(village, relative), *(variant_url(village, relative, width, fmt)
                                             for width in widths for fmt in ("webp", "jpeg", "png"))}
 
@@ -165,16 +167,16 @@ def check_image_path(folder: Path, relative: str, max_pixels: int = MAX_PIXELS) 
             return f"{relative!r} leads outside the village folder (through a link); copy the photo into images/"
         if target.exists() and not target.is_file():  # never opened: a named pipe would wait forever
             return f"{relative!r} is a folder or a special file, not a photo; put the photo itself there"
-        data = target.read_bytes() if target.is_file() else None
+        if target.is_file():
+            with open(target, "rb") as file:
+                try:  # the header only: what it is and how large; `build` decodes it
+                    open_photo(file, relative, max_pixels, decode=False)
+                except PhotoProblem as problem:
+                    return f"{relative!r}: {problem.problem.message}"
+            return None
     except (OSError, RuntimeError) as error:  # a loop of links, a name too long, no permission to read
         reason = getattr(error, "strerror", None) or "a link that leads back to itself"
         return f"{relative!r} cannot be read ({reason}); copy the photo into images/ again"
-    if data is not None:
-        try:  # the header only: what it is and how large; `build` decodes it
-            open_photo(data, relative, max_pixels, decode=False)
-        except PhotoProblem as problem:
-            return f"{relative!r}: {problem.problem.message}"
-        return None
     existing = [str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
     close = difflib.get_close_matches(relative, existing, n=1, cutoff=0.6)
     close += [p for p in existing if p.lower() == relative.lower()][:1]

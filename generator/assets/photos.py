@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from typing import BinaryIO
 
 from PIL import Image
 from pillow_heif import register_heif_opener
@@ -34,15 +35,16 @@ class PhotoProblem(Exception):
         self.problem = Problem(display, 0, "", message)
 
 
-def open_photo(data: bytes, display: str, max_pixels: int = MAX_PIXELS, *, decode: bool = True) -> Image.Image:
-    """The photo in `data`, opened (and decoded unless `decode` is false), or PhotoProblem saying
-    plainly why it cannot be used. `display` is the file as the cooperative knows it."""
+def open_photo(data: bytes | BinaryIO, display: str, max_pixels: int = MAX_PIXELS, *, decode: bool = True) -> Image.Image:
+    """The photo in `data` (its bytes, or an open file: then only the header is read unless
+    decoding), opened (and decoded unless `decode` is false), or PhotoProblem saying plainly why
+    it cannot be used. `display` is the file as the cooperative knows it."""
     suffix = "." + display.rsplit(".", 1)[-1].lower() if "." in display else ""
     expected = FORMATS.get(suffix)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=list(FORMATS.values()))
+            image = Image.open(io.BytesIO(data) if isinstance(data, bytes) else data, formats=list(FORMATS.values()))
             width, height = image.size
             if width * height > max_pixels:
                 raise PhotoProblem(display, f"the photo is {width}x{height} pixels, more than the {max_pixels:,} "
