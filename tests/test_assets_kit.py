@@ -5,6 +5,7 @@ from one worker or several, every unusable photo reported at once, and the built
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from datetime import UTC, datetime
@@ -179,3 +180,25 @@ def test_og_image_is_the_share_card_and_icons_are_linked(sample_site):
     assert f"/products/{product.id}/share.jpg\"" in page
     home = (sample_site / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<meta property="og:image" content="https://[^"]+/assets/brand/share\.jpg">', home)
+
+
+def test_photo_digests_are_remembered_by_stamp_and_redone_when_the_file_changes(tmp_path):
+    from generator.assets.cache import Stamps, file_digest
+
+    photo = tmp_path / "tea.jpg"
+    photo.write_bytes(b"first version")
+    os.utime(photo, ns=(1_700_000_000 * 10**9,) * 2)  # saved long ago: its stamp can be trusted
+    stamps = Stamps(tmp_path / "cache")
+    assert stamps.digest(photo) == file_digest(photo)
+    stamps.save()
+    remembered = Stamps(tmp_path / "cache")
+    name = str(photo.resolve())
+    remembered.known[name][-1] = "0" * 64  # what a read would contradict: a hit must not read the file
+    assert remembered.digest(photo) == "0" * 64
+    photo.write_bytes(b"other version")  # same size, edited in place: a new stamp
+    assert Stamps(tmp_path / "cache").digest(photo) == file_digest(photo) != remembered.known[name][-1]
+    fresh = Stamps(tmp_path / "cache")
+    fresh.digest(photo)
+    assert name not in fresh.seen, "a file written seconds ago is hashed again next time"
+    (tmp_path / "cache" / "stamps-v1.json").write_text("{broken", encoding="utf-8")
+    assert Stamps(tmp_path / "cache").digest(photo) == file_digest(photo)

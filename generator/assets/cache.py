@@ -13,8 +13,13 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
+
+
+STAMPS_VERSION = 1
+RACY_NS = 3_000_000_000
 
 
 def digest(*parts: Any) -> str:
@@ -31,6 +36,37 @@ def digest(*parts: Any) -> str:
 def file_digest(path: Path) -> str:
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+class Stamps:
+    """SHA-256 of files remembered by their stamp (size, times, inode), as git's index does: a warm
+    build hashes no photo it has hashed before. A photo edited in place gets a new stamp and is read
+    again; the stamps live beside the images and are only ever a shortcut to the same digest."""
+
+    def __init__(self, root: Path):
+        self.path = Path(root) / f"stamps-v{STAMPS_VERSION}.json"
+        try:
+            self.known: dict[str, list] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}  # no stamps yet, or a damaged file: every photo is hashed once more
+        self.seen: dict[str, list] = {}
+
+    def digest(self, path: Path) -> str:
+        stat = path.stat()
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+        name = str(path.resolve())
+        known = self.known.get(name)
+        sha = known[-1] if known and known[:-1] == stamp else file_digest(path)
+        # A file written within the last seconds may be written again within the clock's
+        # resolution without a new stamp ("racily clean" in git): remember it only once it is older.
+        if time.time_ns() - stat.st_mtime_ns > RACY_NS:
+            self.seen[name] = [*stamp, sha]
+        return sha
+
+    def save(self) -> None:
+        """Keep the stamps of this build's photos (others' are dropped), if anything changed."""
+        if self.seen != self.known:
+            write_atomic(self.path, json.dumps(self.seen, sort_keys=True).encode())
 
 
 class Store:

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image
 
 from generator.assets import cards, icons, marks, posters, responsive
-from generator.assets.cache import Store, digest, write_atomic
+from generator.assets.cache import Stamps, Store, digest, write_atomic
 from generator.assets.cards import BrandSpec, ProductSpec, ShareSpec
 from generator.assets.fonts import cjk_font
 from generator.assets.layouts import layout
@@ -161,11 +161,12 @@ def _publish_photos(catalog, store, pool, progress, max_pixels, counts) -> dict[
     wanted: dict[str, list[tuple[str, str, str]]] = {}
     manifests: dict[str, dict] = {}
     recipe = [responsive.RECIPE, layout("photos")]
+    stamps = Stamps(store.root)
     for village in catalog.villages:
         for relative in photos_of(village):
-            source = village.folder / relative
-            key = digest(recipe, source.read_bytes())
+            key = digest(recipe, stamps.digest(village.folder / relative))
             wanted.setdefault(key, []).append((village.slug, relative, display_name(village, relative)))
+    stamps.save()
     tasks, problems = [], []
     for key, owners in wanted.items():
         path = store.path("photos", key, ".json")
