@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
@@ -21,6 +22,28 @@ from generator.errors import StorefrontError
 from generator.pages import render_page, render_site_head
 from generator.progress import Progress
 from generator.schema import json_schema
+
+
+class LinkedFile(File):
+    """An image from the cache, hard-linked into the site instead of copied.
+
+    Every build writes a fresh site folder (see AtomicOutput), so without links each build would
+    copy every image again: at 1,000 villages, tens of thousands of files and gigabytes. Cache files
+    are never changed in place (they are written beside their name and renamed), so a link is as
+    safe as a copy. Across file systems, where links cannot go, the file is copied.
+    """
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if self.abs_src_path is None:
+            return super().copy_file(dirty)
+        output = self.abs_dest_path
+        os.makedirs(os.path.dirname(output), exist_ok=True)
+        try:
+            if os.path.lexists(output):
+                os.unlink(output)
+            os.link(self.abs_src_path, output)
+        except OSError:
+            shutil.copyfile(self.abs_src_path, output)
 
 
 class VillagesPlugin(BasePlugin[VillagesConfig]):
@@ -86,7 +109,7 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
             if isinstance(source, bytes):
                 files.append(File.generated(config, url, content=source))
             else:
-                files.append(File.generated(config, url, abs_src_path=str(source)))
+                files.append(LinkedFile.generated(config, url, abs_src_path=str(source)))
         schema = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
         files.append(File.generated(config, "village.schema.json", content=schema))
         return files
@@ -107,7 +130,9 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
             context["sf_site_head"] = render_site_head(self.prepared.site)
         return context
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
         if self.warnings and self.warnings.get_counts():
             self._discard()  # MkDocs is about to abort the strict build
         elif self.output:
@@ -132,3 +157,18 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
         if self.warnings:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
             self.warnings = None
+
+
+def compact_search_index(path: Path) -> None:
+    """The search index in UTF-8 rather than ASCII escapes: Material writes every Chinese character
+    (and jieba's zero-width separators) as a six-byte \\uXXXX, so the file a phone downloads and
+    parses is about 40% smaller this way, with the same content."""
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # no search plugin, or not its index: nothing to compact
+    try:
+        data = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return  # a lone surrogate has no UTF-8 form: the escaped index stays as it is
+    path.write_bytes(data)

@@ -33,6 +33,21 @@ def test_two_builds_of_the_same_input_are_identical(tmp_path):
     assert [k for k in one if one[k] != two.get(k)] == [] and one.keys() == two.keys()
 
 
+def test_images_are_linked_from_the_cache_and_a_rebuild_keeps_both_intact(tmp_path):
+    project = make_project(tmp_path)
+    shutil.copytree(BASE, project / "villages" / "test-village")
+    assert run_storefront("build", cwd=project).returncode == 0
+    cache = {p.stat().st_ino: p for p in (project / ".cache").rglob("*") if p.is_file()}
+    site = project / "site"
+    images = [p for p in site.rglob("*") if p.suffix in (".webp", ".jpeg", ".jpg", ".png")
+              and not p.name.startswith("qr-") and not p.is_relative_to(site / "assets" / "images")]  # not from the kit's cache
+    assert images and all(p.stat().st_ino in cache for p in images), "every image is the cache's file, not a copy"
+    before = tree_digest(project / "site")
+    assert run_storefront("build", cwd=project).returncode == 0
+    assert tree_digest(project / "site") == before
+    assert all(hashlib.sha256(p.read_bytes()).hexdigest() == before[str(p.relative_to(project / "site"))] for p in images if p.exists())
+
+
 def test_failed_build_leaves_the_previous_site_untouched(tmp_path):
     project = make_project(tmp_path)
     shutil.copytree(BASE, project / "villages" / "test-village")

@@ -122,8 +122,11 @@ def test_social_meta_and_canonical(sample_site):
 
 
 def test_chinese_search_index_is_built_offline(sample_site):
-    index = json.loads((sample_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    raw = (sample_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    index = json.loads(raw)
     assert index["config"]["lang"] == ["zh"]
+    assert CATALOG.villages[0].profile.name["zh"] in raw, "Chinese is written as UTF-8, not as six-byte escapes"
+    assert not re.search(r"\\u[4-9][0-9a-f]{3}", raw)
     titles = {doc["title"] for doc in index["docs"]}
     assert CATALOG.villages[0].profile.name["zh"] in titles
     assert '<html lang="zh"' in (sample_site / "index.html").read_text(encoding="utf-8")
