@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import yamlfile
 from generator.errors import ProfileErrors
 from generator.profiles import load_catalog
 from tests.conftest import REPO, run_storefront
@@ -184,3 +185,31 @@ def test_yaml_one_point_one_surprises_stay_text(tmp_path):
     catalog = load_catalog(_village(tmp_path, text))
     profile = catalog.villages[0].profile
     assert profile.slogan == {"zh": "no"} and profile.service.contact.phone == "0572"
+
+
+# Where libyaml (the fast reader) and PyYAML's own reader part ways; PyYAML's reading is the one kept.
+LIBYAML_DIFFERS = [
+    "a:\tb\n",                      # a tab after the colon: PyYAML refuses it
+    "a: b\n\ufeffc: d\n",           # a byte order mark at the start of a line
+    "a: [x?y, z]\n",                # a `?` in an unquoted word inside [...]: PyYAML refuses it
+    "a: {k?: 1}\n",
+    "a: [1, !9, 2]\n",              # a tag: PyYAML names it with the comma, libyaml without
+    'a: "\\ud800"\n',               # an escaped lone surrogate: libyaml refuses it, PyYAML reads it
+    "a: [x:, b]\n",                 # libyaml refuses these; PyYAML reads them
+    "a: " + "[" * 2000 + "]" * 2000 + "\n",  # libyaml's nesting limit; PyYAML's own refusal
+    "a: 1\nb: [1, 2]\nc: |\n  text\n  more\nd: {e: 'f', g: no}\n",
+]
+
+
+@pytest.mark.parametrize("text", LIBYAML_DIFFERS + [p.read_text("utf-8-sig") for p in sorted((REPO / "villages").glob("*/village.yml"))])
+def test_libyaml_reads_every_file_as_pyyaml_does(text, monkeypatch):
+    def read(text):
+        try:
+            document = yamlfile.parse(text)
+            return document.data, document.lines, document.text_starts
+        except yamlfile.YamlProblem as problem:
+            return problem.line, problem.message, problem.path
+
+    fast = read(text)
+    monkeypatch.setattr(yamlfile, "_FAST", None)
+    assert fast == read(text)
