@@ -13,6 +13,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import imagehash
 import numpy as np
 import pytest
 import yaml
@@ -22,6 +23,7 @@ from generator.differentiation import Report, Thresholds, check, load_registry
 from generator.differentiation import text as t
 from generator.differentiation.engine import _lsh_thresholds
 from generator.differentiation.features import build_features
+from generator.differentiation.images import _bits, distance, hash_image
 from generator.differentiation.index import SCANS_BEFORE_SORTING, CandidateIndex, SignatureCache, Table, signature
 from generator.differentiation.records import record_from_village
 from generator.errors import StorefrontError
@@ -319,6 +321,20 @@ def test_mirrored_logo_is_a_copy_and_a_different_logo_is_not(tmp_path):
     assert pair.level == "fail" and pair.signals["logo"] >= 0.8
     assert any("mirrored" in e or "镜像" in e for e in pair.evidence)
     assert frozenset(("original", "other")) not in flagged
+
+
+def test_a_phone_photo_hashes_as_the_same_photo_made_smaller(tmp_path):
+    """A 12 MP JPEG is decoded at a fraction of its size (Image.draft) before hashing: its hashes
+    stay within a few bits of the same photo at 1600x1200, and a photo under 1024 pixels a side is
+    hashed whole, with the hashes imagehash gives for it."""
+    photo = Image.open(REPO / "villages" / "huangdu-white-tea" / "images" / "white-tea-yuqian.jpg").convert("RGB")
+    photo.resize((4000, 3000), Image.Resampling.LANCZOS).save(tmp_path / "big.jpg", quality=90)
+    photo.resize((1600, 1200), Image.Resampling.LANCZOS).save(tmp_path / "small.jpg", quality=90)
+    big, small = hash_image("hero", tmp_path / "big.jpg"), hash_image("hero", tmp_path / "small.jpg")
+    assert distance(big, small) <= (4, False)
+    assert _bits(big.phash_mirror, small.phash_mirror) <= 4 and _bits(big.dhash_mirror, small.dhash_mirror) <= 4
+    whole = hash_image("hero", REPO / "villages" / "huangdu-white-tea" / "images" / "white-tea-yuqian.jpg")
+    assert (whole.phash, whole.dhash_mirror) == (str(imagehash.phash(photo)), str(imagehash.dhash(photo.transpose(Image.Transpose.FLIP_LEFT_RIGHT))))
 
 
 # --- registries ---------------------------------------------------------------------------------
