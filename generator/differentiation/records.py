@@ -17,7 +17,7 @@ from stat import S_ISREG
 
 from generator.model import Village, pick
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 """Bump when extraction changes, so cached signatures of old records are not reused."""
 
 
