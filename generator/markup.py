@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -28,6 +29,13 @@ def render(text: str | None) -> Markup:
     """Profile Markdown as HTML that is safe to put into a page."""
     if not text:
         return Markup("")
+    return _render(text)
+
+
+@lru_cache(maxsize=4096)
+def _render(text: str) -> Markup:
+    # A village's texts appear on its page, its product pages, its live page and the listings:
+    # each is converted once per build.
     _MARKDOWN.reset()
     unsafe = _MARKDOWN.convert(text)
     safe = nh3.clean(
@@ -45,6 +53,11 @@ def plain(text: str | None, limit: int = 160) -> str:
     """Profile Markdown as one line of plain text, cut at `limit` characters (for summaries)."""
     if not text:
         return ""
+    return _plain(text, limit)
+
+
+@lru_cache(maxsize=4096)
+def _plain(text: str, limit: int) -> str:
     words = nh3.clean(render(text), tags=set())
     words = re.sub(r"\s+", " ", html.unescape(words)).strip()
     return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
