@@ -3,6 +3,7 @@ sample site built once per test session (with a fixed clock, as reproducible bui
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -64,9 +65,9 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="session")
-def site_url(sample_site):
-    """The sample site served over HTTP on loopback, as GitHub Pages serves it (index.html for /)."""
+@contextlib.contextmanager
+def serve(directory: Path):
+    """`directory` over HTTP on loopback, as GitHub Pages serves a site (index.html for /)."""
     import functools
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -75,8 +76,18 @@ def site_url(sample_site):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(sample_site)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(sample_site):
+    """The sample site served over HTTP on loopback."""
+    with serve(sample_site) as url:
+        yield url

@@ -9,21 +9,17 @@ loopback. URL fields that must refuse a payload are checked on their own, with `
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import html
 import json
 import shutil
-import threading
 import xml.etree.ElementTree as ET
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
-from tests.conftest import REPO, make_project, run_storefront
+from tests.conftest import REPO, make_project, run_storefront, serve
 from tests.test_html_valid import parse_errors
 
 CORPUS = yaml.safe_load((REPO / "tests" / "fixtures" / "xss" / "payloads.yml").read_text(encoding="utf-8"))
@@ -113,24 +109,6 @@ def hostile_site(tmp_path_factory) -> tuple[Path, dict[int, str]]:
     result = run_storefront("build", cwd=project)
     assert result.returncode == 0, result.stderr + result.stdout
     return project / "site", markers
-
-
-@contextlib.contextmanager
-def serve(directory: Path):
-    """`directory` over HTTP on loopback, as GitHub Pages serves a site."""
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # Defined before any script of the page: records each payload that runs, by its number.

@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-
 STAMPS_VERSION = 1
 RACY_NS = 3_000_000_000
 
