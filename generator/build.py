@@ -91,7 +91,7 @@ def prepare(
     pages = plan_pages(catalog, site, report)
     stats = {"villages": len(catalog.villages), "products": catalog.product_count, "pages": len(pages),
              "photos": len(photos), "photos_made": made, **kit.stats}
-    files: dict[str, Path | bytes] = {**kit.files, **calendar_files(catalog, site), **qr_files(catalog)}
+    files: dict[str, Path | bytes] = {**kit.files, **calendar_files(catalog, site), **qr_files(catalog, cache_dir)}
     return Prepared(catalog, site, pages, files, stats, report)
 
 

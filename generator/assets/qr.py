@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import segno
 
+from generator.assets.cache import Store, digest
 from generator.model import Catalog
 from generator.urls import qr_url
+
+
+RECIPE = "qr-1"
+"""Bump when qr_png draws differently: cached codes of the old drawing are then not reused."""
 
 
 def qr_png(url: str) -> bytes:
@@ -17,10 +23,15 @@ def qr_png(url: str) -> bytes:
     return out.getvalue()
 
 
-def qr_files(catalog: Catalog) -> dict[str, bytes]:
-    """Site-relative URL -> PNG bytes for every live channel of every village."""
-    return {
-        qr_url(village, channel.id): qr_png(channel.url)
-        for village in catalog.villages
-        for channel in (village.profile.live.channels if village.profile.live else ())
-    }
+def qr_files(catalog: Catalog, cache_dir: Path) -> dict[str, Path]:
+    """Site-relative URL -> PNG file for every live channel of every village, drawn once per
+    address and kept in the image cache (a warm build of many villages draws none)."""
+    store = Store(cache_dir)
+    files = {}
+    for village in catalog.villages:
+        for channel in village.profile.live.channels if village.profile.live else ():
+            target = store.path("qr", digest(RECIPE, channel.url), ".png")
+            if not target.exists():
+                store.write(target, qr_png(channel.url))
+            files[qr_url(village, channel.id)] = target
+    return files
