@@ -21,10 +21,10 @@ import pytest
 from PIL import Image
 
 from generator.assets.responsive import render_variants
-from generator.errors import ProfileErrors
 from generator.profiles import load_catalog
 from tests.conftest import REPO, make_project, run_storefront
 from tests.reading import Page
+from tests.test_bad_input import _problems, _village
 
 BASE = REPO / "tests" / "fixtures" / "base"
 FILE = "villages/test-village/village.yml"
@@ -32,17 +32,7 @@ TEXT = (BASE / "village.yml").read_text(encoding="utf-8")
 
 
 def _villages(tmp_path: Path, text: str | bytes = TEXT) -> Path:
-    villages = tmp_path / "villages"
-    shutil.copytree(BASE, villages / "test-village")
-    profile = villages / "test-village" / "village.yml"
-    profile.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-    return villages
-
-
-def _problems(villages: Path) -> list[str]:
-    with pytest.raises(ProfileErrors) as raised:
-        load_catalog(villages)
-    return [str(p) for p in raised.value.problems]
+    return _village(tmp_path, text)
 
 
 def _heic(size=(1600, 900), orientation: int = 1) -> bytes:
