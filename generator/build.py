@@ -12,12 +12,16 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
+import coloraide
+import PIL
 from PIL import Image
 
+from generator.assets.cache import Memo, digest, source_digest
 from generator.assets.kit import build_kit
 from generator.assets.photos import MAX_PIXELS
 from generator.assets.qr import qr_files
@@ -75,8 +79,11 @@ def prepare(
     now = build_now()
     site_palette = build_palette(*site_colors, photo=None, seed="site")
     # Photos, then palettes (from the published hero), then marks, icons, cards and posters.
-    kit = build_kit(catalog, cache_dir, palette_of=_village_palette, site_palette=site_palette, site_name=site_name,
-                    now=now, progress=progress, max_pixels=max_image_pixels)
+    palettes_memo = Memo(cache_dir, "palettes")
+    kit = build_kit(catalog, cache_dir, palette_of=partial(_village_palette, memo=palettes_memo),
+                    site_palette=site_palette, site_name=site_name, now=now, progress=progress,
+                    max_pixels=max_image_pixels)
+    palettes_memo.save()
     photos, made, palettes = kit.photos, kit.stats["photos_made"], kit.palettes
     site = Site(
         name=site_name,
@@ -91,7 +98,10 @@ def prepare(
     pages = plan_pages(catalog, site, report)
     stats = {"villages": len(catalog.villages), "products": catalog.product_count, "pages": len(pages),
              "photos": len(photos), "photos_made": made, **kit.stats}
-    files: dict[str, Path | bytes] = {**kit.files, **calendar_files(catalog, site), **qr_files(catalog, cache_dir)}
+    calendars_memo = Memo(cache_dir, "calendars")
+    files: dict[str, Path | bytes] = {**kit.files, **calendar_files(catalog, site, calendars_memo),
+                                      **qr_files(catalog, cache_dir)}
+    calendars_memo.save()
     return Prepared(catalog, site, pages, files, stats, report)
 
 
@@ -104,21 +114,32 @@ def check_claims(catalog: Catalog, config: LintConfig) -> None:
         log.info(f"Claims lint warning: {finding}")
 
 
-def _village_palette(village: Village, photos: dict[str, Path]) -> Palette:
+def _village_palette(village: Village, photos: dict[str, Path], memo: Memo | None = None) -> Palette:
     brand = village.profile.brand
     colors = brand.colors if brand else None
-    photo = None
-    if brand and brand.hero and not (colors and colors.primary and colors.accent):
-        with Image.open(photos[photo_url(village, brand.hero)]) as image:
-            image.draft("RGB", (128, 128))  # a palette needs only a thumbnail: decode JPEG at 1/8
-            photo = image.convert("RGB")
-    palette = build_palette(colors.primary if colors else None, colors.accent if colors else None,
-                            photo=photo, seed=village.slug)
+    primary, accent = (colors.primary, colors.accent) if colors else (None, None)
+    hero = photos[photo_url(village, brand.hero)] if brand and brand.hero and not (primary and accent) else None
+    # The published hero's name is a digest of its bytes; the palette code and the colour and image
+    # libraries are in the key too (a palette takes 5 to 10 ms, most of it colour science).
+    key = digest(source_digest("generator.palette"), coloraide.__version__, PIL.__version__, primary, accent,
+                 hero and hero.name, village.slug)
+    compute = lambda: asdict(_palette_from(primary, accent, hero, village.slug))
+    fields = memo.get(key, compute) if memo else compute()
+    palette = Palette(**{**fields, "adjustments": tuple(fields["adjustments"])})
     for note in palette.adjustments:
         log.info(f"{village.source}: {note}")
     if palette.source != "profile":
         log.info(f"{village.source}: brand colours derived from the {palette.source} ({palette.primary}, {palette.accent})")
     return palette
+
+
+def _palette_from(primary: str | None, accent: str | None, hero: Path | None, seed: str) -> Palette:
+    photo = None
+    if hero:
+        with Image.open(hero) as image:
+            image.draft("RGB", (128, 128))  # a palette needs only a thumbnail: decode JPEG at 1/8
+            photo = image.convert("RGB")
+    return build_palette(primary, accent, photo=photo, seed=seed)
 
 
 def unsafe_output(site_dir: Path, protected: dict[str, Path]) -> str | None:

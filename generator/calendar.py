@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
+import zoneinfo
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
+from importlib import metadata
+from pathlib import Path
 
+import icalendar
 from icalendar import Calendar, Event, Timezone, vRecur
 
 from generator import live
+from generator.assets.cache import Memo, digest, file_digest, source_digest
 from generator.labels import platform_label
 from generator.model import Catalog, Village, pick
 from generator.pages import Site
@@ -41,11 +46,16 @@ ATOM = "http://www.w3.org/2005/Atom"
 PRODID = "-//Village Storefront//Live schedule//EN"
 OPEN_ENDED_YEARS = 10
 """How many years a VTIMEZONE spells out after the first start of a series without an end."""
+CALENDAR_CODE = ("generator.calendar", "generator.schedule", "generator.live", "generator.labels", "generator.urls",
+                 "generator.model", "generator.schema")
+"""The modules whose code decides a calendar's bytes: part of a remembered calendar's key."""
 
 
-def calendar_files(catalog: Catalog, site: Site) -> dict[str, bytes]:
+def calendar_files(catalog: Catalog, site: Site, memo: Memo | None = None) -> dict[str, bytes]:
     """Site-relative URL -> bytes: an .ics for every session, village and the whole site, and
-    the Atom feeds of upcoming sessions of each village and of the site."""
+    the Atom feeds of upcoming sessions of each village and of the site. With a `memo`, a calendar
+    whose profiles did not change is taken from the last build (the feeds depend on the clock)."""
+    ical = partial(_remembered_ical, memo) if memo is not None else to_ical
     files: dict[str, bytes] = {}
     everything: list[tuple[Village, int]] = []
     for village in catalog.villages:
@@ -55,11 +65,11 @@ def calendar_files(catalog: Catalog, site: Site) -> dict[str, bytes]:
         name = pick(village.profile.name, site.language)
         for village_, index in sessions:
             title = pick(village.profile.live.sessions[index].title, site.language)
-            files[live.session_calendar_url(village, index)] = to_ical(f"{title} · {name}", [(village_, index)], site)
-        files[live.village_calendar_url(village)] = to_ical(_label(site, f"{name} 直播", f"{name}: live sessions"), sessions, site)
+            files[live.session_calendar_url(village, index)] = ical(f"{title} · {name}", [(village_, index)], site)
+        files[live.village_calendar_url(village)] = ical(_label(site, f"{name} 直播", f"{name}: live sessions"), sessions, site)
         everything += sessions
     if everything:
-        files[live.SITE_CALENDAR_URL] = to_ical(_label(site, f"{site.name} 直播日程", f"{site.name}: live schedule"), everything, site)
+        files[live.SITE_CALENDAR_URL] = ical(_label(site, f"{site.name} 直播日程", f"{site.name}: live schedule"), everything, site)
     files.update(_feeds(catalog, site))
     return files
 
@@ -86,6 +96,25 @@ def to_ical(name: str, sessions: list[tuple[Village, int]], site: Site) -> bytes
         if timezone := _timezone(tzid, first, last):
             calendar.subcomponents.insert(position, timezone)
     return calendar.to_ical()
+
+
+def _remembered_ical(memo: Memo, name: str, sessions: list[tuple[Village, int]], site: Site) -> bytes:
+    key = digest(source_digest(*CALENDAR_CODE), icalendar.__version__, _zone_data(), name,
+                 [(village.slug, village.digest, index) for village, index in sessions], site.url, site.language)
+    return memo.get(key, lambda: to_ical(name, sessions, site).decode()).encode()
+
+
+@lru_cache(maxsize=1)
+def _zone_data() -> str:
+    """The identity of the time-zone database the VTIMEZONEs come from (the system's, else the
+    tzdata package), so that new zone rules reach remembered calendars."""
+    for folder in zoneinfo.TZPATH:
+        if (path := Path(folder) / "tzdata.zi").is_file():
+            return file_digest(path)
+    try:
+        return metadata.version("tzdata")
+    except metadata.PackageNotFoundError:
+        return ""
 
 
 @lru_cache(maxsize=64)

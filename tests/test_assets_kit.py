@@ -202,3 +202,59 @@ def test_photo_digests_are_remembered_by_stamp_and_redone_when_the_file_changes(
     assert name not in fresh.seen, "a file written seconds ago is hashed again next time"
     (tmp_path / "cache" / "stamps-v1.json").write_text("{broken", encoding="utf-8")
     assert Stamps(tmp_path / "cache").digest(photo) == file_digest(photo)
+
+
+def test_remembered_values_are_kept_by_key_and_only_the_used_ones_saved(tmp_path):
+    import json
+
+    from generator.assets.cache import Memo
+
+    computed = []
+
+    def compute(value):
+        return lambda: computed.append(value) or value
+
+    memo = Memo(tmp_path, "values")
+    assert memo.get("a", compute({"x": 1})) == {"x": 1}
+    memo.save()
+    again = Memo(tmp_path, "values")
+    assert again.get("a", compute({"x": 2})) == {"x": 1} and computed == [{"x": 1}]
+    again.get("b", compute(2))
+    again.save()
+    last = Memo(tmp_path, "values")
+    last.get("b", compute(3))
+    last.save()
+    assert json.loads((tmp_path / "values.json").read_text(encoding="utf-8")) == {"b": 2}, "unused keys are dropped"
+    (tmp_path / "values.json").write_text("[broken", encoding="utf-8")
+    assert Memo(tmp_path, "values").get("b", compute(4)) == 4
+
+
+def test_palettes_are_remembered_between_builds_and_follow_the_hero(tmp_path):
+    import json
+    from functools import partial
+
+    from generator.assets.cache import Memo
+
+    root, cache = villages(tmp_path, second=False), tmp_path / "cache"
+    profile = root / "test-village" / "village.yml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace(
+        '  colors: {primary: "#2F6B3A", accent: "#E8C547"}\n', ""), encoding="utf-8")  # colours from the hero
+
+    def palette() -> tuple:
+        memo = Memo(cache, "palettes")
+        built = build_kit(load_catalog(root, language="zh"), cache, palette_of=partial(_village_palette, memo=memo),
+                          site_palette=SITE, site_name="乡村好物", now=NOW)
+        memo.save()
+        return built.palettes["test-village"]
+
+    first = palette()
+    assert first.source == "photo"
+    assert first == kit(root, cache).palettes["test-village"], "remembered or computed, the same palette"
+    saved = json.loads((cache / "palettes.json").read_text(encoding="utf-8"))
+    (key,) = saved
+    saved[key]["primary"] = "#123456"  # what a computation would contradict: a hit must not recompute
+    (cache / "palettes.json").write_text(json.dumps(saved), encoding="utf-8")
+    assert palette().primary == "#123456"
+    photo(root / "test-village" / "images" / "hero.jpg", (1400, 788), 7)  # another hero: another key
+    changed = palette()
+    assert changed.primary != "#123456" and changed == kit(root, cache).palettes["test-village"]

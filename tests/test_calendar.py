@@ -233,3 +233,27 @@ def test_sample_site_publishes_the_schedule(sample_site):
     events = [n for attrs, body in Page(schedule).scripts if attrs.get("type") == "application/ld+json"
               for n in json.loads(body)["@graph"]]
     assert events and all(e["@type"] == "Event" and e["location"]["@type"] == "VirtualLocation" for e in events)
+
+
+def test_remembered_calendars_are_the_same_bytes_and_follow_the_profiles(tmp_path):
+    import dataclasses
+
+    from generator.assets.cache import Memo
+    from generator.model import Catalog
+
+    memo = Memo(tmp_path, "calendars")
+    assert calendar_files(CATALOG, site(), memo) == FILES
+    memo.save()
+    again = Memo(tmp_path, "calendars")
+    assert calendar_files(CATALOG, site(), again) == FILES
+    assert again.used == again.known, "nothing changed: every calendar remembered"
+
+    edited = dataclasses.replace(BORGO, digest="0" * 64)  # as if Borgo's profile had been saved again
+    catalog = Catalog(tuple(edited if v is BORGO else v for v in CATALOG.villages), CATALOG.language)
+    after = Memo(tmp_path, "calendars")
+    calendar_files(catalog, site(catalog=catalog), after)
+    missed = set(after.used) - set(after.known)
+    assert len(missed) == len(sessions_of(BORGO)) + 2, "Borgo's sessions, Borgo's calendar and the site's"
+    other = Memo(tmp_path, "calendars")
+    calendar_files(CATALOG, site(url="https://other.example/"), other)
+    assert not set(other.used) & set(other.known), "another address: other links in every calendar"

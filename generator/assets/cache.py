@@ -10,10 +10,13 @@ so two builds sharing a cache (or a build killed midway) never leave half a file
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +69,41 @@ class Stamps:
         """Keep the stamps of this build's photos (others' are dropped), if anything changed."""
         if self.seen != self.known:
             write_atomic(self.path, json.dumps(self.seen, sort_keys=True).encode())
+
+
+class Memo:
+    """Small values computed from inputs, kept between builds in one JSON file (key -> value).
+
+    A key is a digest of every input and of the source of the code that computes the value
+    (`source_digest`), so a changed input, or a changed module, never meets an old value: there is
+    no version number to forget to bump. Only the keys used by this build are saved, so the file
+    does not grow with every edit; a missing or damaged file only costs the values once more."""
+
+    def __init__(self, root: Path, name: str):
+        self.path = Path(root) / f"{name}.json"
+        try:
+            self.known: dict[str, Any] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+        if not isinstance(self.known, dict):
+            self.known = {}
+        self.used: dict[str, Any] = {}
+
+    def get(self, key: str, compute: Callable[[], Any]) -> Any:
+        """The value remembered under `key`, else `compute()` (which must return plain JSON data)."""
+        value = self.known[key] if key in self.known else compute()
+        self.used[key] = value
+        return value
+
+    def save(self) -> None:
+        if self.used != self.known:
+            write_atomic(self.path, json.dumps(self.used, sort_keys=True, ensure_ascii=False).encode())
+
+
+@cache
+def source_digest(*modules: str) -> str:
+    """SHA-256 of the source files of `modules` (dotted names): part of every Memo key."""
+    return digest(*(Path(importlib.util.find_spec(name).origin).read_bytes() for name in modules))
 
 
 class Store:
