@@ -6,7 +6,9 @@
     .venv/bin/python benchmarks/fullscale.py                         # then 1,000 villages (hours, ~67 GB)
 
 Synthesizes N villages (seeded; Chinese names, stories, products and culture from the generator of
-benchmarks/differentiation.py; 10 products with 3 photos each, a hero, one or two live sessions),
+benchmarks/differentiation.py; 10 products, a hero, one or two live sessions; --product-photos photos
+of products per village, dealt one product at a time: 30 gives each product 3, 3 gives the first three
+products one each, the issue's "10 products and 3 photos each" read per village),
 redrawing any village that the differentiation check (with the registries of mkdocs.yml) would fail,
 into a project made like tests/conftest.make_project. Photos are cached under --workdir: a pool of
 distinct pictures at --photo-size, each village's copies made unique by a JPEG comment (the kit keys
@@ -81,8 +83,16 @@ def _text(rng: random.Random, low: int, high: int) -> str:
     return "".join(rng.choice(CHARS) for _ in range(rng.randint(low, high)))
 
 
-def village_data(rng: random.Random, regions: list[dict], n: int) -> dict:
-    """One profile as plain data: 10 products with 3 photos each, a hero, one or two live sessions."""
+def product_photos(total: int) -> list[list[str]]:
+    """The photo names of each of the 10 products when a village has `total` product photos."""
+    names: list[list[str]] = [[] for _ in range(10)]
+    for k in range(total):
+        names[k % 10].append(f"p{k % 10}-{k // 10}.jpg")
+    return names
+
+
+def village_data(rng: random.Random, regions: list[dict], n: int, photos: int) -> dict:
+    """One profile as plain data: 10 products sharing `photos` photos, a hero, one or two live sessions."""
     slug = f"v{n:05d}"
     name = _name(rng)
     core = name[:-1]
@@ -98,7 +108,7 @@ def village_data(rng: random.Random, regions: list[dict], n: int) -> dict:
                            f"{_text(rng, 20, 40)}。{_text(rng, 12, 24)}。",
             "price": {"amount": rng.randint(20, 400), "currency": "CNY", "unit": rng.choice(UNITS)},
             "season": sorted(rng.sample(range(1, 13), rng.randint(2, 6))),
-            "images": [f"images/p{p}-{i}.jpg" for i in range(3)],
+            **({"images": [f"images/{name}" for name in product_photos(photos)[p]]} if p < photos else {}),
             "buy": [{"platform": rng.choice(["taobao", "pinduoduo", "douyin", "jd"]),
                      "url": f"https://shop.example.com/{slug}/p{p}"}],
         }
@@ -142,7 +152,7 @@ def village_data(rng: random.Random, regions: list[dict], n: int) -> dict:
     return profile
 
 
-def synthesize(count: int, registries: list[str]) -> tuple[list[dict], int]:
+def synthesize(count: int, registries: list[str], photos: int) -> tuple[list[dict], int]:
     """`count` profiles that the differentiation check passes, and how many were redrawn for it."""
     from generator.checking import load_registries
     from generator.differentiation import check
@@ -151,7 +161,7 @@ def synthesize(count: int, registries: list[str]) -> tuple[list[dict], int]:
 
     rng = random.Random(SEED)
     regions = _regions(rng)
-    data = [village_data(rng, regions, n) for n in range(count)]
+    data = [village_data(rng, regions, n, photos) for n in range(count)]
     adapter = profile_adapter()
     loaded = load_registries(registries, REPO)
     redrawn = 0
@@ -164,7 +174,7 @@ def synthesize(count: int, registries: list[str]) -> tuple[list[dict], int]:
         if not failing:
             return data, redrawn
         for n in sorted(failing):
-            data[n] = village_data(rng, regions, n)
+            data[n] = village_data(rng, regions, n, photos)
             redrawn += 1
     raise SystemExit(f"could not synthesize {count} villages that the check passes")
 
@@ -175,8 +185,9 @@ def write_villages(root: Path, data: list[dict], photos: Path) -> None:
         (folder / "images").mkdir(parents=True)
         text = yaml.safe_dump(profile, allow_unicode=True, sort_keys=False, width=1000)
         (folder / "village.yml").write_text(text, encoding="utf-8")
-        for source in (photos / f"v{n:05d}").iterdir():
-            os.link(source, folder / "images" / source.name)  # no copy: the cache holds the bytes once
+        names = [profile["brand"]["hero"]] + [name for product in profile["products"] for name in product.get("images", [])]
+        for name in names:  # no copy: the cache holds the bytes once
+            os.link(photos / f"v{n:05d}" / Path(name).name, folder / "images" / Path(name).name)
 
 
 # --- photos, cached under the work dir -----------------------------------------------------------
@@ -196,7 +207,7 @@ def _unique(data: bytes, note: str) -> bytes:
     return data[:at] + b"\xff\xfe" + (len(payload) + 2).to_bytes(2, "big") + payload + data[at:]
 
 
-def ensure_photos(workdir: Path, count: int, size: tuple[int, int]) -> tuple[Path, float]:
+def ensure_photos(workdir: Path, count: int, size: tuple[int, int], total: int) -> tuple[Path, float]:
     """workdir/photos/WxH/vNNNNN/{hero,pP-I}.jpg for every village; made once, reused by later runs."""
     root = workdir / "photos" / f"{size[0]}x{size[1]}"
     root.mkdir(parents=True, exist_ok=True)
@@ -212,15 +223,16 @@ def ensure_photos(workdir: Path, count: int, size: tuple[int, int]) -> tuple[Pat
     pool_bytes = [(root / f"pool-{k:02d}.jpg").read_bytes() for k in range(POOL)]
     for n in range(count):
         folder = root / f"v{n:05d}"
-        if (folder / "p9-2.jpg").exists():
-            continue
         folder.mkdir(exist_ok=True)
-        shutil.copyfile(root / f"hero-{n:05d}.jpg", folder / "hero.jpg")
-        for p in range(10):
-            for i in range(3):
+        if not (folder / "hero.jpg").exists():
+            shutil.copyfile(root / f"hero-{n:05d}.jpg", folder / "hero.jpg")
+        for p, names in enumerate(product_photos(total)):
+            for i, name in enumerate(names):
+                if (folder / name).exists():
+                    continue
                 k = (n * 31 + p * 3 + i) % POOL
-                (folder / f"p{p}-{i}.jpg.partial").write_bytes(_unique(pool_bytes[k], f"v{n:05d}/p{p}-{i}"))
-                os.replace(folder / f"p{p}-{i}.jpg.partial", folder / f"p{p}-{i}.jpg")
+                (folder / f"{name}.partial").write_bytes(_unique(pool_bytes[k], f"v{n:05d}/{name[:-4]}"))
+                os.replace(folder / f"{name}.partial", folder / name)
     return root, time.perf_counter() - started
 
 
@@ -487,6 +499,8 @@ def main() -> None:
     parser.add_argument("--villages", type=int, default=1000, help="synthetic villages (default 1,000)")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/storefront-fullscale"),
                         help="project, floor and photo cache (default /tmp/storefront-fullscale)")
+    parser.add_argument("--product-photos", type=int, default=30,
+                        help="photos of products per village, dealt one product at a time (default 30: 3 each)")
     parser.add_argument("--photo-size", default="4000x3000", help="WxH of every photo (default 4000x3000, a 12 MP phone)")
     parser.add_argument("--profile", action="store_true",
                         help="also run a cold and a warm build under cProfile and print their top costs")
@@ -509,8 +523,11 @@ def main() -> None:
     # Bytes per village measured at 100 villages of 12 MP: photos 36 MB (~0.1 byte a pixel), image
     # cache 13 MB, site 18 MB (the Pillow floor's 9 MB are deleted before the builds; a second site
     # for the local-rebuild row is built only when there is room).
-    photos_ready = sum(1 for _ in (work / "photos" / f"{size[0]}x{size[1]}").glob("v*/p9-2.jpg"))
-    need = max(0, args.villages - photos_ready) * 31 * 0.1 * size[0] * size[1] + (0 if args.prepare else args.villages * 32e6)
+    per_village = 1 + args.product_photos
+    last = f"v*/{product_photos(args.product_photos)[(args.product_photos - 1) % 10][-1]}" if args.product_photos else "v*/hero.jpg"
+    photos_ready = sum(1 for _ in (work / "photos" / f"{size[0]}x{size[1]}").glob(last))
+    need = (max(0, args.villages - photos_ready) * per_village * 0.1 * size[0] * size[1]
+            + (0 if args.prepare else args.villages * per_village * 1e6))
     if _free(work) < need * 1.05:
         sys.exit(f"{work}: {_free(work) / 1e9:.0f} GB free, about {need * 1.05 / 1e9:.0f} GB needed "
                  f"(photos, image cache, site); free some, or give --workdir on a larger disk")
@@ -520,18 +537,18 @@ def main() -> None:
     options = next(p["villages"] for p in yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["plugins"]
                    if isinstance(p, dict) and "villages" in p)
     registries = (options.get("check") or {}).get("registries") or []  # what the build checks against
-    data, redrawn = synthesize(args.villages, registries)
+    data, redrawn = synthesize(args.villages, registries, args.product_photos)
     print(f"synthesized {args.villages} profiles ({redrawn} redrawn so that the check with {registries} passes) "
           f"in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
-    photos, photo_seconds = ensure_photos(work, args.villages, size)
-    photo_count = 31 * args.villages
-    photo_bytes = sum(p.stat().st_size for n in range(args.villages) for p in (photos / f"v{n:05d}").iterdir())
-    print(f"photos ready ({photo_count}, {_mb(photo_bytes)} MB) in {photo_seconds:.0f} s", file=sys.stderr, flush=True)
+    photos, photo_seconds = ensure_photos(work, args.villages, size, args.product_photos)
+    photo_count = per_village * args.villages
+    print(f"photos ready ({photo_count}) in {photo_seconds:.0f} s", file=sys.stderr, flush=True)
     if args.prepare:
         return
     project.mkdir()
     make_project(project)
     write_villages(project / "villages", data, photos)
+    photo_bytes = sum(p.stat().st_size for p in (project / "villages").glob("*/images/*.jpg"))
 
     # Floor (b) first: its output is deleted before the builds fill the disk.
     listing = work / "floor-photos.txt"
@@ -558,7 +575,7 @@ def main() -> None:
     slogan = re.search(r"^slogan: (.*)$", text, re.MULTILINE)
     profile.write_text(text.replace(slogan.group(0), f"slogan: {slogan.group(1)}新"), encoding="utf-8")
     runs.append(rebuild("one profile changed"))
-    photo = project / "villages" / f"v{min(1, args.villages - 1):05d}" / "images" / "p0-0.jpg"
+    photo = project / "villages" / f"v{min(1, args.villages - 1):05d}" / "images" / ("p0-0.jpg" if args.product_photos else "hero.jpg")
     data_bytes = photo.read_bytes()
     photo.unlink()  # a hard link into the photo cache: replace it, do not write through it
     photo.write_bytes(_unique(data_bytes, "changed"))
@@ -586,8 +603,8 @@ def main() -> None:
 
     cold = runs[0]
     pages = cold["pages"]
-    print(f"\n{args.villages:,} villages, {args.villages * 10:,} products, {photo_count:,} photos of "
-          f"{size[0]}x{size[1]} ({_mb(photo_bytes / photo_count)} MB each on average), "
+    print(f"\n{args.villages:,} villages, {args.villages * 10:,} products, {photo_count:,} photos "
+          f"({args.product_photos} of products and a hero per village) of {size[0]}x{size[1]} ({_mb(photo_bytes / photo_count)} MB each on average), "
           f"{sum(len(d['live']['sessions']) for d in data):,} live sessions.\n")
     print("```\n" + command + "\n```\n")
     print(f"{environment(state)}; load average before {load_before}, after {_load()}\n")
