@@ -20,7 +20,7 @@ from generator.assets.icons import square
 from generator.assets.layouts import layout
 from generator.assets.marks import MarkSpec, draw_mark
 
-RECIPE = "cards-v1"
+RECIPE = "cards-v2"
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,12 @@ def logo_image(brand: BrandSpec) -> Image.Image:
     return draw_mark(brand.mark)
 
 
+@lru_cache(maxsize=16)
 def _photo(path: str | None, size: tuple[int, int], brand: BrandSpec) -> Image.Image:
+    """The photo (a published copy, named by its bytes) cut to `size`, else the brand's pattern.
+    Kept for the next card of the same village (the kit draws a village's images in one batch):
+    the share cards of products without a photo show its hero, their product cards the same
+    pattern. Callers paste it, never draw on it."""
     if path:
         with Image.open(path) as photo:
             return cover(photo, size)
@@ -80,21 +85,31 @@ def _photo(path: str | None, size: tuple[int, int], brand: BrandSpec) -> Image.I
 
 def _paste_logo(canvas: Image.Image, brand: BrandSpec, box, plate: int = 0) -> None:
     width, height = box_size(box)
-    mark = square(logo_image(brand), min(width, height))
+    mark, disc = _sized_logo(brand, width, height, plate)
     if plate:
-        disc = Image.new("L", (width + 2 * plate, height + 2 * plate), 0)
-        ImageDraw.Draw(disc).ellipse((0, 0, disc.width - 1, disc.height - 1), fill=255)
         canvas.paste((255, 255, 255), (box[0] - plate, box[1] - plate), disc)
-        mark = square(mark, round(min(width, height) * 0.78))
         canvas.paste(mark, (box[0] + (width - mark.width) // 2, box[1] + (height - mark.height) // 2), mark)
         return
     canvas.paste(mark, (box[0], box[1]), mark)
 
 
+@lru_cache(maxsize=16)
+def _sized_logo(brand: BrandSpec, width: int, height: int, plate: int) -> tuple[Image.Image, Image.Image | None]:
+    """The logo resized for a box, and the white disc behind it when it sits on a plate: the same
+    for every card of a village, so it is resized once per process."""
+    mark = square(logo_image(brand), min(width, height))
+    if not plate:
+        return mark, None
+    disc = Image.new("L", (width + 2 * plate, height + 2 * plate), 0)
+    ImageDraw.Draw(disc).ellipse((0, 0, disc.width - 1, disc.height - 1), fill=255)
+    return square(mark, round(min(width, height) * 0.78)), disc
+
+
 def _jpeg(image: Image.Image, quality: int) -> bytes:
     out = io.BytesIO()
-    # 4:4:4: no chroma subsampling, so coloured text keeps sharp edges.
-    image.convert("RGB").save(out, "JPEG", quality=quality, optimize=True, subsampling=0)
+    # 4:4:4: no chroma subsampling, so coloured text keeps sharp edges. No optimized Huffman
+    # tables: they save about 4% of a card's bytes and double the time to encode it.
+    image.convert("RGB").save(out, "JPEG", quality=quality, subsampling=0)
     return out.getvalue()
 
 

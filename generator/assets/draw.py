@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from PIL import Image, ImageDraw
@@ -75,9 +76,12 @@ def rounded_mask(size: tuple[int, int], radius: int) -> Image.Image:
     return mask
 
 
+@lru_cache(maxsize=16)
 def pattern(size: tuple[int, int], colour: RGB, style: str, seed: str, opacity: float) -> Image.Image:
     """The art style as a transparent layer of `colour`: ink ridges, folk lattice, modern circles
-    or earth terraces, placed by `seed` so that two villages of one style still differ."""
+    or earth terraces, placed by `seed` so that two villages of one style still differ.
+    Every card of a village wears the same layer, so it is drawn once per process: composite it,
+    never draw on it."""
     width, height = size
     layer = Image.new("RGBA", size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)

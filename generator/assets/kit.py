@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 from PIL import Image
@@ -385,28 +385,45 @@ def _job_key(job: Job, store: Store) -> str:
     return digest(job.kind, recipe, spec, cjk_font().identity)
 
 
-def _draw_task(task) -> list[str]:
-    kind, spec, targets = task
-    return [str(write_atomic(Path(t), data)) for t, data in zip(targets, _draw(kind, spec))]
+def _draw_batch(batch) -> list[list[str]]:
+    """In a worker: one village's images in a row, so that what its cards share (the hero cut to
+    size, the pattern, the resized logo; see cards.py) is prepared once, not once per card."""
+    return [[str(write_atomic(Path(t), data)) for t, data in zip(targets, _draw(kind, spec))]
+            for kind, spec, targets in batch]
 
 
 def _run(jobs: list[Job], store: Store, pool: _Pool, progress, step: str, counts) -> list[list[Path]]:
     results: list[list[Path] | None] = []
-    tasks, slots = [], []
+    by_owner: dict[str, list[tuple[int, tuple]]] = {}  # owner -> (slot in results, task)
     for job in jobs:
         key = _job_key(job, store)
         targets = [store.path(job.kind, f"{key}-{i}", Path(u).suffix) for i, u in enumerate(job.urls)]
         if all(t.exists() for t in targets):
             results.append(targets)
             continue
-        slots.append(len(results))
+        by_owner.setdefault(job.owner, []).append((len(results), (job.kind, job.spec, [str(t) for t in targets])))
         results.append(None)
-        tasks.append((job.kind, job.spec, [str(t) for t in targets]))
-    counts["reused"] += len(jobs) - len(tasks)
-    counts["made"] += len(tasks)
-    for slot, written in zip(slots, pool.map(_draw_task, tasks, progress, step, len(jobs), len(jobs) - len(tasks))):
-        results[slot] = [Path(p) for p in written]
+    batches = _batches(list(by_owner.values()), pool.workers)
+    made = sum(len(batch) for batch in batches)
+    counts["reused"] += len(jobs) - made
+    counts["made"] += made
+    drawn = pool.map(_draw_batch, [[task for _, task in batch] for batch in batches], progress, step, len(jobs),
+                     len(jobs) - made, sizes=[len(batch) for batch in batches])
+    for batch, written in zip(batches, drawn):
+        for (slot, _), paths in zip(batch, written):
+            results[slot] = [Path(p) for p in paths]
     return results  # type: ignore[return-value]
+
+
+def _batches(owners: list[list], workers: int) -> list[list]:
+    """One batch per village; when there are fewer villages than twice the workers, each is cut in
+    pieces so that every core has work."""
+    pieces = max(1, -(-2 * workers // max(1, len(owners))))
+    batches = []
+    for tasks in owners:
+        size = -(-len(tasks) // pieces)
+        batches += [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    return batches
 
 
 class _Pool:
@@ -416,22 +433,25 @@ class _Pool:
         self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> _Pool:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:
         if self.executor:
             self.executor.shutdown(cancel_futures=True)
 
-    def map(self, function, tasks: list, progress: Progress | None, step: str, total: int, done: int) -> list:
-        """function(task) for every task, results in the order of `tasks`; progress as they finish."""
+    def map(self, function, tasks: list, progress: Progress | None, step: str, total: int, done: int,
+            sizes: list[int] | None = None) -> list:
+        """function(task) for every task, results in the order of `tasks`; progress as they finish,
+        counting `sizes[i]` items for task i (default 1)."""
+        sizes = sizes or [1] * len(tasks)
         if progress and total:
             progress(step, done, total)
         if len(tasks) < 2 or self.workers < 2:
             results = []
-            for task in tasks:
+            for task, size in zip(tasks, sizes):
                 results.append(function(task))
-                done += 1
+                done += size
                 if progress:
                     progress(step, done, total)
             return results
@@ -441,7 +461,7 @@ class _Pool:
         results = [None] * len(tasks)
         for future in as_completed(futures):
             results[futures[future]] = future.result()
-            done += 1
+            done += sizes[futures[future]]
             if progress:
                 progress(step, done, total)
         return results

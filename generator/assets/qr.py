@@ -11,7 +11,6 @@ from generator.assets.cache import Store, digest
 from generator.model import Catalog
 from generator.urls import qr_url
 
-
 RECIPE = "qr-1"
 """Bump when qr_png draws differently: cached codes of the old drawing are then not reused."""
 
