@@ -6,12 +6,17 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import logging
+import pickle
 from collections.abc import Iterable, Mapping
+from importlib import metadata
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
-from generator.differentiation import Registry, Report, Thresholds, check, load_registry
+from generator import differentiation
+from generator.assets.cache import digest, source_digest, write_atomic
+from generator.differentiation import Registry, Report, Thresholds, load_registry
+from generator.differentiation.records import village_digest
 from generator.errors import StorefrontError
 from generator.model import Catalog
 
@@ -67,15 +72,57 @@ def thresholds_from(options: Mapping[str, Any]) -> Thresholds:
         raise StorefrontError(f"check thresholds: {error}") from None
 
 
+CHECK_CODE = (
+    *(f"generator.differentiation.{p.stem}" for p in sorted(Path(differentiation.__file__).parent.glob("*.py"))),
+    "generator.model", "generator.schema", "generator.categories",
+)
+"""The modules whose code decides a report (the package's `__init__` among them as `.__init__`)."""
+CHECK_LIBRARIES = ("coloraide", "datasketch", "imagehash", "numpy", "pillow", "pypinyin", "rapidfuzz", "scipy")
+
+
 def check_brands(
     catalog: Catalog, registries: list[Registry], thresholds: Thresholds, fail_on: str, cache_dir: Path | None
 ) -> Report:
     """Run the check inside the build: a failing pair stops it with the report."""
-    report = check(catalog.villages, registries=registries, thresholds=thresholds, cache_dir=cache_dir,
-                   language=catalog.language)
+    report = remembered_report(catalog, registries, thresholds, cache_dir)
     if fail_on != "never" and report.failed(fail_on):
         raise StorefrontError("Village brands too similar to publish (storefront check explains):\n" + report.to_text())
     for pair in report.pairs:
         log.info(f"Similar brands ({pair.level}, {pair.score:.2f}): {pair.a} ~ {pair.b_label}; "
                  f"see /report/ or run `storefront check`")
     return report
+
+
+def remembered_report(catalog: Catalog, registries: list[Registry], thresholds: Thresholds,
+                      cache_dir: Path | None) -> Report:
+    """The whole-site report; the last build's when nothing it depends on changed: the profiles
+    and brand images (their digests and file stamps, as the signature cache keys them), the
+    registries' rows, the thresholds, the language, the check's code and its libraries' versions.
+    A build that changed no brand then neither imports nor runs the check."""
+    if cache_dir is None:
+        return differentiation.check(catalog.villages, registries=registries, thresholds=thresholds,
+                                     language=catalog.language)
+    key = digest(source_digest(*CHECK_CODE), [_version(name) for name in CHECK_LIBRARIES],
+                 [(v.slug, village_digest(v)) for v in catalog.villages],
+                 [[registry.id, [row.digest for row in registry]] for registry in registries],
+                 dataclasses.asdict(thresholds), catalog.language)
+    path = Path(cache_dir) / "differentiation" / f"report-{key[:32]}.pickle"
+    try:
+        report = pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - no report yet, or a damaged file: the check runs again
+        report = None
+    if isinstance(report, Report):
+        return report
+    report = differentiation.check(catalog.villages, registries=registries, thresholds=thresholds,
+                                   cache_dir=cache_dir, language=catalog.language)
+    for old in path.parent.glob("report-*.pickle"):
+        old.unlink(missing_ok=True)
+    write_atomic(path, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+    return report
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return ""

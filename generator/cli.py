@@ -13,10 +13,10 @@ from pathlib import Path
 
 import yaml
 
+from generator import differentiation
 from generator.assets.photos import MAX_PIXELS
 from generator.checking import load_registries, thresholds_from
 from generator.config import VILLAGES_ENV
-from generator.differentiation import check
 from generator.errors import ProfileErrors, StorefrontError
 from generator.lint import LintConfig, exit_status, lint_catalog, problem_findings
 from generator.lint import to_json as lint_json
@@ -120,9 +120,10 @@ def _check(args) -> int:
     unknown = sorted(set(args.only or ()) - {v.slug for v in catalog.villages})
     if unknown:
         raise StorefrontError(f"--only: no village {', '.join(map(repr, unknown))} in {args.villages}")
-    report = check(catalog.villages, registries=registries, thresholds=thresholds_from(options.get("thresholds") or {}),
-                   only=args.only, cache_dir=root / _plugin_options(args.config_file).get("cache_dir", ".cache/storefront"),
-                   language=catalog.language)
+    cache_dir = root / _plugin_options(args.config_file).get("cache_dir", ".cache/storefront")
+    report = differentiation.check(catalog.villages, registries=registries,
+                                   thresholds=thresholds_from(options.get("thresholds") or {}), only=args.only,
+                                   cache_dir=cache_dir, language=catalog.language)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

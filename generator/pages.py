@@ -23,7 +23,6 @@ from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
-from pypinyin import lazy_pinyin
 
 from generator import live, structured
 from generator.categories import categories
@@ -219,12 +218,19 @@ def region_slugs(provinces: list[str]) -> dict[str, str]:
             if core.endswith(suffix) and len(core) > len(suffix):
                 core = core[: -len(suffix)]
                 break
-        slug = PROVINCE_SLUGS.get(core) or "".join(lazy_pinyin(core)).lower()
+        slug = PROVINCE_SLUGS.get(core) or _pinyin(core)
         slug = "".join(c for c in slug if c.isascii() and c.isalnum())[:32] or "region"
         if slug in slugs.values():  # two names, one romanization: keep both pages apart
             slug = f"{slug}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
         slugs[name] = slug
     return slugs
+
+
+def _pinyin(text: str) -> str:
+    # Imported only for a province the table does not name: pypinyin takes 0.2 s to import.
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(text)).lower()
 
 
 def _label(language: str, zh: str, en: str) -> str:

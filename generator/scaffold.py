@@ -6,14 +6,14 @@ import re
 from importlib.resources import files
 from pathlib import Path
 
-from pypinyin import lazy_pinyin
-
 from generator.errors import StorefrontError
 from generator.schema import ID_PATTERN
 
 
 def slug_for(text: str) -> str:
     """A folder name from any name: 黄杜村 -> huangducun, "Xiao Shan" -> xiao-shan."""
+    from pypinyin import lazy_pinyin  # 0.2 s to import: only `storefront new` pays it, not every build
+
     words = []
     for piece in re.findall(r"[\u3400-\u9fff]+|[A-Za-z0-9]+", text):
         words.append("".join(lazy_pinyin(piece)) if re.match(r"[\u3400-\u9fff]", piece) else piece)

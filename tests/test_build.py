@@ -101,6 +101,14 @@ def test_pinyin_slugs():
     assert slug_for("Xiao Shan 小山") == "xiao-shan-xiaoshan"
 
 
+def test_region_slugs_from_the_table_and_from_pinyin_for_any_other_name():
+    from generator.pages import region_slugs
+
+    slugs = region_slugs(["浙江省", "陕西省", "山西省", "广西壮族自治区", "海东省"])
+    assert slugs == {"浙江省": "zhejiang", "陕西省": "shaanxi", "山西省": "shanxi", "广西壮族自治区": "guangxi",
+                     "海东省": "haidong"}
+
+
 def test_published_json_schema_matches_the_schema_and_accepts_every_sample():
     committed = json.loads((REPO / "villages" / "village.schema.json").read_text(encoding="utf-8"))
     assert committed == json.loads(json.dumps(json_schema())), "run `storefront schema` and commit the result"

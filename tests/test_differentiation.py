@@ -431,3 +431,41 @@ def test_the_sample_villages_are_not_look_alikes():
     registries = [load_registry(p) for p in (SHARED_DATA / "taobao-villages-2014.csv", SHARED_DATA / "taobao-villages-2016.csv") if p.is_file()]
     report = check(catalog.villages, registries=registries)
     assert not report.pairs, report.to_text()
+
+
+def test_the_build_reuses_its_last_report_until_a_brand_changes(tmp_path):
+    """A build whose brands did not change takes the last report as it was (a hit is proved by a
+    report no check would write); a changed profile, logo, registry or threshold runs the check."""
+    import dataclasses
+    import os
+    import pickle
+
+    from generator.checking import remembered_report
+    from generator.model import Catalog
+
+    cache = tmp_path / "cache"
+    logo_village = _with_logo(tmp_path, "original", "anji-tea")
+    catalog = Catalog((*_small_catalog(), logo_village), "zh")
+    registry = load_registry(_shared("taobao-villages-2014.csv"))
+    baseline = (catalog, [registry], Thresholds())
+    first = remembered_report(*baseline, cache)
+    assert first == check(catalog.villages, [registry])
+
+    def remembered_then_poisoned() -> None:
+        remembered_report(*baseline, cache)
+        (saved,) = (cache / "differentiation").glob("report-*.pickle")  # only the latest is kept
+        saved.write_bytes(pickle.dumps(dataclasses.replace(first, villages=999)))
+
+    remembered_then_poisoned()
+    assert remembered_report(*baseline, cache).villages == 999
+    edited = Catalog((dataclasses.replace(catalog.villages[0], digest="0" * 64), *catalog.villages[1:]), "zh")
+    for changed in [(edited, [registry], Thresholds()), (catalog, [], Thresholds()),
+                    (catalog, [registry], Thresholds(warn=0.4))]:
+        remembered_then_poisoned()
+        assert remembered_report(*changed, cache).villages == len(catalog.villages)
+    remembered_then_poisoned()
+    os.utime(logo_village.folder / "images" / "logo.png", ns=(1_700_000_000 * 10**9,) * 2)  # a replaced logo
+    assert remembered_report(*baseline, cache).villages == len(catalog.villages)
+    (saved,) = (cache / "differentiation").glob("report-*.pickle")
+    saved.write_bytes(b"not a pickle")
+    assert remembered_report(*baseline, cache) == first

@@ -12,9 +12,24 @@ How a pair is scored is documented in `scoring.py`; how candidates are found in 
 
 from __future__ import annotations
 
-from generator.differentiation.engine import check
+from typing import TYPE_CHECKING
+
 from generator.differentiation.registry import Registry, load_registry
 from generator.differentiation.report import SIGNALS, Pair, Report
 from generator.differentiation.scoring import Thresholds
 
+if TYPE_CHECKING:
+    from generator.differentiation.engine import check
+
 __all__ = ["SIGNALS", "Pair", "Registry", "Report", "Thresholds", "check", "load_registry"]
+
+
+def __getattr__(name: str):
+    # `check` is imported when first used: its libraries (scipy, datasketch, pypinyin, rapidfuzz)
+    # take longer to import than a warm build of a small site takes in all, and a build whose
+    # brands did not change reuses the last report without them (see checking.py).
+    if name == "check":
+        from generator.differentiation.engine import check
+
+        return check
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -22,9 +22,10 @@ with P below `escalate_products`, a pair is at most warn, so a name or a colour 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from generator.differentiation.signals import Signal
+if TYPE_CHECKING:
+    from generator.differentiation.signals import Signal
 
 Level = Literal["ok", "warn", "fail"]
 
