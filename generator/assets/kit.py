@@ -15,8 +15,9 @@ import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any, Self
 from zoneinfo import ZoneInfo
@@ -378,11 +379,16 @@ RECIPES = {"icons": [icons.RECIPE, marks.RECIPE, "icons", "marks"], "share": [ca
 
 
 def _job_key(job: Job, store: Store) -> str:
-    recipe = [r if not r.isalpha() else layout(r) for r in RECIPES[job.kind]]
-    # Cached photo paths are content-addressed: their names, not where the cache lives, are the input.
-    spec = json.dumps(asdict(job.spec) if not isinstance(job.spec, tuple) else [asdict(job.spec[0]), job.spec[1]],
-                      sort_keys=True, ensure_ascii=False).replace(str(store.root), "")
-    return digest(job.kind, recipe, spec, cjk_font().identity)
+    # A spec is a frozen dataclass of strings, numbers and tuples, so its repr is its content (and
+    # ten times cheaper than asdict and JSON). Cached photo paths are content-addressed: their
+    # names, not where the cache lives, are the input.
+    return digest(job.kind, _recipe(job.kind), repr(job.spec).replace(str(store.root), ""))
+
+
+@cache
+def _recipe(kind: str) -> str:
+    """What draws a kind of image, besides its spec: the recipe versions, layouts and the font."""
+    return digest([r if not r.isalpha() else layout(r) for r in RECIPES[kind]], cjk_font().identity)
 
 
 def _draw_batch(batch) -> list[list[str]]:
