@@ -290,7 +290,10 @@ def _price_block(value: Any) -> Any:
 
 
 Amount = Annotated[Decimal, BeforeValidator(_amount)]
-Month = Annotated[int, Field(ge=1, le=12), BeforeValidator(_typed_number)]
+Month = Annotated[int, Field(ge=1, le=12), BeforeValidator(_typed_number),
+                  # An editor should not underline a month typed in full-width digits (３) either.
+                  WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1, "maximum": 12},
+                                            {"type": "string", "pattern": r"^\s*([1-9]|1[0-2]|[１-９]|１[０-２])\s*$"}]})]
 
 # --- enumerations ------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ and a comma and an 8000x7000 photo at the default limit. These are the rest: eac
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -18,10 +19,12 @@ from xml.etree import ElementTree
 
 import pillow_heif
 import pytest
+from jsonschema import Draft202012Validator
 from PIL import Image
 
 from generator.assets.responsive import render_variants
 from generator.profiles import load_catalog
+from generator.yamlfile import parse
 from tests.conftest import REPO, make_project, run_storefront
 from tests.reading import Page
 from tests.test_bad_input import _problems, _village
@@ -214,6 +217,9 @@ def test_full_width_digits_in_a_price_are_the_number(tmp_path, amount, expected)
     text = TEXT.replace("amount: 268", f"amount: {amount}").replace("season: [3, 4]", "season: [３, １２]")
     product = load_catalog(_villages(tmp_path, text)).villages[0].profile.products[0]
     assert str(product.price.amount) == expected and product.season == [3, 12]
+    schema = json.loads((REPO / "villages" / "village.schema.json").read_text(encoding="utf-8"))
+    data = parse(text).data
+    assert not [e.message for e in Draft202012Validator(schema).iter_errors(data)], "the editor accepts it too"
 
 
 @pytest.mark.parametrize(("old", "new", "field", "words"), [
