@@ -29,10 +29,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pypinyin import lazy_pinyin  # noqa: E402
+from pypinyin import lazy_pinyin
 
-from generator.model import Village  # noqa: E402
-from generator.schema import profile_adapter  # noqa: E402
+from generator.model import Village
+from generator.schema import profile_adapter
 
 CHARS = "山水田林溪河湖塘坪岭岗坡湾洲桥石松竹梅兰菊桃李杏柳枫桂茶花禾稻麦豆瓜果香甜青红黄白黑金银玉云霞雾雪春夏秋冬东西南北中上下前后新旧大小长高平安康宁和兴旺福寿喜乐丰盛富贵龙凤鹤鹿马牛羊鸡鸭鱼虾蟹"
 PRODUCTS = [
@@ -112,7 +112,7 @@ def _village(rng: random.Random, regions: list[dict], index: int) -> dict:
     culture = [{"name": "".join(rng.sample(CHARS, 2)) + rng.choice(["节", "会", "舞", "宴", "桥", "古道"]),
                 "kind": rng.choice(["festival", "craft", "landscape", "custom"]), "description": "".join(rng.choice(CHARS) for _ in range(20))}
                for _ in range(2)]
-    colour = lambda: "#" + "".join(rng.choice("0123456789ABCDEF") for _ in range(6))  # noqa: E731
+    colour = lambda: "#" + "".join(rng.choice("0123456789ABCDEF") for _ in range(6))
     return {
         "schema": 1, "name": name, "region": dict(region),
         "slogan": "".join(rng.choice(CHARS) for _ in range(rng.randint(8, 12))),
@@ -201,7 +201,7 @@ def run(n: int, mode: str) -> dict:
 
     data, planted = synthesize(n)
     villages = villages_from(data)
-    slug = lambda i: f"v{i:06d}"  # noqa: E731
+    slug = lambda i: f"v{i:06d}"
     wanted = {frozenset((slug(a), slug(b))): kind for a, b, kind in planted}
     result: dict = {"n": n, "mode": mode, "planted": len(wanted)}
     if mode == "lsh":

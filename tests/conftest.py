@@ -20,7 +20,8 @@ def run_storefront(*args: str, cwd: Path, env: dict | None = None) -> subprocess
     """The real command line, in a fresh process, as a cooperative runs it."""
     environment = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "generator", *args], check=False, cwd=cwd, env=environment, capture_output=True,
+        text=True, timeout=600
     )
 
 

@@ -245,7 +245,7 @@ def test_the_poster_qr_code_scans_to_the_channel_url():
 
 
 def _brand(style: str, seed: str = "golden") -> BrandSpec:
-    colours = dict(primary="#2F6B3A", on_primary="#FFFFFF", accent="#E8C547", on_accent="#1B1B1B")
+    colours = {"primary": "#2F6B3A", "on_primary": "#FFFFFF", "accent": "#E8C547", "on_accent": "#1B1B1B"}
     return BrandSpec(**colours, style=style, seed=seed, mark=MarkSpec("黄杜村", seed, style, "#2F6B3A", "#FFFFFF", "#E8C547"))
 
 

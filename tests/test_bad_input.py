@@ -98,8 +98,8 @@ def test_mistake_is_located_and_explained(tmp_path, old, new, line, field, words
 def test_gbk_file_is_asked_to_be_saved_as_utf8(tmp_path):
     text = (BASE / "village.yml").read_text(encoding="utf-8")
     problems = _problems(_village(tmp_path, text.encode("gbk")))
-    assert problems == [f"{FILE}:2: the file is not UTF-8 (it looks like GBK/GB18030 from an older Chinese Windows editor); "
-                        "open it and save it as UTF-8"]
+    assert problems == [(f"{FILE}:2: the file is not UTF-8 (it looks like GBK/GB18030 from an older Chinese Windows editor); "
+                        "open it and save it as UTF-8")]
 
 
 def test_utf16_file_is_asked_to_be_saved_as_utf8(tmp_path):
@@ -117,8 +117,8 @@ def test_bom_and_crlf_are_read_as_usual(tmp_path):
 def test_folder_name_that_is_not_a_slug(tmp_path):
     villages = _village(tmp_path, (BASE / "village.yml").read_text(encoding="utf-8"), folder="Test Village")
     problems = _problems(villages)
-    assert problems == ["villages/Test Village/village.yml:1: (folder name): the folder name 'Test Village' is not a valid id; "
-                        "rename the folder to 'test-village' (a-z, 0-9 and '-')"]
+    assert problems == [("villages/Test Village/village.yml:1: (folder name): the folder name 'Test Village' is not a valid id; "
+                        "rename the folder to 'test-village' (a-z, 0-9 and '-')")]
 
 
 def test_symbolic_link_out_of_the_folder_is_refused(tmp_path):
@@ -128,8 +128,8 @@ def test_symbolic_link_out_of_the_folder_is_refused(tmp_path):
     villages = _village(tmp_path, text)
     (villages / "test-village" / "images" / "link.jpg").symlink_to(outside)
     problems = _problems(villages)
-    assert problems == [f"{FILE}:16: brand.hero: 'images/link.jpg' leads outside the village folder (through a link); "
-                        "copy the photo into images/"]
+    assert problems == [(f"{FILE}:16: brand.hero: 'images/link.jpg' leads outside the village folder (through a link); "
+                        "copy the photo into images/")]
 
 
 def test_alias_bomb_is_refused_quickly(tmp_path):

@@ -241,7 +241,7 @@ def test_signatures_are_cached_per_digest(tmp_path):
 def test_banded_scan_finds_the_same_candidates_as_the_lsh_tables():
     villages = [make_village(name, data) for name, data in BASES.items() if name != "fragments"]
     for path in PAIR_FILES[:20]:
-        a, b = pair_villages(yaml.safe_load(path.read_text(encoding="utf-8")))
+        _a, b = pair_villages(yaml.safe_load(path.read_text(encoding="utf-8")))
         villages.append(Village(path.stem, b.source, b.folder, b.profile, {}, b.digest))
     th = Thresholds()
     signatures = [signature(build_features(record_from_village(v)), th.num_perm) for v in villages]

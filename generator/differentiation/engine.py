@@ -66,10 +66,13 @@ class Corpus:
         return self._features[row]
 
 
+DEFAULTS = Thresholds()
+"""The thresholds of a check that names none (frozen, so one instance serves every call)."""
+
 def check(
     villages: Iterable[Village],
     registries: Iterable[Registry] = (),
-    thresholds: Thresholds = Thresholds(),
+    thresholds: Thresholds = DEFAULTS,
     only: Sequence[str] | None = None,
     cache_dir: Path | None = None,
     language: str = "zh",
@@ -238,9 +241,13 @@ def _distinct(corpus: Corpus, index: CandidateIndex, rows: list[int], self_listi
             if best is not None:
                 nearest = (corpus.record(best), sg.delta_e(f.colors[0], corpus.features(best).colors[0]))
         own_counts = {t: 1 for t in f.products | f.culture}
+
+        def others_with(token: str, own_counts=own_counts) -> int:
+            return index.token_count(key_hash(token)) - own_counts.get(token, 0)
+
         for language in ("zh", "en"):
             sentences = distinct_sentences(
-                f, lambda token: index.token_count(key_hash(token)) - own_counts.get(token, 0),
+                f, others_with,
                 (nearest[0].label(language), nearest[1]) if nearest else None, index.count, language,
             )
             for listed in self_listings.get(row, []):

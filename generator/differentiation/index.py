@@ -19,7 +19,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import combinations
 from pathlib import Path
 
@@ -326,7 +326,7 @@ class CandidateIndex:
         return {_ordered(row, other) for other in found if self.is_village[row] or self.is_village[other]}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows) as datasketch chooses them for a threshold (its search is worth caching)."""
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)

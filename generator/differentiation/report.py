@@ -83,8 +83,8 @@ class Report:
         fails = sum(p.level == "fail" for p in self.pairs)
         warns = len(self.pairs) - fails
         lines = [
-            f"差异化检查 Differentiation check: {self.villages} villages, {self.references} registry rows, "
-            f"{self.compared} candidate pairs scored",
+            (f"差异化检查 Differentiation check: {self.villages} villages, {self.references} registry rows, "
+             f"{self.compared} candidate pairs scored"),
             f"  fail {fails} · warn {warns}",
             "",
         ]

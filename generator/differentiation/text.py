@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import pairwise
 
 from pypinyin import lazy_pinyin
 
@@ -143,7 +144,7 @@ def shingles(text: str) -> set[str]:
             continue
         out.update(run[i : i + ZH_SHINGLE] for i in range(len(run) - ZH_SHINGLE + 1))
     words = [_stem(w) for w in LATIN_WORD.findall(text) if w not in EN_STOPWORDS]
-    out.update(f"{a} {b}" for a, b in zip(words, words[1:]))
+    out.update(f"{a} {b}" for a, b in pairwise(words))
     return out
 
 
