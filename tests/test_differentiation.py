@@ -469,3 +469,15 @@ def test_the_build_reuses_its_last_report_until_a_brand_changes(tmp_path):
     (saved,) = (cache / "differentiation").glob("report-*.pickle")
     saved.write_bytes(b"not a pickle")
     assert remembered_report(*baseline, cache) == first
+
+
+def test_signature_keys_are_the_same_whether_the_folder_is_named_relative_or_absolute(tmp_path, monkeypatch):
+    """`storefront check` names village folders relative to the project, the build absolute: both
+    must find the same cached signatures, or each run recomputes every brand image's hash."""
+    import dataclasses
+
+    from generator.differentiation.records import village_digest
+
+    village = _with_logo(tmp_path, "original", "anji-tea")
+    monkeypatch.chdir(tmp_path)
+    assert village_digest(dataclasses.replace(village, folder=Path("original"))) == village_digest(village)

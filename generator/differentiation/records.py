@@ -124,8 +124,11 @@ def village_digest(village: Village) -> str:
     if not stats:  # the common case, kept cheap: 50,000 of these per run
         return f"{village.digest[:30]}v{RECORD_VERSION}"
     # Images live beside the profile, not in it: their file stamps are part of the key, so a new
-    # logo is re-hashed even when village.yml did not change.
-    return _digest(village.digest, tuple(f"{path}:{stat.st_size}:{stat.st_mtime_ns}" for _, path, stat in stats))
+    # logo is re-hashed even when village.yml did not change. The path is made absolute (string
+    # work, no file-system call): `storefront check` names the folder relative to the project,
+    # the build absolute, and both must find the same signatures.
+    return _digest(village.digest, tuple(f"{os.path.abspath(path)}:{stat.st_size}:{stat.st_mtime_ns}"
+                                         for _, path, stat in stats))
 
 
 def _brand_image_stats(village: Village) -> list[tuple[str, Path, os.stat_result]]:
