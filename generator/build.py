@@ -17,11 +17,9 @@ from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
-import coloraide
-import PIL
 from PIL import Image
 
-from generator.assets.cache import Memo, digest, source_digest
+from generator.assets.cache import Memo, code_identity, digest
 from generator.assets.kit import build_kit
 from generator.assets.photos import MAX_PIXELS
 from generator.assets.qr import qr_files
@@ -121,7 +119,7 @@ def _village_palette(village: Village, photos: dict[str, Path], memo: Memo | Non
     hero = photos[photo_url(village, brand.hero)] if brand and brand.hero and not (primary and accent) else None
     # The published hero's name is a digest of its bytes; the palette code and the colour and image
     # libraries are in the key too (a palette takes 5 to 10 ms, most of it colour science).
-    key = digest(source_digest("generator.palette"), coloraide.__version__, PIL.__version__, primary, accent,
+    key = digest(code_identity(("generator.palette",), ("coloraide", "pillow")), primary, accent,
                  hero and hero.name, village.slug)
     compute = lambda: asdict(_palette_from(primary, accent, hero, village.slug))
     fields = memo.get(key, compute) if memo else compute()

@@ -16,14 +16,12 @@ import zoneinfo
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache, partial
-from importlib import metadata
 from pathlib import Path
 
-import icalendar
 from icalendar import Calendar, Event, Timezone, vRecur
 
 from generator import live
-from generator.assets.cache import Memo, digest, file_digest, source_digest
+from generator.assets.cache import Memo, code_identity, digest, file_digest, package_version
 from generator.labels import platform_label
 from generator.model import Catalog, Village, pick
 from generator.pages import Site
@@ -99,7 +97,7 @@ def to_ical(name: str, sessions: list[tuple[Village, int]], site: Site) -> bytes
 
 
 def _remembered_ical(memo: Memo, name: str, sessions: list[tuple[Village, int]], site: Site) -> bytes:
-    key = digest(source_digest(*CALENDAR_CODE), icalendar.__version__, _zone_data(), name,
+    key = digest(code_identity(CALENDAR_CODE, ("icalendar",)), _zone_data(), name,
                  [(village.slug, village.digest, index) for village, index in sessions], site.url, site.language)
     return memo.get(key, lambda: to_ical(name, sessions, site).decode()).encode()
 
@@ -111,10 +109,7 @@ def _zone_data() -> str:
     for folder in zoneinfo.TZPATH:
         if (path := Path(folder) / "tzdata.zi").is_file():
             return file_digest(path)
-    try:
-        return metadata.version("tzdata")
-    except metadata.PackageNotFoundError:
-        return ""
+    return package_version("tzdata")
 
 
 @lru_cache(maxsize=64)

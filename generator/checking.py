@@ -8,13 +8,12 @@ import difflib
 import logging
 import pickle
 from collections.abc import Iterable, Mapping
-from importlib import metadata
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
 from generator import differentiation
-from generator.assets.cache import digest, source_digest, write_atomic
+from generator.assets.cache import code_identity, digest, write_atomic
 from generator.differentiation import Registry, Report, Thresholds, load_registry
 from generator.differentiation.records import village_digest
 from generator.errors import StorefrontError
@@ -102,7 +101,7 @@ def remembered_report(catalog: Catalog, registries: list[Registry], thresholds: 
     if cache_dir is None:
         return differentiation.check(catalog.villages, registries=registries, thresholds=thresholds,
                                      language=catalog.language)
-    key = digest(source_digest(*CHECK_CODE), [_version(name) for name in CHECK_LIBRARIES],
+    key = digest(code_identity(CHECK_CODE, CHECK_LIBRARIES),
                  [(v.slug, village_digest(v)) for v in catalog.villages],
                  [[registry.id, [row.digest for row in registry]] for registry in registries],
                  dataclasses.asdict(thresholds), catalog.language)
@@ -119,10 +118,3 @@ def remembered_report(catalog: Catalog, registries: list[Registry], thresholds: 
         old.unlink(missing_ok=True)
     write_atomic(path, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
     return report
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return ""

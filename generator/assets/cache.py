@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,21 @@ class Memo:
 def source_digest(*modules: str) -> str:
     """SHA-256 of the source files of `modules` (dotted names): part of every Memo key."""
     return digest(*(Path(importlib.util.find_spec(name).origin).read_bytes() for name in modules))
+
+
+@cache
+def code_identity(modules: tuple[str, ...], packages: tuple[str, ...] = ()) -> str:
+    """What computes a remembered value: the source of our `modules` and the installed versions of
+    the `packages` (distribution names) it relies on; read from metadata, so nothing is imported."""
+    return digest(source_digest(*modules), [package_version(name) for name in packages])
+
+
+def package_version(name: str) -> str:
+    """The installed version of distribution `name`, or "" when it is not installed."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return ""
 
 
 class Store:
