@@ -12,6 +12,7 @@ import hashlib
 import html
 import json
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -254,6 +255,9 @@ def _environment(theme_dir: Path) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates do not change during a build: without this, every include of every page
+        # asks the file system whether its template changed (a hundred thousand stats per build).
+        auto_reload=False,
     )
     env.filters["md"] = render
     env.filters["plain"] = plain
@@ -335,26 +339,35 @@ def _picture(site: Site, village: Village, relative: str, url) -> dict[str, Any]
 def relative_url(target: str, base: str) -> str:
     """`target` (site-relative) as seen from the page at `base`, so the site works in any folder."""
     is_directory = target == "" or target.endswith("/")
-    relative = _relative_path(target.rstrip("/"), base.rstrip("/"))
+    relative = _relative_path(_parts(target.rstrip("/")), _parts(base.rstrip("/")))
     if relative == ".":
         return "./"
     # Percent-encoded: a photo named "tea 1,#2.jpg" must not break a srcset or become a fragment.
-    relative = quote(relative, safe="/")
+    # Most links are plain ASCII slugs, which quote() would return unchanged at some cost.
+    if not _URL_SAFE.fullmatch(relative):
+        relative = quote(relative, safe="/")
     return relative + "/" if is_directory else relative
 
 
-@lru_cache(maxsize=65536)
-def _relative_path(target: str, base: str) -> str:
-    # posixpath.relpath, without its two abspath calls (a getcwd each): fifty thousand links per
-    # hundred villages, many of them the same from the pages of one village.
-    to = [part for part in posixpath.normpath(target or ".").split("/") if part != "."]
-    start = [part for part in posixpath.normpath(base or ".").split("/") if part != "."]
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~/-]*")
+"""What quote(..., safe="/") leaves as it is."""
+
+
+@lru_cache(maxsize=1 << 16)
+def _parts(path: str) -> tuple[str, ...]:
+    # A site of 1,000 villages links a few hundred thousand times: every page splits its own URL
+    # once and most targets (icons, photos, village pages) recur across pages.
+    return tuple(part for part in posixpath.normpath(path or ".").split("/") if part != ".")
+
+
+def _relative_path(to: tuple[str, ...], start: tuple[str, ...]) -> str:
+    # posixpath.relpath, without its two abspath calls (a getcwd each).
     common = 0
     for a, b in zip(to, start):
         if a != b:
             break
         common += 1
-    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
+    return "/".join([".."] * (len(start) - common) + list(to[common:])) or "."
 
 
 def _other_language(text: Mapping[str, str] | None, language: str) -> str:

@@ -178,3 +178,21 @@ def test_live_pages_show_scannable_qr_codes_of_the_channels(sample_site):
             assert [r.text for r in zxingcpp.read_barcodes(image)] == [channel.url]
     html = (sample_site / "villages" / village.slug / "live" / "index.html").read_text(encoding="utf-8")
     assert f'src="qr-{village.profile.live.channels[0].id}.png"' in html and "poster.jpg" in html
+
+
+@pytest.mark.parametrize("target, base", [
+    ("v/anji/", "v/anji/"), ("v/anji/products/tea/", "v/anji/"), ("v/anji/", "v/anji/products/tea/"),
+    ("assets/brand/logo.png", "v/anji/live/"), ("", "v/anji/"), ("v/anji/", ""), ("search/", "search/"),
+    ("v/anji/photos/tea 1,#2.jpg", "v/anji/products/tea/"), ("v/安吉/茶.webp", "v/安吉/"),
+    ("v/a~b_c.d-e/x.png", "regions/"), ("v/anji/products/tea/", "v/anji/products/teapot/"),
+])
+def test_links_are_relative_and_percent_encoded(target, base):
+    import posixpath
+    from urllib.parse import quote
+
+    from generator.pages import relative_url
+
+    # What the standard library says, from the page's folder (a page URL names a folder).
+    expected = posixpath.relpath("/" + target.rstrip("/"), "/" + base.rstrip("/"))
+    expected = "./" if expected == "." else quote(expected, safe="/") + ("/" if target.endswith("/") or not target else "")
+    assert relative_url(target, base) == expected
