@@ -69,10 +69,14 @@ def prepare(
 ) -> Prepared:
     """Everything the site needs, computed before anything is written; raises ProfileErrors."""
     started = time.monotonic()
-    catalog = load_catalog(villages_dir, language=language, max_pixels=max_image_pixels)
+    villages_memo = Memo(cache_dir, "villages", pickled=True)
+    catalog = load_catalog(villages_dir, language=language, max_pixels=max_image_pixels, memo=villages_memo)
+    villages_memo.save()
     log.info(f"Read {len(catalog.villages)} villages, {catalog.product_count} products "
              f"({time.monotonic() - started:.2f} s)")
-    check_claims(catalog, lint or LintConfig())
+    claims_memo = Memo(cache_dir, "claims")
+    check_claims(catalog, lint or LintConfig(), claims_memo)
+    claims_memo.save()
     report = check_brands(catalog, registries or [], thresholds or Thresholds(), fail_on, cache_dir)
     now = build_now()
     site_palette = build_palette(*site_colors, photo=None, seed="site")
@@ -103,9 +107,9 @@ def prepare(
     return Prepared(catalog, site, pages, files, stats, report)
 
 
-def check_claims(catalog: Catalog, config: LintConfig) -> None:
+def check_claims(catalog: Catalog, config: LintConfig, memo: Memo | None = None) -> None:
     """The claims lint: error-level findings stop the build; warnings are printed."""
-    findings = lint_catalog(catalog, config=config)
+    findings = lint_catalog(catalog, config=config, memo=memo)
     if exit_status(findings):
         raise StorefrontError("The claims lint found words that cannot be published:\n" + to_text(findings))
     for finding in findings:

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
-import zoneinfo
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache, partial
-from pathlib import Path
 
 from icalendar import Calendar, Event, Timezone, vRecur
 
 from generator import live
-from generator.assets.cache import Memo, code_identity, digest, file_digest, package_version
+from generator.assets.cache import Memo, code_identity, digest, zone_data
 from generator.labels import platform_label
 from generator.model import Catalog, Village, pick
 from generator.pages import Site
@@ -97,19 +95,9 @@ def to_ical(name: str, sessions: list[tuple[Village, int]], site: Site) -> bytes
 
 
 def _remembered_ical(memo: Memo, name: str, sessions: list[tuple[Village, int]], site: Site) -> bytes:
-    key = digest(code_identity(CALENDAR_CODE, ("icalendar",)), _zone_data(), name,
+    key = digest(code_identity(CALENDAR_CODE, ("icalendar",)), zone_data(), name,
                  [(village.slug, village.digest, index) for village, index in sessions], site.url, site.language)
     return memo.get(key, lambda: to_ical(name, sessions, site).decode()).encode()
-
-
-@lru_cache(maxsize=1)
-def _zone_data() -> str:
-    """The identity of the time-zone database the VTIMEZONEs come from (the system's, else the
-    tzdata package), so that new zone rules reach remembered calendars."""
-    for folder in zoneinfo.TZPATH:
-        if (path := Path(folder) / "tzdata.zi").is_file():
-            return file_digest(path)
-    return package_version("tzdata")
 
 
 @lru_cache(maxsize=64)

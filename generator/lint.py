@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from generator.assets.cache import Memo, code_identity, digest
 from generator.errors import ProfileErrors, StorefrontError, format_path
 from generator.model import Catalog, FieldPath, Village
 from generator.schedule import build_now
@@ -148,21 +149,35 @@ def rules() -> dict[str, Rule]:
 
 
 def lint_catalog(
-    catalog: Catalog, config: LintConfig | None = None, now: datetime | date | None = None
+    catalog: Catalog, config: LintConfig | None = None, now: datetime | date | None = None, memo: Memo | None = None
 ) -> list[Finding]:
-    """Every finding in every village, sorted by file and line. `now` defaults to the build's clock."""
+    """Every finding in every village, sorted by file and line. `now` defaults to the build's clock.
+    With a `memo`, the claims found in a village's texts are kept between builds (they depend on
+    its file and the word lists only; dates and levels are judged afresh)."""
     moment = build_now() if now is None else now
     config = config or LintConfig()
-    return sorted(f for village in catalog.villages for f in lint_village(village, config, _today(moment, village)))
+    return sorted(f for village in catalog.villages for f in lint_village(village, config, _today(moment, village), memo))
 
 
-def lint_village(village: Village, config: LintConfig, today: date) -> list[Finding]:
+def lint_village(village: Village, config: LintConfig, today: date, memo: Memo | None = None) -> list[Finding]:
     """The findings of one village; `today` is the date in the village's time zone."""
     found = set()  # the same words in the same field are reported once
-    for rule, path, line, words, why, suggestion in [*_text_claims(village), *_records(village, config, today)]:
+    claims = _remembered_claims(village, memo) if memo else list(_text_claims(village))
+    for rule, path, line, words, why, suggestion in [*claims, *_records(village, config, today)]:
         if level := config.level(rule.id, rule.level):
             found.add(Finding(village.source, line, format_path(path), level, rule.id, words, why, suggestion))
     return sorted(found)
+
+
+def _remembered_claims(village: Village, memo: Memo) -> list[tuple[Rule, FieldPath, int, str, str, str]]:
+    key = digest(code_identity(("generator.lint", "generator.model", "generator.schema")), _claims_data(), village.digest)
+    kept = memo.get(key, lambda: [[rule.id, path, *rest] for rule, path, *rest in _text_claims(village)])
+    return [(rules()[rule_id], tuple(path), *rest) for rule_id, path, *rest in kept]
+
+
+@cache
+def _claims_data() -> str:
+    return digest(files("generator").joinpath("data/claims.yml").read_bytes())
 
 
 def _text_claims(village: Village) -> Iterator[tuple[Rule, FieldPath, int, str, str, str]]:

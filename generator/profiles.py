@@ -10,6 +10,7 @@ import difflib
 import filecmp
 import hashlib
 import re
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,8 +20,11 @@ from dateutil.rrule import rrulestr
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
+from generator.assets.cache import RACY_NS, Memo, code_identity, digest, zone_data
+from generator.assets.layouts import layout
 from generator.assets.photos import MAX_PIXELS, PhotoProblem, open_photo
 from generator.assets.responsive import published_widths
+from generator.categories import CATEGORY_IDS
 from generator.errors import Problem, ProfileErrors, format_path
 from generator.model import Catalog, Village
 from generator.schema import ID_PATTERN, Profile, json_schema, profile_adapter, relative_image_path
@@ -31,16 +35,18 @@ PROFILE_NAME = "village.yml"
 
 
 def load_catalog(villages_dir: Path, *, language: str = "zh", display_root: Path | None = None,
-                 max_pixels: int = MAX_PIXELS) -> Catalog:
+                 max_pixels: int = MAX_PIXELS, memo: Memo | None = None) -> Catalog:
     """All villages under `villages_dir`, or ProfileErrors naming every problem found.
-    `max_pixels` is the photo size limit of mkdocs.yml (`max_image_pixels`), the build's own."""
+    `max_pixels` is the photo size limit of mkdocs.yml (`max_image_pixels`), the build's own.
+    With a `memo` (pickled), a village validated by an earlier build is taken from it while its
+    file, its photos and the code that checks them are unchanged (see `_remembered`)."""
     villages_dir = Path(villages_dir)
     root = display_root or villages_dir.parent
     if not villages_dir.is_dir():
         raise ProfileErrors([Problem(str(villages_dir), 0, "", "this folder does not exist; create it, or pass --villages DIR")])
     villages, problems = [], []
     for folder in sorted(p for p in villages_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        village, found = load_village(folder, root=root, language=language, max_pixels=max_pixels)
+        village, found = load_village(folder, root=root, language=language, max_pixels=max_pixels, memo=memo)
         problems += found
         if village:
             villages.append(village)
@@ -53,8 +59,8 @@ def load_catalog(villages_dir: Path, *, language: str = "zh", display_root: Path
     return Catalog(villages=tuple(villages), language=language)
 
 
-def load_village(folder: Path, *, root: Path, language: str = "zh",
-                 max_pixels: int = MAX_PIXELS) -> tuple[Village | None, list[Problem]]:
+def load_village(folder: Path, *, root: Path, language: str = "zh", max_pixels: int = MAX_PIXELS,
+                 memo: Memo | None = None) -> tuple[Village | None, list[Problem]]:
     """One village and the problems of its file (the village is None when there are any)."""
     path = folder / PROFILE_NAME
     source = _display(path, root)
@@ -65,6 +71,9 @@ def load_village(folder: Path, *, root: Path, language: str = "zh",
     if path.stat().st_size > MAX_BYTES:
         return None, [Problem(source, 0, "", f"the file is {path.stat().st_size:,} bytes; a profile should be well under {MAX_BYTES:,} bytes")]
     raw = path.read_bytes()
+    key = _memo_key(raw, folder, source, language, max_pixels) if memo else ""
+    if memo and (remembered := _remembered(memo, key, folder)):
+        return remembered, []
     try:
         document = parse(decode(raw))
     except YamlProblem as problem:
@@ -87,7 +96,53 @@ def load_village(folder: Path, *, root: Path, language: str = "zh",
     digest = hashlib.sha256(raw).hexdigest()
     village = Village(folder.name, source, folder, profile, document.lines, digest, document.text_starts)
     problems += [Problem(source, document.line_of(p), format_path(p), m) for p, m in _clashing_photos(village, document, max_pixels)]
-    return (None, problems) if problems else (village, [])
+    if problems:
+        return None, problems
+    if memo:
+        images = sorted({relative for _, image in _image_fields(document.data) if (relative := _relative_image(image))})
+        if (stamps := _photo_stamps(folder, images)) is not None:
+            memo.keep(key, (stamps, village))
+    return village, []
+
+
+LOAD_CODE = ("generator.profiles", "generator.schema", "generator.yamlfile", "generator.model", "generator.categories",
+             "generator.assets.photos", "generator.assets.responsive", "generator.urls")
+"""The modules that read and judge a profile: part of a remembered village's key."""
+LOAD_LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "pycountry", "python-dateutil", "pillow", "pillow-heif")
+
+
+def _memo_key(raw: bytes, folder: Path, source: str, language: str, max_pixels: int) -> str:
+    return digest(code_identity(LOAD_CODE, LOAD_LIBRARIES), zone_data(), CATEGORY_IDS, layout("photos"),
+                  hashlib.sha256(raw).hexdigest(), str(folder.resolve()), source, language, max_pixels)
+
+
+def _remembered(memo: Memo, key: str, folder: Path) -> Village | None:
+    """The village validated under `key` by an earlier build, if every photo it names is still the
+    same file (where its path leads, its size, times and inode, as git's index trusts a file): the
+    photo checks (exists, stays inside the folder, is a photo under the pixel limit, publishes no
+    clashing name) read nothing else."""
+    remembered = memo.recall(key)
+    if remembered is None:
+        return None
+    stamps, village = remembered
+    return village if _photo_stamps(folder, [relative for relative, *_ in stamps]) == stamps else None
+
+
+def _photo_stamps(folder: Path, relatives: list[str]) -> list[tuple] | None:
+    """Where each photo leads and its stat; None when one cannot be read, or was written within
+    the last seconds and may change again within the clock's resolution without a new stamp
+    ("racily clean" in git): such a village is not remembered."""
+    stamps = []
+    for relative in relatives:
+        try:
+            target = (folder / relative).resolve()
+            stat = target.stat()
+        except (OSError, RuntimeError):
+            return None
+        if time.time_ns() - stat.st_mtime_ns <= RACY_NS:
+            return None
+        stamps.append((relative, str(target), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
+    return stamps
 
 
 def cross_check(data: dict[str, Any], folder: Path, max_pixels: int = MAX_PIXELS) -> Iterator[tuple[tuple, str]]:

@@ -132,6 +132,60 @@ def test_symbolic_link_out_of_the_folder_is_refused(tmp_path):
                         "copy the photo into images/")]
 
 
+def test_a_remembered_village_is_checked_again_when_its_file_or_a_photo_changes(tmp_path):
+    """A build remembers validated villages; a hit must never hide a mistake made since."""
+    import dataclasses
+    import os
+    import pickle
+
+    from generator.assets.cache import Memo
+
+    villages = _village(tmp_path, (BASE / "village.yml").read_text(encoding="utf-8"))
+    folder, cache = villages / "test-village", tmp_path / "cache"
+    old = time.time() - 60  # photos copied just now are "racily clean" and never remembered
+    for photo in (folder / "images").iterdir():
+        os.utime(photo, (old, old))
+
+    def load():
+        memo = Memo(cache, "villages", pickled=True)
+        try:
+            return load_catalog(villages, memo=memo).villages[0]
+        finally:
+            memo.save()
+
+    fresh = load()
+    assert load() == fresh
+    # Poison the remembered village: only a hit can return it.
+    saved = pickle.loads((cache / "villages.pickle").read_bytes())
+    (key, (stamps, village)), = saved.items()
+    poisoned = dataclasses.replace(village, source="remembered")
+    (cache / "villages.pickle").write_bytes(pickle.dumps({key: (stamps, poisoned)}))
+    assert load().source == "remembered"
+    # A photo replaced by a link out of the folder: the stamp differs, the check runs and refuses it.
+    outside = tmp_path / "secret.jpg"
+    shutil.copy(folder / "images" / "hero.jpg", outside)
+    (folder / "images" / "hero.jpg").unlink()
+    (folder / "images" / "hero.jpg").symlink_to(outside)
+    problems = _problems_with_memo(villages, cache)
+    assert any("brand.hero" in p and "outside the village folder" in p for p in problems)
+    # The file itself changed: another key.
+    (folder / "images" / "hero.jpg").unlink()
+    shutil.copy(BASE / "images" / "hero.jpg", folder / "images" / "hero.jpg")
+    profile = folder / "village.yml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("slogan: 一句口号", "slogan: 另一句"), encoding="utf-8")
+    assert load().profile.slogan == {"zh": "另一句"}
+    (cache / "villages.pickle").write_bytes(b"not a pickle")
+    assert load().profile.slogan == {"zh": "另一句"}, "a damaged memo is only a miss"
+
+
+def _problems_with_memo(villages: Path, cache: Path) -> list[str]:
+    from generator.assets.cache import Memo
+
+    with pytest.raises(ProfileErrors) as raised:
+        load_catalog(villages, memo=Memo(cache, "villages", pickled=True))
+    return [str(p) for p in raised.value.problems]
+
+
 def test_alias_bomb_is_refused_quickly(tmp_path):
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     lines += [f"a{i}: &a{i} [{', '.join(['*a' + str(i - 1)] * 9)}]" for i in range(1, 10)]

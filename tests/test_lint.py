@@ -143,6 +143,25 @@ def test_golden_report():
     assert exit_status(findings) == 1
 
 
+def test_remembered_claims_give_the_same_findings_and_follow_the_file(tmp_path):
+    from generator.assets.cache import Memo
+
+    catalog = load_catalog(LINT / "villages")
+    plain = lint_catalog(catalog, now=NOW)
+    memo = Memo(tmp_path, "claims")
+    assert lint_catalog(catalog, now=NOW, memo=memo) == plain
+    memo.save()
+    # Only a hit can report a word that is in no file. Levels and dates are still judged afresh.
+    saved = json.loads((tmp_path / "claims.json").read_text(encoding="utf-8"))
+    key = next(k for k, claims in saved.items() if claims)
+    saved[key][0][3] = "remembered words"
+    (tmp_path / "claims.json").write_text(json.dumps(saved), encoding="utf-8")
+    again = lint_catalog(catalog, now=NOW, memo=Memo(tmp_path, "claims"))
+    assert "remembered words" in {f.text for f in again} and len(again) == len(plain)
+    ignored = LintConfig(ignore=frozenset(f.rule for f in plain))
+    assert lint_catalog(catalog, config=ignored, now=NOW, memo=Memo(tmp_path, "claims")) == []
+
+
 def test_json_is_one_document_with_the_promised_keys():
     findings = lint_catalog(load_catalog(LINT / "villages"), now=NOW)
     document = json.loads(json.dumps(to_json(findings), ensure_ascii=False))

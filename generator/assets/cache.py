@@ -13,8 +13,10 @@ import hashlib
 import importlib.util
 import json
 import os
+import pickle
 import tempfile
 import time
+import zoneinfo
 from collections.abc import Callable
 from functools import cache
 from importlib import metadata
@@ -73,32 +75,61 @@ class Stamps:
 
 
 class Memo:
-    """Small values computed from inputs, kept between builds in one JSON file (key -> value).
+    """Values computed from inputs, kept between builds in one file (key -> value).
 
     A key is a digest of every input and of the source of the code that computes the value
-    (`source_digest`), so a changed input, or a changed module, never meets an old value: there is
+    (`code_identity`), so a changed input, or a changed module, never meets an old value: there is
     no version number to forget to bump. Only the keys used by this build are saved, so the file
-    does not grow with every edit; a missing or damaged file only costs the values once more."""
+    does not grow with every edit; a missing or damaged file only costs the values once more.
+    Values are plain JSON data, or any picklable object with `pickled=True` (the file is ours, in
+    the cache folder, like the images beside it)."""
 
-    def __init__(self, root: Path, name: str):
-        self.path = Path(root) / f"{name}.json"
-        try:
-            self.known: dict[str, Any] = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.known = {}
-        if not isinstance(self.known, dict):
-            self.known = {}
+    def __init__(self, root: Path, name: str, *, pickled: bool = False):
+        self.pickled = pickled
+        self.path = Path(root) / f"{name}.{'pickle' if pickled else 'json'}"
+        self.known: dict[str, Any] = self._read()
         self.used: dict[str, Any] = {}
+        self.changed = False
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return {}
+        try:
+            known = pickle.loads(data) if self.pickled else json.loads(data)
+        except Exception:  # noqa: BLE001  damaged, or pickled by code that has changed since: recompute
+            return {}
+        return known if isinstance(known, dict) else {}
 
     def get(self, key: str, compute: Callable[[], Any]) -> Any:
-        """The value remembered under `key`, else `compute()` (which must return plain JSON data)."""
-        value = self.known[key] if key in self.known else compute()
-        self.used[key] = value
+        """The value remembered under `key`, else `compute()`."""
+        if key in self.known:
+            value = self.used[key] = self.known[key]
+            return value
+        value = compute()
+        self.keep(key, value)
         return value
 
+    def recall(self, key: str) -> Any | None:
+        """The value remembered under `key`, or None; for a caller that must check it still holds
+        (then `keep` a fresh one)."""
+        if key in self.known:
+            self.used[key] = self.known[key]
+        return self.used.get(key)
+
+    def keep(self, key: str, value: Any) -> None:
+        self.used[key] = value
+        self.changed = True
+
     def save(self) -> None:
-        if self.used != self.known:
-            write_atomic(self.path, json.dumps(self.used, sort_keys=True, ensure_ascii=False).encode())
+        if self.changed or self.used.keys() != self.known.keys():
+            if self.pickled:
+                data = pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL)
+            else:
+                data = json.dumps(self.used, sort_keys=True, ensure_ascii=False).encode()
+            write_atomic(self.path, data)
+            self.known, self.changed = dict(self.used), False
 
 
 @cache
@@ -112,6 +143,16 @@ def code_identity(modules: tuple[str, ...], packages: tuple[str, ...] = ()) -> s
     """What computes a remembered value: the source of our `modules` and the installed versions of
     the `packages` (distribution names) it relies on; read from metadata, so nothing is imported."""
     return digest(source_digest(*modules), [package_version(name) for name in packages])
+
+
+@cache
+def zone_data() -> str:
+    """The identity of the time-zone database (the system's, else the tzdata package): what
+    validates a profile's `timezone` and writes a calendar's VTIMEZONE."""
+    for folder in zoneinfo.TZPATH:
+        if (path := Path(folder) / "tzdata.zi").is_file():
+            return file_digest(path)
+    return package_version("tzdata")
 
 
 def package_version(name: str) -> str:
