@@ -19,6 +19,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from generator import markup
 from generator.assets.cache import Memo, code_identity, digest
 from generator.assets.kit import build_kit
 from generator.assets.photos import MAX_PIXELS
@@ -49,6 +50,8 @@ class Prepared:
     stats: dict[str, int] = field(default_factory=dict)
     report: Report | None = None
     """The differentiation check's result, shown on the /report/ page."""
+    after_render: list[Memo] = field(default_factory=list)
+    """Memos that rendering pages adds to: saved once the site is built."""
 
 
 def prepare(
@@ -69,6 +72,8 @@ def prepare(
 ) -> Prepared:
     """Everything the site needs, computed before anything is written; raises ProfileErrors."""
     started = time.monotonic()
+    markup_memo = Memo(cache_dir, "markup")
+    markup.remember_in(markup_memo)
     villages_memo = Memo(cache_dir, "villages", pickled=True)
     catalog = load_catalog(villages_dir, language=language, max_pixels=max_image_pixels, memo=villages_memo)
     villages_memo.save()
@@ -104,7 +109,7 @@ def prepare(
     files: dict[str, Path | bytes] = {**kit.files, **calendar_files(catalog, site, calendars_memo),
                                       **qr_files(catalog, cache_dir)}
     calendars_memo.save()
-    return Prepared(catalog, site, pages, files, stats, report)
+    return Prepared(catalog, site, pages, files, stats, report, after_render=[markup_memo])
 
 
 def check_claims(catalog: Catalog, config: LintConfig, memo: Memo | None = None) -> None:

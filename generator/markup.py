@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import markdown
 import nh3
 from markupsafe import Markup
+
+from generator.assets.cache import Memo, code_identity, digest
 
 ALLOWED_TAGS = {
     "p", "br", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup",
@@ -26,6 +28,23 @@ TEXTS = 1 << 16
 """Texts remembered per process: every text of 1,000 villages (about 16,000) fits, so none is
 converted twice in a build (4,096 made a third of the conversions repeats at that size)."""
 _MARKDOWN = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+_kept: Memo | None = None
+
+
+def remember_in(memo: Memo | None) -> None:
+    """Keep conversions between builds in `memo` too (None: this process only). The build saves
+    it after the last page is rendered, since templates convert texts as well."""
+    global _kept
+    _kept = memo
+    # Conversions of an earlier build in this process (mkdocs serve) go through the memo once
+    # more, so that it keeps every text this build uses.
+    _render.cache_clear()
+    _plain.cache_clear()
+
+
+@cache
+def _identity() -> str:
+    return code_identity(("generator.markup",), ("markdown", "nh3"))
 
 
 def render(text: str | None) -> Markup:
@@ -38,7 +57,13 @@ def render(text: str | None) -> Markup:
 @lru_cache(maxsize=TEXTS)
 def _render(text: str) -> Markup:
     # A village's texts appear on its page, its product pages, its live page and the listings:
-    # each is converted once per build.
+    # each is converted once per build, and once at all while it is unchanged (see remember_in).
+    if _kept is None:
+        return _convert(text)
+    return Markup(_kept.get(digest(_identity(), "html", text), lambda: str(_convert(text))))
+
+
+def _convert(text: str) -> Markup:
     _MARKDOWN.reset()
     unsafe = _MARKDOWN.convert(text)
     safe = nh3.clean(
@@ -61,6 +86,12 @@ def plain(text: str | None, limit: int = 160) -> str:
 
 @lru_cache(maxsize=TEXTS)
 def _plain(text: str, limit: int) -> str:
+    if _kept is None:
+        return _words(text, limit)
+    return _kept.get(digest(_identity(), "plain", text, limit), lambda: _words(text, limit))
+
+
+def _words(text: str, limit: int) -> str:
     words = nh3.clean(render(text), tags=set())
     words = re.sub(r"\s+", " ", html.unescape(words)).strip()
     return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"

@@ -133,6 +133,8 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
+        for memo in self.prepared.after_render if self.prepared else ():
+            memo.save()
         if self.warnings and self.warnings.get_counts():
             self._discard()  # MkDocs is about to abort the strict build
         elif self.output:

@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rruleset, rrulestr
@@ -122,7 +123,15 @@ def ical_rule(session: Session, zone: ZoneInfo) -> str:
 
 def _wall_rule(session: Session, zone: ZoneInfo) -> rrule:
     rule = _with_until(session, lambda until: f"{until_wall(until, zone):%Y%m%dT%H%M%S}")
-    return rrulestr("RRULE:" + rule, dtstart=wall(session.start, zone))
+    return _parsed(rule, wall(session.start, zone))
+
+
+@lru_cache(maxsize=4096)
+def _parsed(rule: str, dtstart: datetime) -> rrule:
+    # Parsing is most of the cost of a session's starts, and each session's are asked for several
+    # times per build (its pages, the schedule, feeds, poster): parse each rule once. An rrule is
+    # only ever read (iterated, or added to an rruleset), so sharing it is safe.
+    return rrulestr("RRULE:" + rule, dtstart=dtstart)
 
 
 def _with_until(session: Session, until: Callable[[str], str]) -> str:

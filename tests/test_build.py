@@ -33,6 +33,27 @@ def test_two_builds_of_the_same_input_are_identical(tmp_path):
     assert [k for k in one if one[k] != two.get(k)] == [] and one.keys() == two.keys()
 
 
+def test_a_warm_rebuild_from_remembered_values_gives_the_same_bytes(tmp_path):
+    import os
+    import pickle
+
+    project = make_project(tmp_path, REPO / "villages")
+    old = 1_700_000_000  # photos copied just now would be "racily clean", never remembered
+    for path in (project / "villages").rglob("*"):
+        os.utime(path, (old, old), follow_symlinks=False)
+    assert run_storefront("build", cwd=project).returncode == 0
+    cold = tree_digest(project / "site")
+    cache = project / ".cache" / "storefront"
+    villages = pickle.loads((cache / "villages.pickle").read_bytes())
+    texts = json.loads((cache / "markup.json").read_text(encoding="utf-8"))
+    assert len(villages) == len([p for p in (project / "villages").iterdir() if p.is_dir()]) and len(texts) > 100
+    assert (cache / "claims.json").exists() and (cache / "palettes.json").exists()
+    result = run_storefront("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    warm = tree_digest(project / "site")
+    assert [k for k in cold if cold[k] != warm.get(k)] == [] and cold.keys() == warm.keys()
+
+
 def test_images_are_linked_from_the_cache_and_a_rebuild_keeps_both_intact(tmp_path):
     project = make_project(tmp_path)
     shutil.copytree(BASE, project / "villages" / "test-village")
@@ -144,3 +165,25 @@ def test_claims_that_cannot_be_published_stop_the_build(tmp_path):
     assert lint.returncode == 1
     findings = json.loads(lint.stdout)["findings"]
     assert {(f["field"], f["rule"], f["level"]) for f in findings} == {("slogan", "absolute-term", "error")}
+
+
+def test_markdown_conversions_are_remembered_by_text_and_code(tmp_path):
+    from generator import markup
+    from generator.assets.cache import Memo
+
+    try:
+        memo = Memo(tmp_path, "markup")
+        markup.remember_in(memo)
+        assert markup.render("**好茶**") == "<p><strong>好茶</strong></p>"
+        assert markup.plain("**好茶**") == "好茶"
+        memo.save()
+        saved = json.loads((tmp_path / "markup.json").read_text(encoding="utf-8"))
+        assert sorted(saved.values()) == ["<p><strong>好茶</strong></p>", "好茶"]
+        poisoned = {key: "remembered" for key in saved}  # only a hit can give this
+        (tmp_path / "markup.json").write_text(json.dumps(poisoned), encoding="utf-8")
+        markup.remember_in(Memo(tmp_path, "markup"))
+        assert markup.render("**好茶**") == "remembered" and markup.plain("**好茶**") == "remembered"
+        assert markup.render("*另一段*") == "<p><em>另一段</em></p>"
+    finally:
+        markup.remember_in(None)
+    assert markup.render("**好茶**") == "<p><strong>好茶</strong></p>"

@@ -173,7 +173,7 @@ def _publish_photos(catalog, store, pool, progress, max_pixels, counts) -> dict[
         path = store.path("photos", key, ".json")
         if path.exists():
             manifest = json.loads(path.read_text(encoding="utf-8"))
-            if manifest["pixels"] <= max_pixels and all(Path(v["path"]).exists() for v in manifest["variants"]):
+            if manifest["pixels"] <= max_pixels and all(os.path.exists(v["path"]) for v in manifest["variants"]):
                 manifests[key] = manifest
                 continue
         slug, relative, display = owners[0]
@@ -404,7 +404,7 @@ def _run(jobs: list[Job], store: Store, pool: _Pool, progress, step: str, counts
     for job in jobs:
         key = _job_key(job, store)
         targets = [store.path(job.kind, f"{key}-{i}", Path(u).suffix) for i, u in enumerate(job.urls)]
-        if all(t.exists() for t in targets):
+        if all(os.path.exists(t) for t in targets):
             results.append(targets)
             continue
         by_owner.setdefault(job.owner, []).append((len(results), (job.kind, job.spec, [str(t) for t in targets])))
