@@ -121,11 +121,8 @@ def share_card(spec: ShareSpec) -> bytes:
     canvas = Image.new("RGB", tuple(L["size"]), primary)
     photo_box = L["photo"]
     canvas.paste(_photo(spec.photo, box_size(photo_box), brand), tuple(photo_box[:2]))
-    panel = Image.new("L", canvas.size, 0)
-    _panel_shape(ImageDraw.Draw(panel), L["panel"], L["edge"], brand.style)
-    panel_layer = Image.new("RGBA", canvas.size, (*primary, 255))
-    panel_layer.alpha_composite(pattern(canvas.size, on_primary, brand.style, brand.seed, L["pattern_opacity"]))
-    canvas.paste(panel_layer.convert("RGB"), (0, 0), panel)
+    panel = _panel_mask(canvas.size, tuple(L["panel"]), L["edge"], brand.style)
+    canvas.paste(_patterned(canvas.size, primary, on_primary, brand.style, brand.seed, L["pattern_opacity"]), (0, 0), panel)
     draw = ImageDraw.Draw(canvas)
     draw.rectangle(L["accent_bar"], fill=accent)
     _paste_logo(canvas, brand, L["logo"], plate=L["logo_plate"])
@@ -135,6 +132,22 @@ def share_card(spec: ShareSpec) -> bytes:
     text_box(draw, L["subtitle"], spec.subtitle, on_primary)
     text_box(draw, L["footer"], spec.footer, soft)
     return _jpeg(canvas, L["jpeg"]["quality"])
+
+
+@lru_cache(maxsize=8)
+def _patterned(size: tuple[int, int], primary, on_primary, style: str, seed: str, opacity: float) -> Image.Image:
+    """The brand colour wearing its pattern: the same behind every card of a village, so it is
+    composed once per process. Callers paste it, never draw on it."""
+    layer = Image.new("RGBA", size, (*primary, 255))
+    layer.alpha_composite(pattern(size, on_primary, style, seed, opacity))
+    return layer.convert("RGB")
+
+
+@lru_cache(maxsize=8)
+def _panel_mask(size: tuple[int, int], box: tuple[int, ...], edge: int, style: str) -> Image.Image:
+    panel = Image.new("L", size, 0)
+    _panel_shape(ImageDraw.Draw(panel), box, edge, style)
+    return panel
 
 
 def _panel_shape(draw: ImageDraw.ImageDraw, box, edge: int, style: str) -> None:
@@ -174,9 +187,8 @@ def product_card(spec: ProductSpec) -> bytes:
     canvas = Image.new("RGB", tuple(L["size"]), primary)
     canvas.paste(_photo(spec.photo, box_size(L["photo"]), brand), tuple(L["photo"][:2]))
     panel = L["panel"]
-    layer = Image.new("RGBA", box_size(panel), (*primary, 255))
-    layer.alpha_composite(pattern(layer.size, on_primary, brand.style, brand.seed, L["pattern_opacity"]))
-    canvas.paste(layer.convert("RGB"), tuple(panel[:2]))
+    canvas.paste(_patterned(box_size(panel), primary, on_primary, brand.style, brand.seed, L["pattern_opacity"]),
+                 tuple(panel[:2]))
     draw = ImageDraw.Draw(canvas)
     draw.rectangle(L["accent_bar"], fill=accent)
     _paste_logo(canvas, brand, L["logo"], plate=L["logo_plate"])

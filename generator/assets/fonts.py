@@ -171,6 +171,7 @@ class Fitted:
     font: ImageFont.FreeTypeFont
 
 
+@lru_cache(maxsize=256)  # a village's name, region and the site's name are on every one of its cards
 def fit(text: str, width: float, max_lines: int, largest: int, smallest: int,
         height: float | None = None, leading: float = 1.2) -> Fitted:
     """The largest size from `largest` down to `smallest` at which `text` fits `max_lines` lines

@@ -38,7 +38,9 @@ def icon_files(logo: Image.Image, background: str) -> dict[str, bytes]:
     big = square(logo, sizes["logo"])
     files = {"logo.png": _png(big)}
     for n in sizes["png"]:
-        files[f"icon-{n}.png"] = _png(big.resize((n, n), Image.Resampling.LANCZOS))
+        # At the logo's own size the icon is the logo itself: encoded once (a PNG encode is most
+        # of an icon's cost).
+        files[f"icon-{n}.png"] = files["logo.png"] if n == big.width else _png(big.resize((n, n), Image.Resampling.LANCZOS))
     ico = io.BytesIO()
     largest = max(sizes["ico"])
     big.resize((largest, largest), Image.Resampling.LANCZOS).save(ico, "ICO", sizes=[(n, n) for n in sizes["ico"]])
