@@ -71,7 +71,8 @@ def load_village(folder: Path, *, root: Path, language: str = "zh", max_pixels: 
     if path.stat().st_size > MAX_BYTES:
         return None, [Problem(source, 0, "", f"the file is {path.stat().st_size:,} bytes; a profile should be well under {MAX_BYTES:,} bytes")]
     raw = path.read_bytes()
-    key = _memo_key(raw, folder, source, language, max_pixels) if memo else ""
+    raw_digest = hashlib.sha256(raw).hexdigest()
+    key = _memo_key(raw_digest, folder, source, language, max_pixels) if memo else ""
     if memo and (remembered := _remembered(memo, key, folder)):
         return remembered, []
     try:
@@ -93,8 +94,7 @@ def load_village(folder: Path, *, root: Path, language: str = "zh", max_pixels: 
     problems += [Problem(source, document.line_of(p), format_path(p), m) for p, m in _check_repeats(profile)]
     if problems:
         return None, problems
-    digest = hashlib.sha256(raw).hexdigest()
-    village = Village(folder.name, source, folder, profile, document.lines, digest, document.text_starts)
+    village = Village(folder.name, source, folder, profile, document.lines, raw_digest, document.text_starts)
     problems += [Problem(source, document.line_of(p), format_path(p), m) for p, m in _clashing_photos(village, document, max_pixels)]
     if problems:
         return None, problems
@@ -111,9 +111,9 @@ LOAD_CODE = ("generator.profiles", "generator.schema", "generator.yamlfile", "ge
 LOAD_LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "pycountry", "python-dateutil", "pillow", "pillow-heif")
 
 
-def _memo_key(raw: bytes, folder: Path, source: str, language: str, max_pixels: int) -> str:
+def _memo_key(raw_digest: str, folder: Path, source: str, language: str, max_pixels: int) -> str:
     return digest(code_identity(LOAD_CODE, LOAD_LIBRARIES), zone_data(), CATEGORY_IDS, layout("photos"),
-                  hashlib.sha256(raw).hexdigest(), str(folder.resolve()), source, language, max_pixels)
+                  raw_digest, str(folder.resolve()), source, language, max_pixels)
 
 
 def _remembered(memo: Memo, key: str, folder: Path) -> Village | None:
