@@ -20,7 +20,7 @@ from pathlib import Path
 from PIL import Image
 
 from generator import markup
-from generator.assets.cache import Memo, code_identity, digest
+from generator.assets.cache import Memo, Stamps, code_identity, digest
 from generator.assets.kit import build_kit
 from generator.assets.photos import MAX_PIXELS
 from generator.assets.qr import qr_files
@@ -74,9 +74,11 @@ def prepare(
     started = time.monotonic()
     markup_memo = Memo(cache_dir, "markup")
     markup.remember_in(markup_memo)
-    villages_memo = Memo(cache_dir, "villages", pickled=True)
-    catalog = load_catalog(villages_dir, language=language, max_pixels=max_image_pixels, memo=villages_memo)
+    villages_memo, stamps = Memo(cache_dir, "villages", pickled=True), Stamps(cache_dir)
+    catalog = load_catalog(villages_dir, language=language, max_pixels=max_image_pixels, memo=villages_memo,
+                           stamps=stamps)
     villages_memo.save()
+    stamps.save()  # the image kit reads them again: every photo is hashed at most once
     log.info(f"Read {len(catalog.villages)} villages, {catalog.product_count} products "
              f"({time.monotonic() - started:.2f} s)")
     claims_memo = Memo(cache_dir, "claims")

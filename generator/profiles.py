@@ -10,7 +10,6 @@ import difflib
 import filecmp
 import hashlib
 import re
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from dateutil.rrule import rrulestr
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-from generator.assets.cache import RACY_NS, Memo, code_identity, digest, zone_data
+from generator.assets.cache import Memo, Stamps, code_identity, digest, zone_data
 from generator.assets.layouts import layout
 from generator.assets.photos import MAX_PIXELS, PhotoProblem, open_photo
 from generator.assets.responsive import published_widths
@@ -35,18 +34,20 @@ PROFILE_NAME = "village.yml"
 
 
 def load_catalog(villages_dir: Path, *, language: str = "zh", display_root: Path | None = None,
-                 max_pixels: int = MAX_PIXELS, memo: Memo | None = None) -> Catalog:
+                 max_pixels: int = MAX_PIXELS, memo: Memo | None = None, stamps: Stamps | None = None) -> Catalog:
     """All villages under `villages_dir`, or ProfileErrors naming every problem found.
     `max_pixels` is the photo size limit of mkdocs.yml (`max_image_pixels`), the build's own.
-    With a `memo` (pickled), a village validated by an earlier build is taken from it while its
-    file, its photos and the code that checks them are unchanged (see `_remembered`)."""
+    With a `memo` (pickled) and the photo `stamps`, a village validated by an earlier build is
+    taken from it while its file, its photos and the code that checks them are unchanged (see
+    `_remembered`)."""
     villages_dir = Path(villages_dir)
     root = display_root or villages_dir.parent
     if not villages_dir.is_dir():
         raise ProfileErrors([Problem(str(villages_dir), 0, "", "this folder does not exist; create it, or pass --villages DIR")])
     villages, problems = [], []
     for folder in sorted(p for p in villages_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        village, found = load_village(folder, root=root, language=language, max_pixels=max_pixels, memo=memo)
+        village, found = load_village(folder, root=root, language=language, max_pixels=max_pixels, memo=memo,
+                                      stamps=stamps)
         problems += found
         if village:
             villages.append(village)
@@ -60,7 +61,7 @@ def load_catalog(villages_dir: Path, *, language: str = "zh", display_root: Path
 
 
 def load_village(folder: Path, *, root: Path, language: str = "zh", max_pixels: int = MAX_PIXELS,
-                 memo: Memo | None = None) -> tuple[Village | None, list[Problem]]:
+                 memo: Memo | None = None, stamps: Stamps | None = None) -> tuple[Village | None, list[Problem]]:
     """One village and the problems of its file (the village is None when there are any)."""
     path = folder / PROFILE_NAME
     source = _display(path, root)
@@ -72,8 +73,9 @@ def load_village(folder: Path, *, root: Path, language: str = "zh", max_pixels: 
         return None, [Problem(source, 0, "", f"the file is {path.stat().st_size:,} bytes; a profile should be well under {MAX_BYTES:,} bytes")]
     raw = path.read_bytes()
     raw_digest = hashlib.sha256(raw).hexdigest()
-    key = _memo_key(raw_digest, folder, source, language, max_pixels) if memo else ""
-    if memo and (remembered := _remembered(memo, key, folder)):
+    remembering = memo is not None and stamps is not None
+    key = _memo_key(raw_digest, folder, source, language, max_pixels) if remembering else ""
+    if remembering and (remembered := _remembered(memo, key, folder, stamps)):
         return remembered, []
     try:
         document = parse(decode(raw))
@@ -98,10 +100,10 @@ def load_village(folder: Path, *, root: Path, language: str = "zh", max_pixels: 
     problems += [Problem(source, document.line_of(p), format_path(p), m) for p, m in _clashing_photos(village, document, max_pixels)]
     if problems:
         return None, problems
-    if memo:
+    if remembering:
         images = sorted({relative for _, image in _image_fields(document.data) if (relative := _relative_image(image))})
-        if (stamps := _photo_stamps(folder, images)) is not None:
-            memo.keep(key, (stamps, village))
+        if (photos := _photo_identities(folder, images, stamps)) is not None:
+            memo.keep(key, (photos, village))
     return village, []
 
 
@@ -116,33 +118,29 @@ def _memo_key(raw_digest: str, folder: Path, source: str, language: str, max_pix
                   raw_digest, str(folder.resolve()), source, language, max_pixels)
 
 
-def _remembered(memo: Memo, key: str, folder: Path) -> Village | None:
-    """The village validated under `key` by an earlier build, if every photo it names is still the
-    same file (where its path leads, its size, times and inode, as git's index trusts a file): the
-    photo checks (exists, stays inside the folder, is a photo under the pixel limit, publishes no
-    clashing name) read nothing else."""
+def _remembered(memo: Memo, key: str, folder: Path, stamps: Stamps) -> Village | None:
+    """The village validated under `key` by an earlier build, if every photo it names is still
+    where it was and has the same bytes: the photo checks (exists, stays inside the folder, is a
+    photo under the pixel limit, publishes no clashing name) read nothing else. Bytes are known by
+    their digest, remembered by file stamp (`Stamps`, as git's index): a stat per photo, and in a
+    fresh checkout (CI), the hashing the image kit does anyway."""
     remembered = memo.recall(key)
     if remembered is None:
         return None
-    stamps, village = remembered
-    return village if _photo_stamps(folder, [relative for relative, *_ in stamps]) == stamps else None
+    photos, village = remembered
+    return village if _photo_identities(folder, [relative for relative, *_ in photos], stamps) == photos else None
 
 
-def _photo_stamps(folder: Path, relatives: list[str]) -> list[tuple] | None:
-    """Where each photo leads and its stat; None when one cannot be read, or was written within
-    the last seconds and may change again within the clock's resolution without a new stamp
-    ("racily clean" in git): such a village is not remembered."""
-    stamps = []
+def _photo_identities(folder: Path, relatives: list[str], stamps: Stamps) -> list[tuple[str, str, str]] | None:
+    """(relative path, where it leads, SHA-256 of its bytes) of each photo; None if one cannot be read."""
+    found = []
     for relative in relatives:
         try:
             target = (folder / relative).resolve()
-            stat = target.stat()
+            found.append((relative, str(target), stamps.digest(target)))
         except (OSError, RuntimeError):
             return None
-        if time.time_ns() - stat.st_mtime_ns <= RACY_NS:
-            return None
-        stamps.append((relative, str(target), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
-    return stamps
+    return found
 
 
 def cross_check(data: dict[str, Any], folder: Path, max_pixels: int = MAX_PIXELS) -> Iterator[tuple[tuple, str]]:

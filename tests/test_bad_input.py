@@ -138,39 +138,37 @@ def test_a_remembered_village_is_checked_again_when_its_file_or_a_photo_changes(
     import os
     import pickle
 
-    from generator.assets.cache import Memo
-
     villages = _village(tmp_path, (BASE / "village.yml").read_text(encoding="utf-8"))
     folder, cache = villages / "test-village", tmp_path / "cache"
-    old = time.time() - 60  # photos copied just now are "racily clean" and never remembered
-    for photo in (folder / "images").iterdir():
-        os.utime(photo, (old, old))
 
     def load():
-        memo = Memo(cache, "villages", pickled=True)
-        try:
-            return load_catalog(villages, memo=memo).villages[0]
-        finally:
-            memo.save()
+        return _load_remembering(villages, cache).villages[0]
 
     fresh = load()
     assert load() == fresh
     # Poison the remembered village: only a hit can return it.
     saved = pickle.loads((cache / "villages.pickle").read_bytes())
-    (key, (stamps, village)), = saved.items()
+    (key, (photos, village)), = saved.items()
     poisoned = dataclasses.replace(village, source="remembered")
-    (cache / "villages.pickle").write_bytes(pickle.dumps({key: (stamps, poisoned)}))
+    (cache / "villages.pickle").write_bytes(pickle.dumps({key: (photos, poisoned)}))
     assert load().source == "remembered"
-    # A photo replaced by a link out of the folder: the stamp differs, the check runs and refuses it.
+    # Photos touched but not changed (a fresh checkout in CI): still a hit.
+    for photo in (folder / "images").iterdir():
+        os.utime(photo, (1_700_000_000, 1_700_000_000))
+    assert load().source == "remembered"
+    # A photo replaced by a link out of the folder, with the same bytes: the check runs and refuses it.
     outside = tmp_path / "secret.jpg"
     shutil.copy(folder / "images" / "hero.jpg", outside)
     (folder / "images" / "hero.jpg").unlink()
     (folder / "images" / "hero.jpg").symlink_to(outside)
-    problems = _problems_with_memo(villages, cache)
-    assert any("brand.hero" in p and "outside the village folder" in p for p in problems)
-    # The file itself changed: another key.
+    with pytest.raises(ProfileErrors) as raised:
+        _load_remembering(villages, cache)
+    assert any("brand.hero" in str(p) and "outside the village folder" in str(p) for p in raised.value.problems)
+    # Another photo in its place: the check runs again (and the poisoned village is gone).
     (folder / "images" / "hero.jpg").unlink()
-    shutil.copy(BASE / "images" / "hero.jpg", folder / "images" / "hero.jpg")
+    shutil.copy(folder / "images" / "tea.jpg", folder / "images" / "hero.jpg")
+    assert load().source != "remembered"
+    # The file itself changed: another key.
     profile = folder / "village.yml"
     profile.write_text(profile.read_text(encoding="utf-8").replace("slogan: 一句口号", "slogan: 另一句"), encoding="utf-8")
     assert load().profile.slogan == {"zh": "另一句"}
@@ -178,12 +176,15 @@ def test_a_remembered_village_is_checked_again_when_its_file_or_a_photo_changes(
     assert load().profile.slogan == {"zh": "另一句"}, "a damaged memo is only a miss"
 
 
-def _problems_with_memo(villages: Path, cache: Path) -> list[str]:
-    from generator.assets.cache import Memo
+def _load_remembering(villages: Path, cache: Path):
+    from generator.assets.cache import Memo, Stamps
 
-    with pytest.raises(ProfileErrors) as raised:
-        load_catalog(villages, memo=Memo(cache, "villages", pickled=True))
-    return [str(p) for p in raised.value.problems]
+    memo, stamps = Memo(cache, "villages", pickled=True), Stamps(cache)
+    try:
+        return load_catalog(villages, memo=memo, stamps=stamps)
+    finally:
+        memo.save()
+        stamps.save()
 
 
 def test_alias_bomb_is_refused_quickly(tmp_path):
