@@ -113,6 +113,14 @@ def _atoms(text: str) -> tuple[str, ...]:
     return tuple(atoms(text))  # fitting wraps one text at many sizes: split it once
 
 
+@lru_cache(maxsize=1 << 14)
+def length(face: ImageFont.FreeTypeFont, text: str) -> float:
+    """`face.getlength(text)`, remembered: wrapping measures each growing line, at every size
+    `fit` tries and every width `_balanced` tries, so most measurements repeat (12 times in 13 on
+    the cards of a village). Faces are the shared ones of `font`."""
+    return face.getlength(text)
+
+
 def wrap(text: str, face: ImageFont.FreeTypeFont, width: float, limit: int | None = None) -> list[str]:
     """Lines of `text` no wider than `width` (except a single glyph wider than it); a newline in
     `text` always starts a new line. With `limit`, stops once more than `limit` lines are known:
@@ -132,11 +140,11 @@ def _wrap_paragraph(text: str, face: ImageFont.FreeTypeFont, width: float, limit
         if limit is not None and len(lines) >= limit:
             return lines
         candidate = line + atom
-        if face.getlength(candidate) <= width or not line.strip():
-            if face.getlength(candidate) > width and not atom.isspace():
+        if length(face, candidate) <= width or not line.strip():
+            if length(face, candidate) > width and not atom.isspace():
                 # A word wider than the line on its own: break it between characters.
                 for char in atom:
-                    if line.strip() and face.getlength(line + char) > width:
+                    if line.strip() and length(face, line + char) > width:
                         lines.append(line.rstrip())
                         line = ""
                     line += char
@@ -192,7 +200,7 @@ def fit(text: str, width: float, max_lines: int, largest: int, smallest: int,
     if len(lines) > max_lines:
         kept = lines[: max_lines - 1]
         last = lines[max_lines - 1]
-        while last and face.getlength(last + ELLIPSIS) > width:
+        while last and length(face, last + ELLIPSIS) > width:
             last = last[:-1]
         lines = [*kept, last.rstrip() + ELLIPSIS]
     return Fitted(tuple(lines), size, face)
