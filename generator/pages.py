@@ -53,7 +53,18 @@ CERTIFICATION_LABELS = {
     "other": ("认证", "Certificate"),
 }
 # 陕西 and 山西 share the pinyin "shanxi"; the official romanization tells them apart.
-PROVINCE_SLUGS = {"陕西": "shaanxi"}
+PROVINCE_SLUGS = {
+    "北京": "beijing", "天津": "tianjin", "河北": "hebei", "山西": "shanxi", "内蒙古": "neimenggu",
+    "辽宁": "liaoning", "吉林": "jilin", "黑龙江": "heilongjiang", "上海": "shanghai", "江苏": "jiangsu",
+    "浙江": "zhejiang", "安徽": "anhui", "福建": "fujian", "江西": "jiangxi", "山东": "shandong",
+    "河南": "henan", "湖北": "hubei", "湖南": "hunan", "广东": "guangdong", "广西": "guangxi",
+    "海南": "hainan", "重庆": "chongqing", "四川": "sichuan", "贵州": "guizhou", "云南": "yunnan",
+    "西藏": "xizang", "陕西": "shaanxi", "甘肃": "gansu", "青海": "qinghai", "宁夏": "ningxia",
+    "新疆": "xinjiang", "台湾": "taiwan", "香港": "xianggang", "澳门": "aomen",
+}
+"""Every provincial-level division, as pypinyin spells it, except 陕西: "shaanxi", the official
+spelling that keeps it apart from 山西. A build of real villages then never imports pypinyin (a
+third of a second); any other name still gets its pinyin."""
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,17 @@ def test_region_slugs_from_the_table_and_from_pinyin_for_any_other_name():
                      "海东省": "haidong"}
 
 
+
+def test_the_province_table_spells_as_pypinyin_does_so_no_address_changes():
+    from pypinyin import lazy_pinyin
+
+    from generator.pages import PROVINCE_SLUGS
+
+    assert len(PROVINCE_SLUGS) == 34
+    differ = {core: slug for core, slug in PROVINCE_SLUGS.items() if "".join(lazy_pinyin(core)).lower() != slug}
+    assert differ == {"陕西": "shaanxi"}
+
+
 def test_published_json_schema_matches_the_schema_and_accepts_every_sample():
     committed = json.loads((REPO / "villages" / "village.schema.json").read_text(encoding="utf-8"))
     assert committed == json.loads(json.dumps(json_schema())), "run `storefront schema` and commit the result"
