@@ -78,7 +78,6 @@ def prepare(
     catalog = load_catalog(villages_dir, language=language, max_pixels=max_image_pixels, memo=villages_memo,
                            stamps=stamps)
     villages_memo.save()
-    stamps.save()  # the image kit reads them again: every photo is hashed at most once
     log.info(f"Read {len(catalog.villages)} villages, {catalog.product_count} products "
              f"({time.monotonic() - started:.2f} s)")
     claims_memo = Memo(cache_dir, "claims")
@@ -91,7 +90,7 @@ def prepare(
     palettes_memo = Memo(cache_dir, "palettes")
     kit = build_kit(catalog, cache_dir, palette_of=partial(_village_palette, memo=palettes_memo),
                     site_palette=site_palette, site_name=site_name, now=now, progress=progress,
-                    max_pixels=max_image_pixels)
+                    max_pixels=max_image_pixels, stamps=stamps)  # it saves the stamps
     palettes_memo.save()
     photos, made, palettes = kit.photos, kit.stats["photos_made"], kit.palettes
     site = Site(

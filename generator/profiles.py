@@ -136,8 +136,8 @@ def _photo_identities(folder: Path, relatives: list[str], stamps: Stamps) -> lis
     found = []
     for relative in relatives:
         try:
-            target = (folder / relative).resolve()
-            found.append((relative, str(target), stamps.digest(target)))
+            path = folder / relative
+            found.append((relative, stamps.resolve(path), stamps.digest(path)))
         except (OSError, RuntimeError):
             return None
     return found

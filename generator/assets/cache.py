@@ -55,11 +55,12 @@ class Stamps:
         except (OSError, ValueError):
             self.known = {}  # no stamps yet, or a damaged file: every photo is hashed once more
         self.seen: dict[str, list] = {}
+        self._resolved: dict[str, str] = {}
 
     def digest(self, path: Path) -> str:
         stat = path.stat()
         stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
-        name = str(path.resolve())
+        name = self.resolve(path)
         known = self.known.get(name)
         sha = known[-1] if known and known[:-1] == stamp else file_digest(path)
         # A file written within the last seconds may be written again within the clock's
@@ -67,6 +68,14 @@ class Stamps:
         if time.time_ns() - stat.st_mtime_ns > RACY_NS:
             self.seen[name] = [*stamp, sha]
         return sha
+
+    def resolve(self, path: Path) -> str:
+        """Where `path` leads, asked of the file system once per build (one lstat per folder on
+        the way): the profiles and the image kit both ask it of every photo."""
+        key = str(path)
+        if key not in self._resolved:
+            self._resolved[key] = str(path.resolve())
+        return self._resolved[key]
 
     def save(self) -> None:
         """Keep the stamps of this build's photos (others' are dropped), if anything changed."""

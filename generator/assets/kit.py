@@ -115,6 +115,7 @@ def build_kit(
     progress: Progress | None = None,
     max_pixels: int = MAX_PIXELS,
     workers: int | None = None,
+    stamps: Stamps | None = None,
 ) -> Kit:
     """Every image of the site; raises ProfileErrors naming each photo that cannot be used."""
     started = time.monotonic()
@@ -123,7 +124,7 @@ def build_kit(
     workers = workers or _cores()
     counts = {"made": 0, "reused": 0}
     with _Pool(workers) as pool:
-        manifests = _publish_photos(catalog, store, pool, progress, max_pixels, counts)
+        manifests = _publish_photos(catalog, store, stamps or Stamps(store.root), pool, progress, max_pixels, counts)
         files: dict[str, Path] = {}
         pictures: dict[str, Picture] = {}
         photos: dict[str, Path] = {}
@@ -157,12 +158,11 @@ def _cores() -> int:
 # --- photos -------------------------------------------------------------------------------------
 
 
-def _publish_photos(catalog, store, pool, progress, max_pixels, counts) -> dict[tuple[str, str], dict]:
+def _publish_photos(catalog, store, stamps, pool, progress, max_pixels, counts) -> dict[tuple[str, str], dict]:
     """(slug, relative) -> manifest of its variants; every unusable photo reported at once."""
     wanted: dict[str, list[tuple[str, str, str]]] = {}
     manifests: dict[str, dict] = {}
     recipe = [responsive.RECIPE, layout("photos")]
-    stamps = Stamps(store.root)
     for village in catalog.villages:
         for relative in photos_of(village):
             key = digest(recipe, stamps.digest(village.folder / relative))
