@@ -5,8 +5,11 @@
 
 The villages are copied to a temporary folder; their photos are published first (not timed), then
 every card, poster and icon is drawn in this one process (one worker), timed per kind with the
-process's CPU clock. The last line is a digest of every drawn file: a change that should draw the
-same bytes must print the same digest. Not a test: it asserts nothing.
+process's CPU clock, and within each kind the part spent encoding the finished images (JPEG for
+cards and posters, PNG for icons) and cutting photos to their boxes (decode and resize): the part
+that a bare Pillow job writing the same images at the same sizes would spend too, whatever it drew.
+The last line is a digest of every drawn file: a change that should draw the same bytes must print
+the same digest. Not a test: it asserts nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from generator.assets import cards, draw, fonts, kit
+from generator.assets import cards, draw, fonts, icons, kit, posters
 from generator.build import _palette_from, _village_palette
 from generator.profiles import load_catalog
 
@@ -54,26 +57,53 @@ def main() -> None:
                 if hasattr(value, "cache_clear") and getattr(value, "__module__", "") == module.__name__:
                     value.cache_clear()
         seconds, jobs = Counter(), Counter()
+        parts: dict[str, Counter] = {"encoding": Counter(), "photo cuts": Counter()}
+        current = [""]
+
+        def timed(function, add):
+            def run(*args, **kwargs):
+                started = time.process_time()
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    add(time.process_time() - started)
+            return run
+
+        def whole(kind):
+            def add(spent):
+                seconds[kind] += spent
+                jobs[kind] += 1
+            return add
+
         drawn = kit._draw
 
-        def timed(kind, spec):
-            started = time.process_time()
-            try:
-                return drawn(kind, spec)
-            finally:
-                seconds[kind] += time.process_time() - started
-                jobs[kind] += 1
+        def draw_one(kind, spec):
+            current[0] = kind
+            return timed(drawn, whole(kind))(kind, spec)
 
-        kit._draw = timed
+        def part(name):
+            return lambda spent: parts[name].update({current[0]: spent})
+
+        kit._draw = draw_one
+        for module, name, bucket in ((cards, "_jpeg", "encoding"), (posters, "_jpeg", "encoding"),
+                                     (icons, "_png", "encoding"), (cards, "cover", "photo cuts"),
+                                     (cards, "decoded", "photo cuts")):
+            setattr(module, name, timed(getattr(module, name), part(bucket)))
         started = time.process_time()
         kit.build_kit(catalog, cache, **options)
         total = time.process_time() - started
         files = sorted(p for kind in KINDS for p in (cache / kind).rglob("*") if p.is_file())
         print(f"{len(folders)} villages ({folders[0].name} to {folders[-1].name}), {len(files)} images\n")
-        print("| kind | jobs | CPU s | ms each |\n|---|---:|---:|---:|")
+        print("| kind | jobs | CPU s | ms each | of which encoding, ms each | of which photo cuts, ms each |")
+        print("|---|---:|---:|---:|---:|---:|")
         for kind in KINDS:
-            print(f"| {kind} | {jobs[kind]} | {seconds[kind]:.2f} | {1000 * seconds[kind] / max(1, jobs[kind]):.1f} |")
-        print(f"| all, with the kit's own lookups | {sum(jobs.values())} | {total:.2f} | |")
+            each = [1000 * c[kind] / max(1, jobs[kind]) for c in (seconds, *parts.values())]
+            print(f"| {kind} | {jobs[kind]} | {seconds[kind]:.2f} | " + " | ".join(f"{ms:.1f}" for ms in each) + " |")
+        floor = sum(sum(c.values()) for c in parts.values())
+        print(f"| all, with the kit's own lookups | {sum(jobs.values())} | {total:.2f} | | "
+              f"{sum(parts['encoding'].values()):.2f} s | {sum(parts['photo cuts'].values()):.2f} s |")
+        print(f"\nper village: {1000 * total / len(folders):.0f} ms of CPU, of which encoding and photo cuts "
+              f"{1000 * floor / len(folders):.0f} ms")
         print(f"\nbytes: {hashlib.sha256(b''.join(hashlib.sha256(p.read_bytes()).digest() for p in files)).hexdigest()}")
 
 

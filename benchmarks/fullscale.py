@@ -24,7 +24,10 @@ Material build (same theme features, search plugin, no villages plugin) of as ma
 pages as the cold build wrote, with a nav of 20 pages, measured in --rounds rounds interleaved with
 (2)-(5) (the fastest of each kept: the machine's speed drifts over minutes), and
 (b) bare Pillow doing the same photo decodes, resizes (320/640/1280) and encodes (WebP + JPEG, the
-recipe's settings) over all cores. Floor = (a) + (b).
+recipe's settings) over all cores. Floor = (a) + (b). And (c), a lower bound of what the kit's own
+images cost whatever draws them: every card, poster and icon the cold build drew, encoded again
+with the kit's settings and nothing drawn (CPU of the encodes over the cores); the cold build is
+also given as a ratio of (a) + (b) + (c).
 
 --profile runs one more cold build under cProfile (main process only: the pool workers that draw
 images are not profiled; their time shows as waiting in the kit's pool) and prints its top costs in
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import math
 import multiprocessing
@@ -394,6 +398,39 @@ def floor_pillow(listing: Path, out: Path) -> None:
     print(f"{len(sources)} photos, {written} files")
 
 
+def _encode_again(task: tuple[str, str, dict]) -> float:
+    """One image the kit drew, decoded (not counted), then encoded again as the kit encodes it:
+    the CPU seconds of that encode alone."""
+    path, fmt, options = task
+    with Image.open(path) as image:
+        image.load()
+    started = time.process_time()
+    image.save(io.BytesIO(), fmt, **options)
+    return time.process_time() - started
+
+
+def floor_encodes(cache: Path) -> dict:
+    """Floor (c), a lower bound of the kit's images other than photos: every card, poster and icon
+    PNG the cold build drew, encoded again over all cores with the settings the kit encodes it
+    with (cards.py, icons.py). Nothing is drawn and no photo is cut, so any generator that writes
+    these images at these sizes and settings spends at least this. Its wall time is its CPU time
+    over the cores (the decodes that feed it are not counted)."""
+    from generator.assets.layouts import layout
+
+    tasks = []
+    for kind in ("share", "product", "poster"):
+        # As cards._jpeg: 4:4:4, no optimized Huffman tables.
+        options = {"quality": layout(kind)["jpeg"]["quality"], "subsampling": 0}
+        tasks += [(str(p), "JPEG", options) for p in sorted((cache / kind).rglob("*.jpg"))]
+    # As icons._png; icon-512.png is logo.png's bytes (encoded once by the kit), so once here too.
+    icons = {hashlib.sha256(p.read_bytes()).digest(): p for p in sorted((cache / "icons").rglob("*.png"))}
+    tasks += [(str(p), "PNG", {"compress_level": 6}) for p in icons.values()]
+    with multiprocessing.Pool(_cores()) as pool:
+        cpu = sum(pool.imap_unordered(_encode_again, tasks, chunksize=16))
+    return {"label": f"floor (c), a lower bound: the kit's {len(tasks):,} other images encoded again, nothing drawn",
+            "seconds": cpu / _cores(), "cpu": cpu, "images": len(tasks)}
+
+
 # --- profile ---------------------------------------------------------------------------------------
 
 THEIRS = ("mkdocs", "material", "PIL", "jinja2", "markdown", "pymdownx")
@@ -573,6 +610,8 @@ def main() -> None:
         return result
 
     runs = [rebuild("cold")]
+    print("  floor (c): the kit's other images encoded again ...", file=sys.stderr, flush=True)
+    encode_floor = floor_encodes(project / ".cache" / "storefront")
     bare = bare_mkdocs_project(work / "bare-mkdocs", runs[0]["pages"])
     profile = project / "villages" / "v00000" / "village.yml"
     photo = project / "villages" / f"v{min(1, args.villages - 1):05d}" / "images" / ("p0-0.jpg" if args.product_photos else "hero.jpg")
@@ -659,6 +698,11 @@ def main() -> None:
     row(mkdocs_floor)
     row(pillow_floor, pages="–")
     print(f"| floor = (a) + (b) | {floor_seconds:.1f} | {floor_cpu:.1f} | – | – | {pages} | – | – | – | – | 1 (baseline) | |")
+    print(f"| {encode_floor['label']} | {encode_floor['seconds']:.1f} | {encode_floor['cpu']:.1f} | – | – | – | "
+          f"{encode_floor['images']} | – | – | – | – | |")
+    with_encodes = floor_seconds + encode_floor["seconds"]
+    print(f"| floor + (c) | {with_encodes:.1f} | {floor_cpu + encode_floor['cpu']:.1f} | – | – | {pages} | – | – | – | – | "
+          f"cold = {cold['seconds'] / with_encodes:.2f}x; {cold['cpu'] / (floor_cpu + encode_floor['cpu']):.2f}x | |")
     for label, _, r in profiled:
         base = runs[0 if label.startswith("cold") else 1]["seconds"]
         print(f"| ({label}, under cProfile) | {r['seconds']:.1f} | {r['cpu']:.1f} | {r['rss_mb']:,.0f} | "

@@ -14,13 +14,13 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
-from generator.assets.draw import box_size, cover, mix, pattern, rgb, rounded_mask, text_box
+from generator.assets.draw import box_size, cover, decoded, draft_size, mix, pattern, rgb, rounded_mask, text_box
 from generator.assets.fonts import fit, font
 from generator.assets.icons import square
 from generator.assets.layouts import layout
 from generator.assets.marks import MarkSpec, draw_mark
 
-RECIPE = "cards-v2"
+RECIPE = "cards-v3"
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,7 @@ def _photo(path: str | None, size: tuple[int, int], brand: BrandSpec) -> Image.I
     the share cards of products without a photo show its hero, their product cards the same
     pattern. Callers paste it, never draw on it."""
     if path:
-        with Image.open(path) as photo:
-            return cover(photo, size)
+        return cover(decoded(path, draft_size(path, size)), size)
     # No photo: the style's pattern on a lighter tint of the brand colour.
     base = Image.new("RGBA", size, (*mix(rgb(brand.primary), (255, 255, 255), 0.35), 255))
     base.alpha_composite(pattern(size, rgb(brand.primary), brand.style, brand.seed, 0.45))
@@ -109,7 +108,7 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
     out = io.BytesIO()
     # 4:4:4: no chroma subsampling, so coloured text keeps sharp edges. No optimized Huffman
     # tables: they save about 4% of a card's bytes and double the time to encode it.
-    image.convert("RGB").save(out, "JPEG", quality=quality, subsampling=0)
+    (image if image.mode == "RGB" else image.convert("RGB")).save(out, "JPEG", quality=quality, subsampling=0)
     return out.getvalue()
 
 
@@ -117,21 +116,32 @@ def share_card(spec: ShareSpec) -> bytes:
     """The 1200x630 card: photo on the right, the brand panel with logo and text on the left."""
     L = layout("share")
     brand = spec.brand
-    primary, on_primary, accent = rgb(brand.primary), rgb(brand.on_primary), rgb(brand.accent)
-    canvas = Image.new("RGB", tuple(L["size"]), primary)
-    photo_box = L["photo"]
-    canvas.paste(_photo(spec.photo, box_size(photo_box), brand), tuple(photo_box[:2]))
-    panel = _panel_mask(canvas.size, tuple(L["panel"]), L["edge"], brand.style)
-    canvas.paste(_patterned(canvas.size, primary, on_primary, brand.style, brand.seed, L["pattern_opacity"]), (0, 0), panel)
+    primary, on_primary = rgb(brand.primary), rgb(brand.on_primary)
+    canvas = _share_ground(spec.photo, brand).copy()
     draw = ImageDraw.Draw(canvas)
-    draw.rectangle(L["accent_bar"], fill=accent)
-    _paste_logo(canvas, brand, L["logo"], plate=L["logo_plate"])
     soft = mix(on_primary, primary, 0.22)
     text_box(draw, L["kicker"], spec.kicker, soft)
     text_box(draw, L["title"], spec.title, on_primary)
     text_box(draw, L["subtitle"], spec.subtitle, on_primary)
     text_box(draw, L["footer"], spec.footer, soft)
     return _jpeg(canvas, L["jpeg"]["quality"])
+
+
+@lru_cache(maxsize=8)
+def _share_ground(photo: str | None, brand: BrandSpec) -> Image.Image:
+    """A share card without its texts: photo, shaped brand panel, accent bar and logo. The same
+    behind every card of a village that shows the same photo (its village card and the cards of
+    its products without a photo all show the hero), so composed once per process. Callers copy it."""
+    L = layout("share")
+    primary, on_primary, accent = rgb(brand.primary), rgb(brand.on_primary), rgb(brand.accent)
+    canvas = Image.new("RGB", tuple(L["size"]), primary)
+    photo_box = L["photo"]
+    canvas.paste(_photo(photo, box_size(photo_box), brand), tuple(photo_box[:2]))
+    panel = _panel_mask(canvas.size, tuple(L["panel"]), L["edge"], brand.style)
+    canvas.paste(_patterned(canvas.size, primary, on_primary, brand.style, brand.seed, L["pattern_opacity"]), (0, 0), panel)
+    ImageDraw.Draw(canvas).rectangle(L["accent_bar"], fill=accent)
+    _paste_logo(canvas, brand, L["logo"], plate=L["logo_plate"])
+    return canvas
 
 
 @lru_cache(maxsize=8)
@@ -184,14 +194,8 @@ def product_card(spec: ProductSpec) -> bytes:
     brand = spec.brand
     primary, on_primary = rgb(brand.primary), rgb(brand.on_primary)
     accent, on_accent = rgb(brand.accent), rgb(brand.on_accent)
-    canvas = Image.new("RGB", tuple(L["size"]), primary)
-    canvas.paste(_photo(spec.photo, box_size(L["photo"]), brand), tuple(L["photo"][:2]))
-    panel = L["panel"]
-    canvas.paste(_patterned(box_size(panel), primary, on_primary, brand.style, brand.seed, L["pattern_opacity"]),
-                 tuple(panel[:2]))
+    canvas = _product_ground(spec.photo, brand).copy()
     draw = ImageDraw.Draw(canvas)
-    draw.rectangle(L["accent_bar"], fill=accent)
-    _paste_logo(canvas, brand, L["logo"], plate=L["logo_plate"])
     text_box(draw, L["name"], spec.name, on_primary)
     price = L["price"]
     left, top, right, _ = price["box"]
@@ -205,6 +209,22 @@ def product_card(spec: ProductSpec) -> bytes:
     text_box(draw, L["village"], spec.village, mix(on_primary, primary, 0.22), align="right")
     _badges(canvas, L["badges"], spec.badges, accent, on_accent)
     return _jpeg(canvas, L["jpeg"]["quality"])
+
+
+@lru_cache(maxsize=8)
+def _product_ground(photo: str | None, brand: BrandSpec) -> Image.Image:
+    """A product card without its texts and badges: photo, patterned panel, accent bar and logo;
+    composed once per photo (a village's products without a photo share the pattern). Callers copy it."""
+    L = layout("product")
+    primary, on_primary, accent = rgb(brand.primary), rgb(brand.on_primary), rgb(brand.accent)
+    canvas = Image.new("RGB", tuple(L["size"]), primary)
+    canvas.paste(_photo(photo, box_size(L["photo"]), brand), tuple(L["photo"][:2]))
+    panel = L["panel"]
+    canvas.paste(_patterned(box_size(panel), primary, on_primary, brand.style, brand.seed, L["pattern_opacity"]),
+                 tuple(panel[:2]))
+    ImageDraw.Draw(canvas).rectangle(L["accent_bar"], fill=accent)
+    _paste_logo(canvas, brand, L["logo"], plate=L["logo_plate"])
+    return canvas
 
 
 def _badges(canvas: Image.Image, spec, badges: tuple[str, ...], fill, text) -> None:

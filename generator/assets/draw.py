@@ -33,16 +33,35 @@ def seeded(seed: str) -> random.Random:
     return random.Random(seed)
 
 
+def draft_size(path: str, size: tuple[int, int]) -> tuple[int, int]:
+    """The size a photo file decodes at when it only has to cover `size`: a JPEG decodes at 1/2,
+    1/4 or 1/8 when that still covers it (read from the header; nothing is decoded)."""
+    with Image.open(path) as photo:
+        if photo.format == "JPEG":
+            photo.draft("RGB", size)
+        return photo.size
+
+
+@lru_cache(maxsize=4)
+def decoded(path: str, at: tuple[int, int]) -> Image.Image:
+    """The photo file decoded as RGB at `at` (one of its draft sizes), once per process for the
+    cuts that need that size: a product's share card and product card are cut from one decode.
+    Callers cut from it, never draw on it."""
+    with Image.open(path) as photo:
+        if photo.format == "JPEG":
+            photo.draft("RGB", at)
+        return photo.convert("RGB")
+
+
 def cover(photo: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """The photo cropped around its centre (a little above: faces, horizons) to fill `size` exactly."""
-    if photo.format == "JPEG":
-        photo.draft("RGB", size)  # decode no larger than needed
-    photo = photo.convert("RGB")
+    """The photo cropped around its centre (a little above: faces, horizons) to fill `size` exactly.
+    Bicubic: the published copies a card is cut from are at most about twice its box, where
+    Lanczos's wider kernel costs 1.3 to 1.5 times the time for no difference a card shows."""
     width, height = photo.size
     scale = max(size[0] / width, size[1] / height)
     crop_w, crop_h = min(width, size[0] / scale), min(height, size[1] / scale)
     left, top = (width - crop_w) / 2, (height - crop_h) * 0.45
-    return photo.resize(size, Image.Resampling.LANCZOS, box=(left, top, left + crop_w, top + crop_h), reducing_gap=2.0)
+    return photo.resize(size, Image.Resampling.BICUBIC, box=(left, top, left + crop_w, top + crop_h), reducing_gap=2.0)
 
 
 def box_size(box: Box) -> tuple[int, int]:

@@ -8,6 +8,7 @@ standard four-module quiet zone on white, so that a phone camera reads it after 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import segno
 from PIL import Image, ImageDraw
@@ -39,8 +40,11 @@ class PosterSpec:
     footer: str
 
 
+@lru_cache(maxsize=8)
 def qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
-    """The QR code of `url` as rows of dark (True) modules, without the quiet zone."""
+    """The QR code of `url` as rows of dark (True) modules, without the quiet zone. Remembered:
+    a village's sessions often share one live room, and segno's choice of mask is a third of a
+    poster's time."""
     code = segno.make(url, error=QR_ERROR, micro=False, boost_error=False)
     return tuple(tuple(bool(m) for m in row) for row in code.matrix)
 
