@@ -32,6 +32,7 @@ PAGES = {
     "category": f"categories/{CATEGORY}/",
     "report": "report/",
     "guide": "guide/",
+    "benchmarks": "benchmarks/",
 }
 BLOCKING = ("serious", "critical")
 
@@ -95,3 +96,35 @@ def test_every_brand_palette_reads_in_the_browser(site_url, browser, axe_source)
 def test_links_read_on_white_and_on_grey_panels(primary):
     palette = build_palette(primary, "#E8C547", photo=None, seed="x")
     assert contrast(palette.link, WHITE) >= MIN_CONTRAST and contrast(palette.link, PANEL) >= MIN_CONTRAST
+
+
+def test_wide_tables_scroll_from_the_keyboard_and_narrow_ones_stay_out_of_the_tab_order(site_url, browser):
+    """Material's table boxes scroll sideways; one that overflows is a focusable, uniquely named
+    region (axe: scrollable-region-focusable, landmark-unique), one that fits is left alone, and a
+    change of the window's width moves boxes in and out of the tab order."""
+    boxes = """() => [...document.querySelectorAll('.md-typeset__scrollwrap')].map(b => ({
+        overflows: b.scrollWidth > b.clientWidth, tabindex: b.getAttribute('tabindex'),
+        role: b.getAttribute('role'), label: b.getAttribute('aria-label')}))"""
+    settled = """() => [...document.querySelectorAll('.md-typeset__scrollwrap')].every(
+        b => (b.scrollWidth > b.clientWidth) === (b.getAttribute('tabindex') === '0'))"""
+
+    def marked() -> tuple[list[dict], list[dict]]:
+        page.wait_for_function(settled)
+        found = page.evaluate(boxes)
+        wide = [b for b in found if b["overflows"]]
+        assert all(b["role"] == "region" and b["label"] for b in wide)
+        assert len({b["label"] for b in wide}) == len(wide)
+        assert all(b["tabindex"] is None and b["role"] is None for b in found if not b["overflows"])
+        return wide, [b for b in found if not b["overflows"]]
+
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    try:
+        page.goto(site_url + "benchmarks/", wait_until="load")
+        wide, narrow = marked()
+        assert wide and narrow  # the page has tables of both kinds at this width
+        page.set_viewport_size({"width": 320, "height": 900})
+        assert len(marked()[0]) > len(wide)
+        page.set_viewport_size({"width": 1300, "height": 900})
+        assert len(marked()[0]) == len(wide)
+    finally:
+        page.close()
