@@ -55,8 +55,9 @@ def decoded(path: str, at: tuple[int, int]) -> Image.Image:
 
 def cover(photo: Image.Image, size: tuple[int, int]) -> Image.Image:
     """The photo cropped around its centre (a little above: faces, horizons) to fill `size` exactly.
-    Bicubic: the published copies a card is cut from are at most about twice its box, where
-    Lanczos's wider kernel costs 1.3 to 1.5 times the time for no difference a card shows."""
+    Bicubic: a card is cut from a published copy at most about twice its box, where Lanczos's
+    wider kernel takes 1.2 to 1.5 times as long and the two cuts differ by far less than the card's
+    own JPEG encoding changes it (52 dB PSNR between them on a benchmark photo)."""
     width, height = photo.size
     scale = max(size[0] / width, size[1] / height)
     crop_w, crop_h = min(width, size[0] / scale), min(height, size[1] / scale)
