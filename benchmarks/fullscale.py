@@ -49,6 +49,7 @@ import pstats
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -712,6 +713,12 @@ def main() -> None:
         print(f"- {r['label']}: {r['steps']}")
     for r in [mkdocs_floor, *runs[1:]]:
         print(f"- {r['label']}, each round: {', '.join(f'{s:.1f}' for s in r['spread'])} s")
+    # The fastest of each can pair a build with a bare build from another round; when the machine
+    # drifts one way through the run, a round's build against that same round's bare build is fairer.
+    for r in runs[1:]:
+        ratios = [s / bare for s, bare in zip(r["spread"], mkdocs_floor["spread"])]
+        print(f"- {r['label']} against the bare build of the same round: {', '.join(f'{x:.2f}x' for x in ratios)} "
+              f"(median {statistics.median(ratios):.2f}x)")
     print(f"- search index: {cold['index_bytes'] / 1e6:.1f} MB ({cold['index_bytes'] / max(1, pages) / 1e3:.1f} kB "
           f"per page); bare MkDocs, same page count: {mkdocs_floor['index_bytes'] / 1e6:.1f} MB")
     print(f"- the whole benchmark took {(time.perf_counter() - begun) / 60:.0f} min")
