@@ -47,7 +47,7 @@
   }
 
   function unmark(box) {
-    ["tabindex", "role", "aria-labelledby", "aria-label"].forEach(function (name) { box.removeAttribute(name); });
+    ["tabindex", "role", "aria-label"].forEach(function (name) { box.removeAttribute(name); });
   }
 
   // Each region needs a name of its own: the heading above it, numbered when a heading has several.
@@ -62,7 +62,6 @@
     });
     byTitle.forEach(function (boxes, text) {
       boxes.forEach(function (box, i) {
-        unmark(box);
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
         box.setAttribute("aria-label", boxes.length > 1 ? text + " (" + (i + 1) + ")" : text);
