@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # npm keeps its own record of an install here, so a changed lock file installs again.
 BROWSER_DEPS := tests/browser/node_modules/.package-lock.json
 
-.PHONY: site test serve check clean
+.PHONY: site test lint serve check clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ site: $(STAMP)
 
 test: $(STAMP) $(BROWSER_DEPS)
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 serve: $(STAMP)
 	$(BIN)/storefront serve

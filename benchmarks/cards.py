@@ -21,17 +21,19 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from generator.assets import cards, draw, fonts, icons, kit, posters
-from generator.build import _palette_from, _village_palette
-from generator.profiles import load_catalog
+from generator.assets import cards, draw, fonts, icons, kinds, kit, posters
+from generator.assets.palette import build_palette
+from generator.cache import Caches
+from generator.profile.read import load_catalog
+from generator.schedule.timeline import build_timeline
 
-KINDS = ("icons", "share", "product", "poster")
+KINDS = ("icons", "share", "product", "poster", "qr")
 
 
 def main() -> None:
@@ -47,9 +49,11 @@ def main() -> None:
         for folder in folders:
             shutil.copytree(folder, villages / folder.name)
         catalog = load_catalog(villages, language="zh")
-        options = {"palette_of": _village_palette, "site_palette": _palette_from("#2E5E4E", None, None, "site"),
-                       "site_name": "乡村好物", "now": datetime(2026, 11, 25, tzinfo=UTC), "workers": 1}
-        kit.build_kit(catalog, cache, **options)  # photos published, every image drawn once
+        now = datetime(2026, 11, 25, tzinfo=UTC)
+        options = {"site_palette": build_palette("#2E5E4E", None, photo=None, seed="site"), "site_name": "乡村好物",
+                   "timeline": build_timeline(catalog.villages, now, timedelta(weeks=4), timedelta(weeks=8)),
+                   "workers": 1}
+        kit.build_kit(catalog, Caches(cache), **options)  # photos published, every image drawn once
         for kind in KINDS:
             shutil.rmtree(cache / kind, ignore_errors=True)
         for module in (cards, draw, fonts):  # every per-process cache emptied, as in a fresh worker
@@ -75,7 +79,7 @@ def main() -> None:
                 jobs[kind] += 1
             return add
 
-        drawn = kit._draw
+        drawn = kinds.draw
 
         def draw_one(kind, spec):
             current[0] = kind
@@ -84,13 +88,13 @@ def main() -> None:
         def part(name):
             return lambda spent: parts[name].update({current[0]: spent})
 
-        kit._draw = draw_one
-        for module, name, bucket in ((cards, "_jpeg", "encoding"), (posters, "_jpeg", "encoding"),
+        kinds.draw = draw_one
+        for module, name, bucket in ((cards, "encode_jpeg", "encoding"), (posters, "encode_jpeg", "encoding"),
                                      (icons, "_png", "encoding"), (cards, "cover", "photo cuts"),
                                      (cards, "decoded", "photo cuts")):
             setattr(module, name, timed(getattr(module, name), part(bucket)))
         started = time.process_time()
-        kit.build_kit(catalog, cache, **options)
+        kit.build_kit(catalog, Caches(cache), **options)
         total = time.process_time() - started
         files = sorted(p for kind in KINDS for p in (cache / kind).rglob("*") if p.is_file())
         print(f"{len(folders)} villages ({folders[0].name} to {folders[-1].name}), {len(files)} images\n")

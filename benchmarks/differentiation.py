@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/differentiation.py --sizes 1000 10000 100000 --brute-max 1000
 
-Synthesizes N villages (real counties from ../shared/data when present, random names, stories
+Synthesizes N villages (real counties from the vendored Taobao registries, random names, stories
 built from a phrase grammar so that unrelated stories share common phrasing as real ones do) and
 plants copies of several kinds. Each measurement runs in its own process so that peak memory
 (ru_maxrss) belongs to it alone. Brute force scores every pair exactly, with the same scorer, and
@@ -31,8 +31,8 @@ sys.path.insert(0, str(REPO))
 
 from pypinyin import lazy_pinyin
 
-from generator.model import Village
-from generator.schema import profile_adapter
+from generator.profile.model import Village
+from generator.profile.schema import profile_adapter
 
 CHARS = "山水田林溪河湖塘坪岭岗坡湾洲桥石松竹梅兰菊桃李杏柳枫桂茶花禾稻麦豆瓜果香甜青红黄白黑金银玉云霞雾雪春夏秋冬东西南北中上下前后新旧大小长高平安康宁和兴旺福寿喜乐丰盛富贵龙凤鹤鹿马牛羊鸡鸭鱼虾蟹"
 PRODUCTS = [
@@ -70,7 +70,7 @@ def _story(rng: random.Random, product: str, place: str) -> str:
 
 
 def _regions(rng: random.Random) -> list[dict]:
-    path = REPO / ".." / "shared" / "data" / "taobao-villages-2016.csv"
+    path = REPO / "generator" / "data" / "registries" / "taobao-villages-2016.csv"
     if path.is_file():
         with path.open(encoding="utf-8") as file:
             rows = [r for r in csv.DictReader(file) if r["county"]]
@@ -81,7 +81,7 @@ def _regions(rng: random.Random) -> list[dict]:
 def _name_chars() -> tuple[list[str], list[int]]:
     """Characters of real village names with their frequencies, so that names repeat as in life."""
     counts: dict[str, int] = defaultdict(int)
-    for name in (REPO / ".." / "shared" / "data").glob("taobao-villages-*.csv"):
+    for name in (REPO / "generator" / "data" / "registries").glob("taobao-villages-*.csv"):
         with name.open(encoding="utf-8") as file:
             for row in csv.DictReader(file):
                 for char in row["village"].removesuffix("村"):
@@ -176,7 +176,7 @@ def synthesize(n: int, seed: int = 7) -> tuple[list[dict], list[tuple[int, int, 
         planted.append((source, target, kind))
     # a village planted twice loses its first role; keep only pairs whose both ends are intact
     last_role = {}
-    for i, (s, t, _) in enumerate(planted):
+    for i, (_, t, _) in enumerate(planted):
         last_role[t] = i
     planted = [p for i, p in enumerate(planted) if last_role.get(p[1]) == i and p[0] not in last_role]
     return data, planted
@@ -195,9 +195,9 @@ def villages_from(data: list[dict]) -> list[Village]:
 
 def run(n: int, mode: str) -> dict:
     """One measurement in this process: 'lsh' (cold, warm, one changed village) or 'brute'."""
-    from generator.differentiation import Thresholds, check
-    from generator.differentiation import engine as check_module
-    from generator.differentiation.index import Table
+    from generator.checks.differentiation import Thresholds, check
+    from generator.checks.differentiation import engine as check_module
+    from generator.checks.differentiation.index import Table
 
     data, planted = synthesize(n)
     villages = villages_from(data)

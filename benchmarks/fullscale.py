@@ -161,10 +161,10 @@ def village_data(rng: random.Random, regions: list[dict], n: int, photos: int) -
 
 def synthesize(count: int, registries: list[str], photos: int) -> tuple[list[dict], int]:
     """`count` profiles that the differentiation check passes, and how many were redrawn for it."""
-    from generator.checking import load_registries
-    from generator.differentiation import check
-    from generator.model import Village
-    from generator.schema import profile_adapter
+    from generator.checks.brands import load_registries
+    from generator.checks.differentiation import check
+    from generator.profile.model import Village
+    from generator.profile.schema import profile_adapter
 
     rng = random.Random(SEED)
     regions = _regions(rng)
@@ -372,7 +372,7 @@ def bare_mkdocs_project(root: Path, pages: int) -> Path:
 
 def _floor_photo(task: tuple[str, str]) -> int:
     """Bare Pillow: decode (JPEG draft), resize to each width from the previous, encode WebP + JPEG."""
-    from generator.assets.layouts import layout
+    from generator.layouts import layout
 
     source, out = task
     recipe = layout("photos")
@@ -416,7 +416,7 @@ def floor_encodes(cache: Path) -> dict:
     with (cards.py, icons.py). Nothing is drawn and no photo is cut, so any generator that writes
     these images at these sizes and settings spends at least this. Its wall time is its CPU time
     over the cores (the decodes that feed it are not counted)."""
-    from generator.assets.layouts import layout
+    from generator.layouts import layout
 
     tasks = []
     for kind in ("share", "product", "poster"):

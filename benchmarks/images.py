@@ -23,7 +23,7 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,11 +32,12 @@ sys.path.insert(0, str(REPO))
 from PIL import Image, ImageDraw, ImageFilter
 
 from generator.assets.kit import build_kit
-from generator.assets.photos import photos_of
+from generator.assets.palette import build_palette
 from generator.assets.responsive import render_variants
-from generator.build import _village_palette
-from generator.palette import build_palette
-from generator.profiles import load_catalog
+from generator.cache import Caches
+from generator.profile.fields import photos_of
+from generator.profile.read import load_catalog
+from generator.schedule.timeline import build_timeline
 
 NOW = datetime(2026, 11, 18, tzinfo=UTC)
 SITE = build_palette("#2E5E4E", "#B5543A", photo=None, seed="site")
@@ -163,7 +164,11 @@ def measure(label: str, villages: Path, cache: Path) -> list[str]:
             f"{photos / base_seconds:.0f} | {base_seconds / len(catalog.villages):.3f} | – | 1.0 |")]
     for run in ("cold", "warm"):
         started = time.perf_counter()
-        kit = build_kit(catalog, cache, palette_of=_village_palette, site_palette=SITE, site_name="乡村好物", now=NOW)
+        caches = Caches(cache)
+        kit = build_kit(catalog, caches, timeline=build_timeline(catalog.villages, NOW, timedelta(weeks=4),
+                                                                 timedelta(weeks=8)),
+                        site_palette=SITE, site_name="乡村好物")
+        caches.save()
         seconds = time.perf_counter() - started
         stats = kit.stats
         if run == "warm":

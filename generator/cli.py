@@ -11,20 +11,16 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
-from generator import differentiation
-from generator.assets.photos import MAX_PIXELS
-from generator.checking import load_registries, thresholds_from
-from generator.config import VILLAGES_ENV
+from generator.checks.brands import load_registries, thresholds_from
+from generator.checks.claims import exit_status, lint_catalog, problem_findings
+from generator.checks.claims import to_json as lint_json
+from generator.checks.claims import to_text as lint_text
+from generator.config import PLUGIN, Settings, default_settings, read_config, settings_of
 from generator.errors import ProfileErrors, StorefrontError
-from generator.lint import LintConfig, exit_status, lint_catalog, problem_findings
-from generator.lint import to_json as lint_json
-from generator.lint import to_text as lint_text
-from generator.profiles import load_catalog
+from generator.profile.read import load_catalog
+from generator.profile.scaffold import scaffold
+from generator.profile.schema import json_schema
 from generator.progress import TerminalProgress
-from generator.scaffold import scaffold
-from generator.schema import json_schema
 
 SCHEMA_FILE = "village.schema.json"
 
@@ -51,7 +47,10 @@ def _parser() -> argparse.ArgumentParser:
 
     def command(name: str, run, help: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
-        sub.add_argument("--villages", type=Path, default=Path("villages"), metavar="DIR", help="folder of village folders (default: villages)")
+        sub.add_argument("--villages", type=Path, default=None, metavar="DIR",
+                         help="folder of village folders (default: villages_dir of mkdocs.yml, else villages)")
+        sub.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
+                         help="the site's settings (default: mkdocs.yml)")
         sub.set_defaults(run=run)
         return sub
 
@@ -64,9 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     build = command("build", _build, "validate, check and build the whole site into site/")
     build.add_argument("--site-dir", type=Path, default=None, metavar="DIR", help="output folder (default: site)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    build.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), metavar="FILE")
     serve = command("serve", _serve, "preview the site, rebuilding when a profile or photo changes")
-    serve.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), metavar="FILE")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT")
     check = command("check", _check, "compare every village's brand with every other and with registries of existing villages")
     check.add_argument("--against", action="append", default=None, metavar="FILE",
@@ -75,31 +72,45 @@ def _parser() -> argparse.ArgumentParser:
                        help="check only these villages against all others")
     check.add_argument("--json", action="store_true", help="print exactly one JSON document")
     check.add_argument("--fail-on", choices=("warn", "fail"), default=None, help="exit 1 from this level on (default: fail)")
-    check.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), metavar="FILE")
     command("schema", _schema, f"write the profile's JSON Schema to <villages>/{SCHEMA_FILE}")
     return parser
 
 
+def _settings(args) -> Settings:
+    """mkdocs.yml's settings, read once (a folder of villages without it gets the defaults)."""
+    if args.config_file.is_file():
+        return settings_of(read_config(args.config_file), args.villages)
+    return default_settings(args.villages)
+
+
+def _villages(args) -> Path:
+    return args.villages or Path("villages")
+
+
 def _new(args) -> int:
-    folder, notes = scaffold(args.villages, args.slug, args.name)
+    folder, notes = scaffold(_villages(args), args.slug, args.name)
     for note in notes:
         print(note)
     print(f"Created {folder / 'village.yml'}: fill it in, then run `storefront validate`.")
     return 0
 
 
+def _load(args, settings: Settings):
+    """Every village, read exactly as the build reads them."""
+    return load_catalog(settings.villages_dir, language=settings.language, max_pixels=settings.max_image_pixels)
+
+
 def _validate(args) -> int:
-    catalog = load_catalog(args.villages, language=_language(), max_pixels=_max_pixels())
+    catalog = _load(args, _settings(args))
     products = catalog.product_count
     print(f"All {len(catalog.villages)} villages are valid ({products} products).")
     return 0
 
 
 def _lint(args) -> int:
+    settings = _settings(args)
     try:
-        options = _plugin_options().get("lint") or {}
-        config = LintConfig(**{k: v for k, v in options.items() if k in ("errors", "warnings", "ignore", "strict")})
-        findings = lint_catalog(load_catalog(args.villages, language=_language()), config=config)
+        findings = lint_catalog(_load(args, settings), config=settings.lint)
     except ProfileErrors as error:
         if not args.json:
             raise
@@ -112,44 +123,31 @@ def _lint(args) -> int:
 
 
 def _check(args) -> int:
-    options = _plugin_options(args.config_file).get("check") or {}
-    root = args.config_file.resolve().parent
-    registries = load_registries(args.against if args.against is not None else options.get("registries", []),
-                                 Path.cwd() if args.against is not None else root)
-    catalog = load_catalog(args.villages, language=_language(args.config_file), max_pixels=_max_pixels(args.config_file))
+    from generator.checks import differentiation
+
+    settings = _settings(args)
+    registries = load_registries(args.against if args.against is not None else settings.registries,
+                                 Path.cwd() if args.against is not None else settings.root)
+    catalog = _load(args, settings)
     unknown = sorted(set(args.only or ()) - {v.slug for v in catalog.villages})
     if unknown:
-        raise StorefrontError(f"--only: no village {', '.join(map(repr, unknown))} in {args.villages}")
-    cache_dir = root / _plugin_options(args.config_file).get("cache_dir", ".cache/storefront")
+        raise StorefrontError(f"--only: no village {', '.join(map(repr, unknown))} in {_villages(args)}")
     report = differentiation.check(catalog.villages, registries=registries,
-                                   thresholds=thresholds_from(options.get("thresholds") or {}), only=args.only,
-                                   cache_dir=cache_dir, language=catalog.language)
+                                   thresholds=thresholds_from(settings.thresholds), only=args.only,
+                                   cache_dir=settings.cache_dir, language=catalog.language)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
         print(report.to_text())
-    fail_on = args.fail_on or options.get("fail_on", "fail")
+    fail_on = args.fail_on or settings.fail_on
     return 1 if fail_on != "never" and report.failed(fail_on) else 0
 
 
-def _plugin_options(config_file: Path = Path("mkdocs.yml")) -> dict:
-    """The `villages` plugin's options in mkdocs.yml: the build and every command use the same."""
-    for plugin in _site_config(config_file).get("plugins") or []:
-        if isinstance(plugin, dict) and isinstance(plugin.get("villages"), dict):
-            return plugin["villages"]
-    return {}
-
-
-def _max_pixels(config_file: Path = Path("mkdocs.yml")) -> int:
-    """The photo size limit of mkdocs.yml, so that validate refuses exactly the photos the build refuses."""
-    value = _plugin_options(config_file).get("max_image_pixels")
-    return value if isinstance(value, int) and value > 0 else MAX_PIXELS
-
-
 def _schema(args) -> int:
-    if not args.villages.is_dir():
-        raise StorefrontError(f"{args.villages}: this folder does not exist; create it, or pass --villages DIR")
-    target = args.villages / SCHEMA_FILE
+    villages = _villages(args)
+    if not villages.is_dir():
+        raise StorefrontError(f"{villages}: this folder does not exist; create it, or pass --villages DIR")
+    target = villages / SCHEMA_FILE
     target.write_text(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"Wrote {target}")
     return 0
@@ -157,28 +155,28 @@ def _schema(args) -> int:
 
 def _build(args) -> int:
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
     from mkdocs.utils import CountHandler
 
     started = time.monotonic()
-    _use_villages(args.villages)
     _log_to_stderr()
     warnings = CountHandler()
     warnings.setLevel(logging.WARNING)
     logging.getLogger("mkdocs").addHandler(warnings)
     overrides = {"site_dir": str(args.site_dir)} if args.site_dir else {}
     try:
-        config = load_config(str(args.config_file), strict=args.strict or None, **overrides)
+        config = read_config(args.config_file, strict=args.strict or None, **overrides)
+        if args.villages:
+            config.plugins[PLUGIN].config["villages_dir"] = str(args.villages.resolve())
         config.plugins.on_startup(command="build", dirty=False)
-        config.plugins["villages"].progress = TerminalProgress()
-        build(config)
+        with TerminalProgress():
+            build(config)
     except (Abort, ConfigurationError, OSError) as error:
         print(f"Build failed: {error}. The previous site, if any, is unchanged.", file=sys.stderr)
         return 1
     finally:
         logging.getLogger("mkdocs").removeHandler(warnings)
-    plugin = config.plugins["villages"]
+    plugin = config.plugins[PLUGIN]
     stats = plugin.prepared.stats
     count = sum(n for _, n in warnings.get_counts())
     print(
@@ -192,35 +190,26 @@ def _build(args) -> int:
 def _serve(args) -> int:
     from mkdocs.commands.serve import serve
 
-    _use_villages(args.villages)
     _log_to_stderr()
-    serve(str(args.config_file), dev_addr=args.dev_addr, livereload=True)
+    # MkDocs' serve reads mkdocs.yml itself (again on every rebuild): `--villages` reaches the
+    # plugin as an option of its entry in `plugins`, as if mkdocs.yml said it.
+    overrides = {"plugins": _plugins_with(args.config_file, args.villages)} if args.villages else {}
+    serve(str(args.config_file), dev_addr=args.dev_addr, livereload=True, **overrides)
     return 0
 
 
-def _use_villages(villages: Path) -> None:
-    os.environ[VILLAGES_ENV] = str(villages.resolve())
+def _plugins_with(config_file: Path, villages: Path) -> list:
+    """mkdocs.yml's `plugins`, read as MkDocs reads the file, with `villages_dir` set to `villages`."""
+    from mkdocs.utils.yaml import yaml_load
 
-
-def _site_config(config_file: Path = Path("mkdocs.yml")) -> dict:
-    """mkdocs.yml as plain data, read without MkDocs ({} when there is none)."""
-    try:
-        return yaml.load(config_file.read_text(encoding="utf-8"), Loader=_IgnoreTags) or {}
-    except (OSError, yaml.YAMLError):
-        return {}
-
-
-def _language(config_file: Path = Path("mkdocs.yml")) -> str:
-    """The site's language; plain strings in profiles are taken to be in it."""
-    theme = _site_config(config_file).get("theme")
-    return (theme.get("language") if isinstance(theme, dict) else None) or "zh"
-
-
-class _IgnoreTags(yaml.SafeLoader):
-    """Reads mkdocs.yml without MkDocs: tags such as !ENV are read as nothing."""
-
-
-_IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
+    with open(config_file, encoding="utf-8") as handle:
+        plugins = list((yaml_load(handle) or {}).get("plugins") or [])
+    for i, entry in enumerate(plugins):
+        name = entry if isinstance(entry, str) else next(iter(entry), None) if isinstance(entry, dict) else None
+        if name == PLUGIN:
+            options = dict(entry[PLUGIN] or {}) if isinstance(entry, dict) else {}
+            plugins[i] = {PLUGIN: {**options, "villages_dir": str(villages.resolve())}}
+    return plugins
 
 
 def _log_to_stderr() -> None:

@@ -1,17 +1,29 @@
-"""The `villages` plugin's options in mkdocs.yml: one option per line, each saying what it is for."""
+"""The settings of a build, read once from mkdocs.yml for the plugin and for every command.
+
+`VillagesConfig` declares the `villages` plugin's options (one option per line, each saying what it
+is for); `read_config` reads mkdocs.yml the way MkDocs does (so `!ENV` and `INHERIT` work the same)
+and `settings_of` turns it into the `Settings` that `storefront validate`, `lint`, `check` and the
+build all use: the same villages folder, language, photo limit and check options everywhere.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
+from mkdocs.config.defaults import MkDocsConfig
 
-from generator.lint import LintConfig
+from generator.checks.claims import LintConfig
+from generator.errors import StorefrontError
+from generator.profile.photos import MAX_PIXELS
 
-VILLAGES_ENV = "STOREFRONT_VILLAGES_DIR"
-"""Overrides `villages_dir`; set by `storefront --villages DIR`."""
+PLUGIN = "villages"
 
 
 class HexColour(c.Type):
@@ -50,7 +62,7 @@ class CheckOptions(base.Config):
     """Existing villages to compare with: taobao-2014, taobao-2016, or CSV/YAML paths from mkdocs.yml."""
     fail_on = c.Choice(("fail", "warn", "never"), default="fail")
     """Which pairs stop the build: those at fail (default), at warn too, or none."""
-    thresholds = c.Type(dict, default={})
+    thresholds = c.Type(object, default={})  # any value: thresholds_from says what is wrong with it
     """Settings of the score (see generator/differentiation/scoring.py), like {warn: 0.5, fail: 0.75}."""
 
 
@@ -59,7 +71,7 @@ class VillagesConfig(base.Config):
     """The folder of village folders, relative to mkdocs.yml."""
     cache_dir = c.Type(str, default=".cache/storefront")
     """Where processed photos and images are kept between builds, relative to mkdocs.yml."""
-    max_image_pixels = c.Type(int, default=50_000_000)
+    max_image_pixels = c.Type(int, default=MAX_PIXELS)
     """A photo with more pixels than this is refused (with its file named): resize it first."""
     colors = c.SubConfig(SiteColors)
     """Colours of the site-wide pages."""
@@ -78,3 +90,83 @@ class VillagesConfig(base.Config):
 def lint_config(options: LintOptions) -> LintConfig:
     """The lint's own settings from the plugin's `lint:` options (unknown rule names are errors)."""
     return LintConfig(errors=options.errors, warnings=options.warnings, ignore=options.ignore, strict=options.strict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every step needs to know of mkdocs.yml, paths made absolute."""
+
+    root: Path
+    """The folder of mkdocs.yml: relative paths in it are relative to this."""
+    villages_dir: Path
+    cache_dir: Path
+    site_name: str
+    site_url: str | None
+    language: str
+    """The site's language (`theme.language`): plain strings in profiles are in it."""
+    site_colors: tuple[str, str]
+    schedule_window: tuple[timedelta, timedelta]
+    max_image_pixels: int
+    lint: LintConfig
+    registries: tuple[str, ...]
+    thresholds: Any
+    """As mkdocs.yml has it; `checks.brands.thresholds_from` checks it."""
+    fail_on: str
+    atomic: bool
+
+
+def read_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
+    """mkdocs.yml as MkDocs reads and validates it; a file that is not there, or wrong, is a
+    StorefrontError (mkdocs.yml's own problems are MkDocs' words)."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    if not Path(config_file).is_file():
+        raise StorefrontError(f"{config_file}: there is no such file; run the command in the project folder, "
+                              "or pass --config-file FILE")
+    try:
+        return load_config(str(config_file), **overrides)
+    except ConfigurationError as error:
+        raise StorefrontError(f"{config_file}: {error}") from None
+
+
+def settings_of(config: MkDocsConfig, villages_dir: Path | None = None) -> Settings:
+    """The build's settings from a loaded mkdocs.yml; `villages_dir` (from `--villages`) wins."""
+    root = Path(config.config_file_path).resolve().parent
+    plugin = config.plugins.get(PLUGIN)
+    options: VillagesConfig = plugin.config if plugin is not None else _defaults()
+    return _settings(root, options, config.site_name, config.site_url, config.theme.get("language") or "zh",
+                     villages_dir)
+
+
+def default_settings(villages_dir: Path | None = None) -> Settings:
+    """The settings of a project without mkdocs.yml (a villages folder checked on its own)."""
+    return _settings(Path.cwd(), _defaults(), "Village Storefront", None, "zh", villages_dir)
+
+
+def _defaults() -> VillagesConfig:
+    options = VillagesConfig()
+    options.load_dict({})
+    errors, _ = options.validate()
+    assert not errors, errors
+    return options
+
+
+def _settings(root: Path, options: VillagesConfig, name: str, url: str | None, language: str,
+              villages_dir: Path | None) -> Settings:
+    return Settings(
+        root=root,
+        villages_dir=Path(villages_dir).resolve() if villages_dir else root / options.villages_dir,
+        cache_dir=root / options.cache_dir,
+        site_name=name,
+        site_url=url or None,
+        language=language,
+        site_colors=(options.colors.primary, options.colors.accent),
+        schedule_window=(timedelta(weeks=options.schedule_weeks_back), timedelta(weeks=options.schedule_weeks_ahead)),
+        max_image_pixels=options.max_image_pixels,
+        lint=lint_config(options.lint),
+        registries=tuple(options.check.registries),
+        thresholds=options.check.thresholds,
+        fail_on=options.check.fail_on,
+        atomic=options.atomic,
+    )

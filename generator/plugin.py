@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
-from datetime import timedelta
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -15,35 +12,14 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from generator.build import AtomicOutput, Prepared, prepare, unsafe_output
-from generator.checking import load_registries, thresholds_from
-from generator.config import VILLAGES_ENV, VillagesConfig, lint_config
+from generator import progress
+from generator.build import Prepared, prepare
+from generator.checks.brands import load_registries, thresholds_from
+from generator.config import VillagesConfig, settings_of
 from generator.errors import StorefrontError
-from generator.pages import render_page, render_site_head
-from generator.progress import Progress
-from generator.schema import json_schema
-
-
-class LinkedFile(File):
-    """An image from the cache, hard-linked into the site instead of copied.
-
-    Every build writes a fresh site folder (see AtomicOutput), so without links each build would
-    copy every image again: at 1,000 villages, tens of thousands of files and gigabytes. Cache files
-    are never changed in place (they are written beside their name and renamed), so a link is as
-    safe as a copy. Across file systems, where links cannot go, the file is copied.
-    """
-
-    def copy_file(self, dirty: bool = False) -> None:
-        if self.abs_src_path is None:
-            return super().copy_file(dirty)
-        output = self.abs_dest_path
-        os.makedirs(os.path.dirname(output), exist_ok=True)
-        try:
-            if os.path.lexists(output):
-                os.unlink(output)
-            os.link(self.abs_src_path, output)
-        except OSError:
-            shutil.copyfile(self.abs_src_path, output)
+from generator.output import AtomicOutput, LinkedFile, compact_search_index, unsafe_output
+from generator.profile.schema import json_schema
+from generator.site.render import render_page, render_site_head
 
 
 class VillagesPlugin(BasePlugin[VillagesConfig]):
@@ -52,42 +28,37 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
         self.prepared: Prepared | None = None
         self.output: AtomicOutput | None = None
         self.warnings: CountHandler | None = None
-        self.progress: Progress | None = None
-        """Set by `storefront build` to show progress on long steps."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        root = Path(config.config_file_path).parent
-        # `storefront --villages DIR` reaches the plugin through the environment, so that MkDocs'
-        # own serve command (which loads the config itself) honours it too.
-        self.villages_dir = root / os.environ.get(VILLAGES_ENV, self.config.villages_dir)
+        settings = settings_of(config)
+        self.villages_dir = settings.villages_dir
         try:
             self.prepared = prepare(
-                self.villages_dir,
-                cache_dir=root / self.config.cache_dir,
-                site_name=config.site_name,
-                site_url=config.site_url,
-                language=config.theme.get("language") or "zh",
-                site_colors=(self.config.colors.primary, self.config.colors.accent),
-                schedule_window=(timedelta(weeks=self.config.schedule_weeks_back),
-                                 timedelta(weeks=self.config.schedule_weeks_ahead)),
-                progress=self.progress,
-                max_image_pixels=self.config.max_image_pixels,
-                lint=lint_config(self.config.lint),
-                registries=load_registries(self.config.check.registries, root),
-                thresholds=thresholds_from(self.config.check.thresholds),
-                fail_on=self.config.check.fail_on,
+                settings.villages_dir,
+                cache_dir=settings.cache_dir,
+                site_name=settings.site_name,
+                site_url=settings.site_url,
+                language=settings.language,
+                site_colors=settings.site_colors,
+                schedule_window=settings.schedule_window,
+                progress=progress.report,
+                max_image_pixels=settings.max_image_pixels,
+                lint=settings.lint,
+                registries=load_registries(settings.registries, settings.root),
+                thresholds=thresholds_from(settings.thresholds),
+                fail_on=settings.fail_on,
             )
         except StorefrontError as error:
             raise PluginError(str(error)) from None
         self.site_dir = Path(config.site_dir)  # where the site ends up, whatever folder it is built in
-        protected = {"the project folder": root, "the villages folder": self.villages_dir,
-                     "the cache folder": root / self.config.cache_dir, "the docs folder": Path(config.docs_dir)}
+        protected = {"the project folder": settings.root, "the villages folder": settings.villages_dir,
+                     "the cache folder": settings.cache_dir, "the docs folder": Path(config.docs_dir)}
         if problem := unsafe_output(Path(config.site_dir), protected):
             raise PluginError(problem)
-        if self.config.atomic and self.command != "serve":
+        if settings.atomic and self.command != "serve":
             self.output = AtomicOutput(Path(config.site_dir))
             config.site_dir = str(self.output.staging)
         if config.strict:
@@ -118,8 +89,7 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
         if self.prepared and (spec := self._by_uri.get(page.file.src_uri)):
             context["sf"] = render_page(spec, self.prepared.site)
             self._rendered += 1
-            if self.progress:
-                self.progress("pages", self._rendered, len(self._by_uri))
+            progress.report("pages", self._rendered, len(self._by_uri))
         elif self.prepared:
             context["sf_site_head"] = render_site_head(self.prepared.site)
         return context
@@ -133,8 +103,8 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
-        for memo in self.prepared.after_render if self.prepared else ():
-            memo.save()
+        if self.prepared and self.prepared.caches:
+            self.prepared.caches.save()  # the Markdown conversions that rendering added
         if self.warnings and self.warnings.get_counts():
             self._discard()  # MkDocs is about to abort the strict build
         elif self.output:
@@ -159,18 +129,3 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
         if self.warnings:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
             self.warnings = None
-
-
-def compact_search_index(path: Path) -> None:
-    """The search index in UTF-8 rather than ASCII escapes: Material writes every Chinese character
-    (and jieba's zero-width separators) as a six-byte \\uXXXX, so the file a phone downloads and
-    parses is about 40% smaller this way, with the same content."""
-    try:
-        index = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return  # no search plugin, or not its index: nothing to compact
-    try:
-        data = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    except UnicodeEncodeError:
-        return  # a lone surrogate has no UTF-8 form: the escaped index stays as it is
-    path.write_bytes(data)

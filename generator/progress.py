@@ -1,7 +1,13 @@
-"""A one-line progress display for long steps: a bar on a terminal, one closing line elsewhere."""
+"""How long steps say how far they are: as log records that whoever runs the build may show.
+
+The image kit and the page renderer call `report(step, done, total)`; `storefront build` attaches
+`TerminalProgress` to show a bar on a terminal (one closing line elsewhere); `mkdocs build` shows
+nothing. Nothing is handed to the plugin from outside.
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections.abc import Callable
@@ -10,15 +16,37 @@ from typing import TextIO
 Progress = Callable[[str, int, int], None]
 """`progress(step, done, total)`: how a long step reports how far it is."""
 
+_log = logging.getLogger("storefront.progress")
+_log.propagate = False  # progress is not a message: it never reaches MkDocs' log
 
-class TerminalProgress:
-    """Called as `progress(step, done, total)`; cheap enough to call for every item."""
+
+def report(step: str, done: int, total: int) -> None:
+    """A Progress for anyone listening; cheap when no one is."""
+    if _log.handlers:
+        _log.info("%s %d/%d", step, done, total, extra={"progress": (step, done, total)})
+
+
+class TerminalProgress(logging.Handler):
+    """Shows `report`'s records while attached (`with TerminalProgress(): ...`): a bar on a terminal,
+    one closing line per step elsewhere; cheap enough to receive every item."""
 
     def __init__(self, stream: TextIO = sys.stderr, interval: float = 0.1):
+        super().__init__()
         self.stream = stream
         self.live = stream.isatty()
         self.interval = interval
         self._last = 0.0
+
+    def __enter__(self) -> TerminalProgress:
+        _log.addHandler(self)
+        _log.setLevel(logging.INFO)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _log.removeHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self(*record.progress)
 
     def __call__(self, step: str, done: int, total: int) -> None:
         finished = done >= total

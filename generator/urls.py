@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from generator.model import Village
+if TYPE_CHECKING:
+    from generator.profile.model import Village
 
 
 def village_url(village: Village) -> str:
@@ -70,3 +72,34 @@ def absolute_url(site_url: str | None, target: str) -> str:
     """`target` under the site's public address (or the server root without one), percent-encoded."""
     path = quote(target, safe="/")
     return f"{site_url.rstrip('/')}/{path}" if site_url else f"/{path}"
+
+
+# --- the live schedule ---------------------------------------------------------------------------
+
+SCHEDULE_URL = "schedule/"
+SITE_CALENDAR_URL = "schedule/calendar.ics"
+SITE_FEED_URL = "schedule/feed.xml"
+
+
+def live_url(village: Village) -> str:
+    return f"{village_url(village)}live/"
+
+
+def village_calendar_url(village: Village) -> str:
+    return f"{live_url(village)}calendar.ics"
+
+
+def village_feed_url(village: Village) -> str:
+    return f"{live_url(village)}feed.xml"
+
+
+def session_calendar_url(village: Village, index: int) -> str:
+    return f"{live_url(village)}{village.session_ids[index]}.ics"
+
+
+def webcal(site_url: str | None, target: str) -> str | None:
+    """A subscribe link (webcal://) to a calendar; none without a public address to point at."""
+    if not site_url:
+        return None
+    address = site_url.rstrip("/") + "/" + target
+    return "webcal://" + address.split("://", 1)[-1]

@@ -11,8 +11,8 @@ import os
 
 import pytest
 
-from generator.palette import MIN_CONTRAST, PANEL, WHITE, build_palette, contrast
-from generator.profiles import load_catalog
+from generator.assets.palette import MIN_CONTRAST, PANEL, WHITE, build_palette, contrast
+from generator.profile.read import load_catalog
 from tests.conftest import REPO
 
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"

@@ -8,17 +8,18 @@ import hashlib
 import os
 import re
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from generator.assets.kit import build_kit
-from generator.build import _village_palette
+from generator.assets.palette import build_palette
+from generator.cache import Caches
 from generator.errors import ProfileErrors
-from generator.palette import build_palette
-from generator.profiles import load_catalog
+from generator.profile.read import load_catalog
+from generator.schedule.timeline import build_timeline
 from tests.conftest import REPO
 
 BASE = REPO / "tests" / "fixtures" / "base"
@@ -52,8 +53,11 @@ def photo(path: Path, size: tuple[int, int], seed: int) -> None:
 
 def kit(root: Path, cache: Path, **options):
     catalog = load_catalog(root, language="zh")
-    return build_kit(catalog, cache, palette_of=_village_palette, site_palette=SITE, site_name="乡村好物", now=NOW,
-                     **options)
+    caches = Caches(cache)
+    built = build_kit(catalog, caches, timeline=build_timeline(catalog.villages, NOW, timedelta(weeks=4), timedelta(weeks=8)),
+                      site_palette=SITE, site_name="乡村好物", **options)
+    caches.save()
+    return built
 
 
 def digests(files: dict[str, Path]) -> dict[str, str]:
@@ -183,7 +187,7 @@ def test_og_image_is_the_share_card_and_icons_are_linked(sample_site):
 
 
 def test_photo_digests_are_remembered_by_stamp_and_redone_when_the_file_changes(tmp_path):
-    from generator.assets.cache import Stamps, file_digest
+    from generator.cache import Stamps, file_digest
 
     photo = tmp_path / "tea.jpg"
     photo.write_bytes(b"first version")
@@ -207,7 +211,7 @@ def test_photo_digests_are_remembered_by_stamp_and_redone_when_the_file_changes(
 def test_remembered_values_are_kept_by_key_and_only_the_used_ones_saved(tmp_path):
     import json
 
-    from generator.assets.cache import Memo
+    from generator.cache import Memo
 
     computed = []
 
@@ -231,9 +235,6 @@ def test_remembered_values_are_kept_by_key_and_only_the_used_ones_saved(tmp_path
 
 def test_palettes_are_remembered_between_builds_and_follow_the_hero(tmp_path):
     import json
-    from functools import partial
-
-    from generator.assets.cache import Memo
 
     root, cache = villages(tmp_path, second=False), tmp_path / "cache"
     profile = root / "test-village" / "village.yml"
@@ -241,11 +242,7 @@ def test_palettes_are_remembered_between_builds_and_follow_the_hero(tmp_path):
         '  colors: {primary: "#2F6B3A", accent: "#E8C547"}\n', ""), encoding="utf-8")  # colours from the hero
 
     def palette() -> tuple:
-        memo = Memo(cache, "palettes")
-        built = build_kit(load_catalog(root, language="zh"), cache, palette_of=partial(_village_palette, memo=memo),
-                          site_palette=SITE, site_name="乡村好物", now=NOW)
-        memo.save()
-        return built.palettes["test-village"]
+        return kit(root, cache).palettes["test-village"]
 
     first = palette()
     assert first.source == "photo"

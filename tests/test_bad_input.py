@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import yamlfile
 from generator.errors import ProfileErrors
-from generator.profiles import load_catalog
+from generator.profile import yamlfile
+from generator.profile.read import load_catalog
 from tests.conftest import REPO, run_storefront
 
 BASE = REPO / "tests" / "fixtures" / "base"
@@ -177,7 +177,7 @@ def test_a_remembered_village_is_checked_again_when_its_file_or_a_photo_changes(
 
 
 def _load_remembering(villages: Path, cache: Path):
-    from generator.assets.cache import Memo, Stamps
+    from generator.cache import Memo, Stamps
 
     memo, stamps = Memo(cache, "villages", pickled=True), Stamps(cache)
     try:

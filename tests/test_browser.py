@@ -3,7 +3,7 @@ they are links to the region and category pages and every village is listed."""
 
 from __future__ import annotations
 
-from generator.profiles import load_catalog
+from generator.profile.read import load_catalog
 from tests.conftest import REPO
 
 CATALOG = load_catalog(REPO / "villages")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from generator.scaffold import slug_for
-from generator.schema import json_schema
-from generator.yamlfile import parse
+from generator.profile.scaffold import slug_for
+from generator.profile.schema import json_schema
+from generator.profile.yamlfile import parse
 from tests.conftest import REPO, make_project, run_storefront
 
 BASE = REPO / "tests" / "fixtures" / "base"
@@ -123,7 +123,7 @@ def test_pinyin_slugs():
 
 
 def test_region_slugs_from_the_table_and_from_pinyin_for_any_other_name():
-    from generator.pages import region_slugs
+    from generator.site.pages import region_slugs
 
     slugs = region_slugs(["浙江省", "陕西省", "山西省", "广西壮族自治区", "海东省"])
     assert slugs == {"浙江省": "zhejiang", "陕西省": "shaanxi", "山西省": "shanxi", "广西壮族自治区": "guangxi",
@@ -134,7 +134,7 @@ def test_region_slugs_from_the_table_and_from_pinyin_for_any_other_name():
 def test_the_province_table_spells_as_pypinyin_does_so_no_address_changes():
     from pypinyin import lazy_pinyin
 
-    from generator.pages import PROVINCE_SLUGS
+    from generator.site.pages import PROVINCE_SLUGS
 
     assert len(PROVINCE_SLUGS) == 34
     differ = {core: slug for core, slug in PROVINCE_SLUGS.items() if "".join(lazy_pinyin(core)).lower() != slug}
@@ -179,22 +179,19 @@ def test_claims_that_cannot_be_published_stop_the_build(tmp_path):
 
 
 def test_markdown_conversions_are_remembered_by_text_and_code(tmp_path):
-    from generator import markup
-    from generator.assets.cache import Memo
+    from generator.cache import Memo
+    from generator.site.markup import Texts
 
-    try:
-        memo = Memo(tmp_path, "markup")
-        markup.remember_in(memo)
-        assert markup.render("**好茶**") == "<p><strong>好茶</strong></p>"
-        assert markup.plain("**好茶**") == "好茶"
-        memo.save()
-        saved = json.loads((tmp_path / "markup.json").read_text(encoding="utf-8"))
-        assert sorted(saved.values()) == ["<p><strong>好茶</strong></p>", "好茶"]
-        poisoned = {key: "remembered" for key in saved}  # only a hit can give this
-        (tmp_path / "markup.json").write_text(json.dumps(poisoned), encoding="utf-8")
-        markup.remember_in(Memo(tmp_path, "markup"))
-        assert markup.render("**好茶**") == "remembered" and markup.plain("**好茶**") == "remembered"
-        assert markup.render("*另一段*") == "<p><em>另一段</em></p>"
-    finally:
-        markup.remember_in(None)
-    assert markup.render("**好茶**") == "<p><strong>好茶</strong></p>"
+    memo = Memo(tmp_path, "markup")
+    texts = Texts(memo)
+    assert texts.html("**好茶**") == "<p><strong>好茶</strong></p>"
+    assert texts.plain("**好茶**") == "好茶"
+    memo.save()
+    saved = json.loads((tmp_path / "markup.json").read_text(encoding="utf-8"))
+    assert sorted(saved.values()) == ["<p><strong>好茶</strong></p>", "好茶"]
+    poisoned = {key: "remembered" for key in saved}  # only a hit can give this
+    (tmp_path / "markup.json").write_text(json.dumps(poisoned), encoding="utf-8")
+    remembered = Texts(Memo(tmp_path, "markup"))
+    assert remembered.html("**好茶**") == "remembered" and remembered.plain("**好茶**") == "remembered"
+    assert remembered.html("*另一段*") == "<p><em>另一段</em></p>"
+    assert Texts().html("**好茶**") == "<p><strong>好茶</strong></p>", "without a memo, nothing is remembered"

@@ -13,12 +13,13 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from generator import live
-from generator.calendar import _timezone, _years, calendar_files
-from generator.pages import Site, plan_pages, render_page
-from generator.palette import build_palette
-from generator.profiles import load_catalog
-from generator.schedule import occurrences, sessions_of
+from generator import urls as live
+from generator.assets.palette import build_palette
+from generator.profile.read import load_catalog
+from generator.schedule.feeds import Publisher, _timezone, _years, calendar_files, uid
+from generator.schedule.timeline import between, build_timeline
+from generator.site.pages import Site, plan_pages
+from generator.site.render import render_page
 from tests.conftest import REPO
 from tests.reading import Page
 from tests.test_schedule import BORGO, CATALOG, YUZU
@@ -30,10 +31,16 @@ SPAN = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2029, 1, 1, tzinfo=UTC))
 
 def site(now: datetime = NOW, url: str | None = "https://example.org/storefront/", catalog=CATALOG) -> Site:
     palette = build_palette(None, None, photo=None, seed="site")
-    return Site("Storefront", url, catalog.language, now, {v.slug: palette for v in catalog.villages}, palette)
+    return Site("Storefront", url, catalog.language, now, {v.slug: palette for v in catalog.villages}, palette,
+                timeline=build_timeline(catalog.villages, now, timedelta(weeks=4), timedelta(weeks=8)))
 
 
-FILES = calendar_files(CATALOG, site())
+def calendars(catalog, at: Site, memo=None) -> dict[str, bytes]:
+    """The calendars and feeds of `catalog` as the site `at` publishes them."""
+    return calendar_files(catalog, at.timeline, Publisher(at.name, at.url, at.language), memo)
+
+
+FILES = calendars(CATALOG, site())
 
 
 def parse(url: str) -> icalendar.Calendar:
@@ -41,7 +48,7 @@ def parse(url: str) -> icalendar.Calendar:
 
 
 def test_calendar_files_for_each_session_village_and_the_site():
-    expected = {live.session_calendar_url(v, i) for v in CATALOG.villages for i in range(len(sessions_of(v)))}
+    expected = {live.session_calendar_url(v, i) for v in CATALOG.villages for i in range(len(v.sessions))}
     expected |= {live.village_calendar_url(v) for v in CATALOG.villages} | {live.SITE_CALENDAR_URL}
     assert expected == {url for url in FILES if url.endswith(".ics")}
     assert "villages/borgo-olio/live/yt-borgo-20270312t1930.ics" in FILES
@@ -69,11 +76,11 @@ def test_vtimezones_are_built_once_and_are_icalendars_own_in_zone_order():
     raw = FILES[live.SITE_CALENDAR_URL]
     calendar = icalendar.Calendar.from_ical(raw)
     assert [str(tz["TZID"]) for tz in calendar.timezones] == ["Asia/Tokyo", "Europe/Rome"]
-    first, last = _years([(v, i) for v in CATALOG.villages for i in range(len(sessions_of(v)))])
+    first, last = _years([(v, i) for v in CATALOG.villages for i in range(len(v.sessions))])
     for tzid in ("Asia/Tokyo", "Europe/Rome"):
         assert icalendar.Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical() in raw
     _timezone.cache_clear()
-    assert calendar_files(CATALOG, site()) == FILES  # from the cache, the same bytes
+    assert calendars(CATALOG, site()) == FILES  # from the cache, the same bytes
     blocks = sum(data.count(b"BEGIN:VTIMEZONE") for url, data in FILES.items() if url.endswith(".ics"))
     info = _timezone.cache_info()
     assert info.hits + info.misses == blocks and info.misses < blocks / 2
@@ -81,30 +88,30 @@ def test_vtimezones_are_built_once_and_are_icalendars_own_in_zone_order():
 
 def test_series_stay_series_with_rrule_exdate_and_utc_until():
     events = {str(e["UID"]): e for e in parse(live.village_calendar_url(BORGO)).events}
-    assert len(events) == len(sessions_of(BORGO))  # one VEVENT per session, not per start
-    mill = events[live.uid(BORGO, 0)]
+    assert len(events) == len(BORGO.sessions)  # one VEVENT per session, not per start
+    mill = events[uid(BORGO, 0)]
     assert mill["RRULE"]["FREQ"] == ["WEEKLY"] and mill["RRULE"]["COUNT"] == [5]
     assert [d.dt for d in mill["EXDATE"].dts] == [datetime(2027, 3, 19, 19, 30, tzinfo=mill.start.tzinfo)]
     assert str(mill.start.tzinfo) == "Europe/Rome" and mill.start.hour == 19
     assert mill.duration == timedelta(minutes=90)
-    market = events[live.uid(BORGO, 3)]
+    market = events[uid(BORGO, 3)]
     assert market["RRULE"]["UNTIL"] == [datetime(2027, 4, 24, 21, 59, 59, tzinfo=UTC)]  # end of the day in Rome, in UTC
     assert market["EXDATE"].dts[0].dt.isoformat() == "2027-04-10T10:00:00+02:00"  # the date-only except, as a start
     yuzu = next(iter(parse(live.village_calendar_url(YUZU)).events))
     assert yuzu["RRULE"]["UNTIL"] == [datetime(2027, 1, 31, 11, tzinfo=UTC)]
-    assert "RRULE" not in events[live.uid(BORGO, 4)]
+    assert "RRULE" not in events[uid(BORGO, 4)]
 
 
 @pytest.mark.parametrize("village", CATALOG.villages, ids=lambda v: v.slug)
 def test_calendar_apps_expand_the_same_starts_as_the_pages(village):
     expanded = recurring_ical_events.of(parse(live.village_calendar_url(village))).between(*SPAN)
     theirs = sorted((e.start.astimezone(UTC), e.end.astimezone(UTC), str(e["UID"])) for e in expanded)
-    ours = sorted((o.start.astimezone(UTC), o.end.astimezone(UTC), live.uid(village, o.index))
-                  for o in occurrences(village, *SPAN))
+    ours = sorted((o.start.astimezone(UTC), o.end.astimezone(UTC), uid(village, o.index))
+                  for o in between(village, *SPAN))
     assert [(s, u) for s, _, u in theirs] == [(s, u) for s, _, u in ours]
-    for (start, their_end, _), (_, our_end, uid) in zip(theirs, ours):
-        index = next(i for i in range(len(sessions_of(village))) if live.uid(village, i) == uid)
-        assert our_end - start == sessions_of(village)[index].duration  # real time, RFC 5545 3.3.6
+    for (start, their_end, _), (_, our_end, event_uid) in zip(theirs, ours):
+        index = next(i for i in range(len(village.sessions)) if uid(village, i) == event_uid)
+        assert our_end - start == village.sessions[index].duration  # real time, RFC 5545 3.3.6
         if not _on_a_clock_change_day(start, village):
             assert their_end == our_end
 
@@ -120,25 +127,25 @@ def _on_a_clock_change_day(start: datetime, village) -> bool:
 
 def test_the_sample_villages_expand_the_same_way_too():
     samples = load_catalog(REPO / "villages")
-    files = calendar_files(samples, site(catalog=samples))
+    files = calendars(samples, site(catalog=samples))
     for village in samples.villages:
         calendar = icalendar.Calendar.from_ical(files[live.village_calendar_url(village)])
         theirs = sorted(e.start.astimezone(UTC) for e in recurring_ical_events.of(calendar).between(*SPAN))
-        assert theirs == sorted(o.start.astimezone(UTC) for o in occurrences(village, *SPAN)), village.slug
+        assert theirs == sorted(o.start.astimezone(UTC) for o in between(village, *SPAN)), village.slug
 
 
 def test_uids_are_unique_and_calendars_do_not_depend_on_the_clock():
     uids = [str(e["UID"]) for e in parse(live.SITE_CALENDAR_URL).events]
-    assert len(uids) == len(set(uids)) == sum(len(sessions_of(v)) for v in CATALOG.villages)
-    later = calendar_files(CATALOG, site(now=NOW + timedelta(days=40)))
+    assert len(uids) == len(set(uids)) == sum(len(v.sessions) for v in CATALOG.villages)
+    later = calendars(CATALOG, site(now=NOW + timedelta(days=40)))
     assert {u: b for u, b in later.items() if u.endswith(".ics")} == {u: b for u, b in FILES.items() if u.endswith(".ics")}
-    mill = next(e for e in parse(live.village_calendar_url(BORGO)).events if e["UID"] == live.uid(BORGO, 0))
+    mill = next(e for e in parse(live.village_calendar_url(BORGO)).events if e["UID"] == uid(BORGO, 0))
     assert mill["DTSTAMP"].dt == datetime(2027, 3, 12, 18, 30, tzinfo=UTC)  # the first start: fixed by the input
 
 
 def test_single_session_calendar_holds_that_session_only():
     calendar = parse(live.session_calendar_url(BORGO, 1))
-    assert [str(e["UID"]) for e in calendar.events] == [live.uid(BORGO, 1)]
+    assert [str(e["UID"]) for e in calendar.events] == [uid(BORGO, 1)]
     assert str(calendar.events[0]["SUMMARY"]) == "Dawn harvest · Olive Oil Hamlet"
     assert str(calendar.events[0]["URL"]) == "https://live.example.com/douyin/borgo-olio"
 
@@ -148,7 +155,7 @@ def test_atom_feed_lists_upcoming_sessions():
     assert root.tag == f"{ATOM}feed"
     assert root.find(f"{ATOM}link[@rel='self']").get("href") == "https://example.org/storefront/villages/borgo-olio/live/feed.xml"
     entries = root.findall(f"{ATOM}entry")
-    expected = [o for o in occurrences(BORGO, NOW, NOW + timedelta(weeks=8))]
+    expected = [o for o in between(BORGO, NOW, NOW + timedelta(weeks=8))]
     assert [e.find(f"{ATOM}title").text for e in entries] == [
         f"{o.session.title['en']} · Olive Oil Hamlet" for o in expected]
     ids = [e.find(f"{ATOM}id").text for e in entries]
@@ -160,7 +167,7 @@ def test_atom_feed_lists_upcoming_sessions():
     assert first.find(f"{ATOM}link[@rel='alternate']").get("href").endswith(f"/villages/borgo-olio/live/#{expected[0].key}")
     assert "2027-03-26 19:30–21:00 (UTC+01:00)" in first.find(f"{ATOM}summary").text
     site_feed = ET.fromstring(FILES[live.SITE_FEED_URL])
-    assert len(site_feed.findall(f"{ATOM}entry")) == len(entries) + len(occurrences(YUZU, NOW, NOW + timedelta(weeks=8)))
+    assert len(site_feed.findall(f"{ATOM}entry")) == len(entries) + len(between(YUZU, NOW, NOW + timedelta(weeks=8)))
 
 
 def test_webcal_links_need_a_site_url():
@@ -184,7 +191,7 @@ def _events(rendered) -> list[dict]:
 
 def test_events_json_ld_on_the_live_page():
     events = _events(_render("villages/borgo-olio/live/", site()))
-    upcoming = occurrences(BORGO, NOW, NOW + timedelta(weeks=8))
+    upcoming = between(BORGO, NOW, NOW + timedelta(weeks=8))
     assert [e["startDate"] for e in events] == [o.start.isoformat() for o in upcoming]
     mill = events[0]
     assert mill["name"] == "Live from the mill"
@@ -224,7 +231,7 @@ def test_sample_site_publishes_the_schedule(sample_site):
         live_page = (sample_site / live.live_url(village) / "index.html").read_text(encoding="utf-8")
         assert "data-sf-schedule" in live_page
         calendar = icalendar.Calendar.from_ical((sample_site / live.village_calendar_url(village)).read_bytes())
-        assert len(calendar.events) == len(sessions_of(village))
+        assert len(calendar.events) == len(village.sessions)
         village_page = (sample_site / "villages" / village.slug / "index.html").read_text(encoding="utf-8")
         assert 'href="live/"' in village_page
     schedule = (sample_site / "schedule" / "index.html").read_text(encoding="utf-8")
@@ -238,22 +245,22 @@ def test_sample_site_publishes_the_schedule(sample_site):
 def test_remembered_calendars_are_the_same_bytes_and_follow_the_profiles(tmp_path):
     import dataclasses
 
-    from generator.assets.cache import Memo
-    from generator.model import Catalog
+    from generator.cache import Memo
+    from generator.profile.model import Catalog
 
     memo = Memo(tmp_path, "calendars")
-    assert calendar_files(CATALOG, site(), memo) == FILES
+    assert calendars(CATALOG, site(), memo) == FILES
     memo.save()
     again = Memo(tmp_path, "calendars")
-    assert calendar_files(CATALOG, site(), again) == FILES
+    assert calendars(CATALOG, site(), again) == FILES
     assert again.used == again.known, "nothing changed: every calendar remembered"
 
     edited = dataclasses.replace(BORGO, digest="0" * 64)  # as if Borgo's profile had been saved again
     catalog = Catalog(tuple(edited if v is BORGO else v for v in CATALOG.villages), CATALOG.language)
     after = Memo(tmp_path, "calendars")
-    calendar_files(catalog, site(catalog=catalog), after)
+    calendars(catalog, site(catalog=catalog), after)
     missed = set(after.used) - set(after.known)
-    assert len(missed) == len(sessions_of(BORGO)) + 2, "Borgo's sessions, Borgo's calendar and the site's"
+    assert len(missed) == len(BORGO.sessions) + 2, "Borgo's sessions, Borgo's calendar and the site's"
     other = Memo(tmp_path, "calendars")
-    calendar_files(CATALOG, site(url="https://other.example/"), other)
+    calendars(CATALOG, site(url="https://other.example/"), other)
     assert not set(other.used) & set(other.known), "another address: other links in every calendar"

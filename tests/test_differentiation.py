@@ -19,20 +19,26 @@ import pytest
 import yaml
 from PIL import Image, ImageDraw
 
-from generator.differentiation import Report, Thresholds, check, load_registry
-from generator.differentiation import text as t
-from generator.differentiation.engine import _lsh_thresholds
-from generator.differentiation.features import build_features
-from generator.differentiation.images import _bits, distance, hash_image
-from generator.differentiation.index import SCANS_BEFORE_SORTING, CandidateIndex, SignatureCache, Table, signature
-from generator.differentiation.records import record_from_village
+from generator.checks.differentiation import Report, Thresholds, check, load_registry
+from generator.checks.differentiation import text as t
+from generator.checks.differentiation.engine import _lsh_thresholds
+from generator.checks.differentiation.features import build_features
+from generator.checks.differentiation.images import _bits, distance, hash_image
+from generator.checks.differentiation.index import (
+    SCANS_BEFORE_SORTING,
+    CandidateIndex,
+    SignatureCache,
+    Table,
+    signature,
+)
+from generator.checks.differentiation.records import record_from_village
 from generator.errors import StorefrontError
-from generator.model import Village
-from generator.schema import profile_adapter
+from generator.profile.model import Village
+from generator.profile.schema import profile_adapter
 
 REPO = Path(__file__).resolve().parents[1]
 PAIRS = Path(__file__).parent / "fixtures" / "pairs"
-SHARED_DATA = REPO / ".." / "shared" / "data"
+REGISTRIES = REPO / "generator" / "data" / "registries"  # the real lists, vendored with their licence
 BASES = yaml.safe_load((PAIRS / "_bases.yml").read_text(encoding="utf-8"))
 
 
@@ -279,7 +285,8 @@ def test_a_stale_or_broken_cache_is_only_a_slower_run(tmp_path):
     folder.mkdir()
     (folder / "signatures-v2-affine32-p128.npz").write_bytes(b"an older version")
     first = check(villages, cache_dir=tmp_path)
-    assert [f.name for f in folder.glob("signatures-*")] == [f"signatures-v3-affine32-p{Thresholds().num_perm}.npys"]
+    assert [f.name for f in folder.glob("signatures-*")] == [SignatureCache(folder, Thresholds().num_perm).path.name]
+    assert "v2" not in next(folder.glob("signatures-*")).name, "the older file is gone"
     cache_file = next(folder.glob("signatures-*"))
     cache_file.write_bytes(cache_file.read_bytes()[: cache_file.stat().st_size // 2])  # cut off mid-write
     assert check(villages, cache_dir=tmp_path).to_json() == first.to_json()
@@ -379,18 +386,15 @@ def test_bad_registry_files_name_file_and_line(tmp_path, name, content, message)
         load_registry(path)
 
 
-def _shared(name: str) -> Path:
-    path = SHARED_DATA / name
-    if not path.is_file():
-        pytest.skip(f"{path} is absent (the shared reference data lives beside the repository)")
-    return path
+def _vendored(name: str) -> Path:
+    return REGISTRIES / name
 
 
 def test_real_taobao_registries_load_out_of_the_box():
-    r2014 = load_registry(_shared("taobao-villages-2014.csv"))
-    r2016 = load_registry(_shared("taobao-villages-2016.csv"))
+    r2014 = load_registry(_vendored("taobao-villages-2014.csv"))
+    r2016 = load_registry(_vendored("taobao-villages-2016.csv"))
     for registry, name in ((r2014, "taobao-villages-2014.csv"), (r2016, "taobao-villages-2016.csv")):
-        with _shared(name).open(encoding="utf-8") as file:
+        with _vendored(name).open(encoding="utf-8") as file:
             rows = sum(1 for row in csv.reader(file) if any(row)) - 1
         assert len(registry) + len(registry.skipped) == rows
     assert len(r2014) >= 210 and len(r2016) >= 1300
@@ -400,7 +404,7 @@ def test_real_taobao_registries_load_out_of_the_box():
 
 
 def test_a_sound_alike_of_a_real_taobao_village_with_its_product_is_flagged():
-    registry = load_registry(_shared("taobao-villages-2014.csv"))
+    registry = load_registry(_vendored("taobao-villages-2014.csv"))
     target = next(r for r in registry if r.names["zh"] == "培斜村")  # 竹席 in 新罗区, 龙岩市
     data = _merge(BASES["anji-daxi"], {
         "name": "佩斜村", "region": {"province": "福建省", "city": "龙岩市", "county": "新罗区", "township": "小池镇"},
@@ -412,7 +416,7 @@ def test_a_sound_alike_of_a_real_taobao_village_with_its_product_is_flagged():
 
 
 def test_a_village_listed_in_the_registry_is_itself_not_a_rival():
-    registry = load_registry(_shared("taobao-villages-2016.csv"))
+    registry = load_registry(_vendored("taobao-villages-2016.csv"))
     listed = next(r for r in registry if r.place.county == "宜兴市" and r.names["zh"] == "紫砂村")
     data = _merge(BASES["danzhai-batik"], {"name": "紫砂村", "region": {"province": listed.place.province, "city": listed.place.city, "county": "宜兴市", "township": listed.place.township}})
     report = check([make_village("zisha", data)], registries=[registry])
@@ -422,13 +426,13 @@ def test_a_village_listed_in_the_registry_is_itself_not_a_rival():
 
 def test_the_sample_villages_are_not_look_alikes():
     from generator.errors import ProfileErrors
-    from generator.profiles import load_catalog
+    from generator.profile.read import load_catalog
 
     try:
         catalog = load_catalog(REPO / "villages")
     except ProfileErrors as errors:
         pytest.skip(f"the sample villages do not load right now: {str(errors).splitlines()[0]}")
-    registries = [load_registry(p) for p in (SHARED_DATA / "taobao-villages-2014.csv", SHARED_DATA / "taobao-villages-2016.csv") if p.is_file()]
+    registries = [load_registry(_vendored(name)) for name in ("taobao-villages-2014.csv", "taobao-villages-2016.csv")]
     report = check(catalog.villages, registries=registries)
     assert not report.pairs, report.to_text()
 
@@ -440,13 +444,13 @@ def test_the_build_reuses_its_last_report_until_a_brand_changes(tmp_path):
     import os
     import pickle
 
-    from generator.checking import remembered_report
-    from generator.model import Catalog
+    from generator.checks.brands import remembered_report
+    from generator.profile.model import Catalog
 
     cache = tmp_path / "cache"
     logo_village = _with_logo(tmp_path, "original", "anji-tea")
     catalog = Catalog((*_small_catalog(), logo_village), "zh")
-    registry = load_registry(_shared("taobao-villages-2014.csv"))
+    registry = load_registry(_vendored("taobao-villages-2014.csv"))
     baseline = (catalog, [registry], Thresholds())
     first = remembered_report(*baseline, cache)
     assert first == check(catalog.villages, [registry])
@@ -476,7 +480,7 @@ def test_signature_keys_are_the_same_whether_the_folder_is_named_relative_or_abs
     must find the same cached signatures, or each run recomputes every brand image's hash."""
     import dataclasses
 
-    from generator.differentiation.records import village_digest
+    from generator.checks.differentiation.records import village_digest
 
     village = _with_logo(tmp_path, "original", "anji-tea")
     monkeypatch.chdir(tmp_path)

@@ -23,8 +23,8 @@ from jsonschema import Draft202012Validator
 from PIL import Image
 
 from generator.assets.responsive import render_variants
-from generator.profiles import load_catalog
-from generator.yamlfile import parse
+from generator.profile.read import load_catalog
+from generator.profile.yamlfile import parse
 from tests.conftest import REPO, make_project, run_storefront
 from tests.reading import Page
 from tests.test_bad_input import _problems, _village

@@ -7,7 +7,7 @@ import shutil
 
 import yaml
 
-from generator.markup import render
+from generator.site.markup import render
 from tests.conftest import REPO, make_project, run_storefront
 from tests.reading import Page
 

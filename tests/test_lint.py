@@ -18,10 +18,19 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.checks.claims import (
+    Finding,
+    LintConfig,
+    exit_status,
+    lint_catalog,
+    problem_findings,
+    rules,
+    to_json,
+    to_text,
+)
 from generator.errors import ProfileErrors, StorefrontError
-from generator.lint import Finding, LintConfig, exit_status, lint_catalog, problem_findings, rules, to_json, to_text
-from generator.profiles import load_catalog
-from generator.schema import CertificationKind
+from generator.profile.read import load_catalog
+from generator.profile.schema import CertificationKind
 from tests.conftest import FIXED_EPOCH, REPO
 
 LINT = REPO / "tests" / "fixtures" / "lint"
@@ -144,7 +153,7 @@ def test_golden_report():
 
 
 def test_remembered_claims_give_the_same_findings_and_follow_the_file(tmp_path):
-    from generator.assets.cache import Memo
+    from generator.cache import Memo
 
     catalog = load_catalog(LINT / "villages")
     plain = lint_catalog(catalog, now=NOW)

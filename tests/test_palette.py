@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PIL import Image, ImageDraw
 
-from generator.palette import MIN_CONTRAST, WHITE, build_palette, contrast
+from generator.assets.palette import MIN_CONTRAST, WHITE, build_palette, contrast
 
 
 def _readable(palette) -> bool:

@@ -29,9 +29,9 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator.categories import CATEGORY_IDS
 from generator.errors import ProfileErrors, StorefrontError
-from generator.profiles import load_catalog
+from generator.profile.categories import CATEGORY_IDS
+from generator.profile.read import load_catalog
 from tests.conftest import REPO, make_project, run_storefront
 
 BASE = REPO / "tests" / "fixtures" / "base"

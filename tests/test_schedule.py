@@ -11,9 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator import live
-from generator.profiles import load_catalog
-from generator.schedule import build_now, occurrences, session_ids, upcoming, window
+from generator.profile.read import load_catalog
+from generator.profile.times import build_now
+from generator.schedule.feeds import uid
+from generator.schedule.grouping import group_by_day
+from generator.schedule.timeline import between, build_timeline
+from generator.words import day_label
 from tests.conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "schedule" / "villages"
@@ -25,7 +28,7 @@ ALL_OF_2027 = (datetime(2027, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC
 
 def starts(village, index) -> list[str]:
     """The starts of one session in 2027, as ISO text with the offset in force then."""
-    return [o.start.isoformat() for o in occurrences(village, *ALL_OF_2027) if o.index == index]
+    return [o.start.isoformat() for o in between(village, *ALL_OF_2027) if o.index == index]
 
 
 def test_weekly_count_keeps_village_time_across_the_change_to_summer_time():
@@ -44,7 +47,7 @@ def test_a_start_in_the_spring_gap_takes_the_offset_before_it():
 
 
 def test_an_ambiguous_autumn_start_is_the_first_one_and_durations_are_real_time():
-    occurrences_ = [o for o in occurrences(BORGO, *ALL_OF_2027) if o.index == 2]
+    occurrences_ = [o for o in between(BORGO, *ALL_OF_2027) if o.index == 2]
     assert [o.start.isoformat() for o in occurrences_] == [
         "2027-10-30T02:30:00+02:00",
         "2027-10-31T02:30:00+02:00",  # summer time: 02:30 happens twice that night
@@ -70,7 +73,7 @@ def test_a_start_written_with_an_offset_is_shown_in_village_time():
 
 def test_one_off_beyond_the_window_is_still_upcoming_and_the_window_bounds_repeats():
     now = datetime(2027, 3, 20, 12, tzinfo=UTC)
-    found = occurrences(BORGO, now, now + timedelta(weeks=2))
+    found = between(BORGO, now, now + timedelta(weeks=2))
     by_session = {o.index: [x.start for x in found if x.index == o.index] for o in found}
     assert [s.isoformat() for s in by_session[0]] == ["2027-03-26T19:30:00+01:00", "2027-04-02T19:30:00+02:00"]
     assert [s.isoformat() for s in by_session[4]] == ["2027-11-13T17:00:00+01:00"]  # far beyond, still listed
@@ -81,7 +84,7 @@ def test_one_off_beyond_the_window_is_still_upcoming_and_the_window_bounds_repea
 
 def test_window_keeps_recent_past_sessions_and_drops_older_ones():
     now = datetime(2027, 4, 3, 10, 30, tzinfo=ROME)  # during the first market day
-    found = window([BORGO], now, timedelta(weeks=1), timedelta(weeks=1))
+    found = build_timeline([BORGO], now, timedelta(weeks=1), timedelta(weeks=1)).window([BORGO])
     listed = [o.start.astimezone(ROME).strftime("%m-%d %H:%M") for o in found]
     assert "03-26 19:30" not in listed and "03-27 02:30" not in listed  # over before a week ago
     assert listed[:2] == ["03-28 03:30", "03-29 02:30"]
@@ -91,18 +94,18 @@ def test_window_keeps_recent_past_sessions_and_drops_older_ones():
 
 def test_session_that_is_on_now_counts_as_upcoming():
     now = datetime(2027, 4, 3, 11, 0, tzinfo=ROME)
-    assert upcoming(BORGO, now)[0].start == datetime(2027, 4, 3, 10, 0, tzinfo=ROME)
+    assert between(BORGO, now, now + timedelta(weeks=8))[0].start == datetime(2027, 4, 3, 10, 0, tzinfo=ROME)
 
 
 def test_session_ids_are_stable_and_readable():
-    assert session_ids(BORGO) == ["yt-borgo-20270312t1930", "douyin-borgo-20270327t0230", "douyin-borgo-20271030t0230",
+    assert list(BORGO.session_ids) == ["yt-borgo-20270312t1930", "douyin-borgo-20270327t0230", "douyin-borgo-20271030t0230",
                                   "yt-borgo-20270403t1000", "yt-borgo-20271113t1700", "yt-borgo-20270501t1100"]
-    assert live.uid(BORGO, 0) == "yt-borgo-20270312t1930.borgo-olio@village-storefront"
+    assert uid(BORGO, 0) == "yt-borgo-20270312t1930.borgo-olio@village-storefront"
 
 
 def test_groups_today_this_week_later_and_past():
     now = datetime(2027, 3, 26, 20, 0, tzinfo=ROME)  # a Friday, during the mill session
-    schedule = live.group_by_day(window([BORGO], now, timedelta(weeks=4), timedelta(weeks=8)), now, "en")
+    schedule = group_by_day(build_timeline([BORGO], now, timedelta(weeks=4), timedelta(weeks=8)).window([BORGO]), now, "en")
     groups = {g.id: [(d.date.isoformat(), [o.index for o in d.occurrences]) for d in g.days] for g in schedule.groups}
     assert [g.id for g in schedule.groups] == ["today", "week", "later", "past"]
     assert groups["today"] == [("2027-03-26", [0])]  # on now
@@ -112,7 +115,7 @@ def test_groups_today_this_week_later_and_past():
     assert schedule.upcoming[0].start == datetime(2027, 3, 26, 19, 30, tzinfo=ROME)
     assert all(o.end > now for o in schedule.upcoming)
     assert schedule.groups[0].days[0].label == "Fri 26 Mar 2027"
-    assert live.day_label(schedule.groups[0].days[0].date, "zh") == "2027年3月26日 周五"
+    assert day_label(schedule.groups[0].days[0].date, "zh") == "2027年3月26日 周五"
 
 
 @pytest.mark.parametrize("epoch, expected", [("1795000000", datetime(2026, 11, 18, 11, 6, 40, tzinfo=UTC))])

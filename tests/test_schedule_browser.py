@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from generator.live import live_url
-from generator.profiles import load_catalog
-from generator.schedule import window
+from generator.profile.read import load_catalog
+from generator.schedule.timeline import build_timeline
+from generator.urls import live_url
 from tests.conftest import FIXED_EPOCH, REPO
 
 CATALOG = load_catalog(REPO / "villages")
@@ -102,7 +102,7 @@ def test_viewer_across_the_date_line_and_their_own_dst_change(browser, site_url)
 def test_without_javascript_the_whole_schedule_reads_in_village_time(browser, site_url):
     context, page, _ = _open(browser, site_url + live_url(HUANGDU), "Europe/Rome", javascript=False)
     built = datetime.fromtimestamp(int(FIXED_EPOCH), UTC)
-    expected = window([HUANGDU], built, timedelta(weeks=4), timedelta(weeks=8))
+    expected = build_timeline([HUANGDU], built, timedelta(weeks=4), timedelta(weeks=8)).window([HUANGDU])
     times = page.eval_on_selector_all(".sf-session time", "els => els.map(e => e.textContent)")
     assert len(times) == len(expected) and all("(UTC+08:00)" in t for t in times)
     assert page.is_hidden("[data-sf-next]")

@@ -10,8 +10,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from generator.palette import MIN_CONTRAST, WHITE, contrast
-from generator.profiles import load_catalog
+from generator.assets.palette import MIN_CONTRAST, WHITE, contrast
+from generator.profile.read import load_catalog
 from tests.conftest import REPO
 from tests.reading import Page
 
@@ -190,7 +190,7 @@ def test_links_are_relative_and_percent_encoded(target, base):
     import posixpath
     from urllib.parse import quote
 
-    from generator.pages import relative_url
+    from generator.site.render import relative_url
 
     # What the standard library says, from the page's folder (a page URL names a folder).
     expected = posixpath.relpath("/" + target.rstrip("/"), "/" + base.rstrip("/"))

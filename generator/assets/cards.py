@@ -17,10 +17,8 @@ from PIL import Image, ImageDraw
 from generator.assets.draw import box_size, cover, decoded, draft_size, mix, pattern, rgb, rounded_mask, text_box
 from generator.assets.fonts import fit, font
 from generator.assets.icons import square
-from generator.assets.layouts import layout
 from generator.assets.marks import MarkSpec, draw_mark
-
-RECIPE = "cards-v3"
+from generator.layouts import layout
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ def logo_image(brand: BrandSpec) -> Image.Image:
 
 
 @lru_cache(maxsize=16)
-def _photo(path: str | None, size: tuple[int, int], brand: BrandSpec) -> Image.Image:
+def photo_layer(path: str | None, size: tuple[int, int], brand: BrandSpec) -> Image.Image:
     """The photo (a published copy, named by its bytes) cut to `size`, else the brand's pattern.
     Kept for the next card of the same village (the kit draws a village's images in one batch):
     the share cards of products without a photo show its hero, their product cards the same
@@ -82,7 +80,7 @@ def _photo(path: str | None, size: tuple[int, int], brand: BrandSpec) -> Image.I
     return base.convert("RGB")
 
 
-def _paste_logo(canvas: Image.Image, brand: BrandSpec, box, plate: int = 0) -> None:
+def paste_logo(canvas: Image.Image, brand: BrandSpec, box, plate: int = 0) -> None:
     width, height = box_size(box)
     mark, disc = _sized_logo(brand, width, height, plate)
     if plate:
@@ -104,7 +102,7 @@ def _sized_logo(brand: BrandSpec, width: int, height: int, plate: int) -> tuple[
     return square(mark, round(min(width, height) * 0.78)), disc
 
 
-def _jpeg(image: Image.Image, quality: int) -> bytes:
+def encode_jpeg(image: Image.Image, quality: int) -> bytes:
     out = io.BytesIO()
     # 4:4:4: no chroma subsampling, so coloured text keeps sharp edges. No optimized Huffman
     # tables: they save about 4% of a card's bytes and double the time to encode it.
@@ -124,7 +122,7 @@ def share_card(spec: ShareSpec) -> bytes:
     text_box(draw, L["title"], spec.title, on_primary)
     text_box(draw, L["subtitle"], spec.subtitle, on_primary)
     text_box(draw, L["footer"], spec.footer, soft)
-    return _jpeg(canvas, L["jpeg"]["quality"])
+    return encode_jpeg(canvas, L["jpeg"]["quality"])
 
 
 @lru_cache(maxsize=8)
@@ -136,11 +134,11 @@ def _share_ground(photo: str | None, brand: BrandSpec) -> Image.Image:
     primary, on_primary, accent = rgb(brand.primary), rgb(brand.on_primary), rgb(brand.accent)
     canvas = Image.new("RGB", tuple(L["size"]), primary)
     photo_box = L["photo"]
-    canvas.paste(_photo(photo, box_size(photo_box), brand), tuple(photo_box[:2]))
+    canvas.paste(photo_layer(photo, box_size(photo_box), brand), tuple(photo_box[:2]))
     panel = _panel_mask(canvas.size, tuple(L["panel"]), L["edge"], brand.style)
     canvas.paste(_patterned(canvas.size, primary, on_primary, brand.style, brand.seed, L["pattern_opacity"]), (0, 0), panel)
     ImageDraw.Draw(canvas).rectangle(L["accent_bar"], fill=accent)
-    _paste_logo(canvas, brand, L["logo"], plate=L["logo_plate"])
+    paste_logo(canvas, brand, L["logo"], plate=L["logo_plate"])
     return canvas
 
 
@@ -208,7 +206,7 @@ def product_card(spec: ProductSpec) -> bytes:
                   fill=mix(on_primary, primary, 0.22), anchor="la")
     text_box(draw, L["village"], spec.village, mix(on_primary, primary, 0.22), align="right")
     _badges(canvas, L["badges"], spec.badges, accent, on_accent)
-    return _jpeg(canvas, L["jpeg"]["quality"])
+    return encode_jpeg(canvas, L["jpeg"]["quality"])
 
 
 @lru_cache(maxsize=8)
@@ -218,12 +216,12 @@ def _product_ground(photo: str | None, brand: BrandSpec) -> Image.Image:
     L = layout("product")
     primary, on_primary, accent = rgb(brand.primary), rgb(brand.on_primary), rgb(brand.accent)
     canvas = Image.new("RGB", tuple(L["size"]), primary)
-    canvas.paste(_photo(photo, box_size(L["photo"]), brand), tuple(L["photo"][:2]))
+    canvas.paste(photo_layer(photo, box_size(L["photo"]), brand), tuple(L["photo"][:2]))
     panel = L["panel"]
     canvas.paste(_patterned(box_size(panel), primary, on_primary, brand.style, brand.seed, L["pattern_opacity"]),
                  tuple(panel[:2]))
     ImageDraw.Draw(canvas).rectangle(L["accent_bar"], fill=accent)
-    _paste_logo(canvas, brand, L["logo"], plate=L["logo_plate"])
+    paste_logo(canvas, brand, L["logo"], plate=L["logo_plate"])
     return canvas
 
 

@@ -7,9 +7,7 @@ import io
 from PIL import Image
 
 from generator.assets.draw import rgb
-from generator.assets.layouts import layout
-
-RECIPE = "icons-v1"
+from generator.layouts import layout
 
 
 def square(logo: Image.Image, size: int) -> Image.Image:
@@ -52,3 +50,8 @@ def icon_files(logo: Image.Image, background: str) -> dict[str, bytes]:
     plate.alpha_composite(big.resize((inner, inner), Image.Resampling.LANCZOS), (offset, offset))
     files["apple-touch-icon.png"] = _png(plate.convert("RGB"))
     return files
+
+
+def icon_names() -> list[str]:
+    """The files of a set of icons, in the order `icon_files` is asked for them."""
+    return ["logo.png", *(f"icon-{n}.png" for n in layout("icons")["png"]), "favicon.ico", "apple-touch-icon.png"]

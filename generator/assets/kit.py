@@ -16,46 +16,51 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from functools import cache
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
-from zoneinfo import ZoneInfo
 
 from PIL import Image
 
-from generator.assets import cards, icons, marks, posters, responsive
-from generator.assets.cache import Stamps, Store, digest, write_atomic
+from generator.assets import kinds, responsive
 from generator.assets.cards import BrandSpec, ProductSpec, ShareSpec
-from generator.assets.fonts import cjk_font
-from generator.assets.layouts import layout
+from generator.assets.icons import icon_names
 from generator.assets.marks import MarkSpec
-from generator.assets.photos import MAX_PIXELS, PhotoProblem, display_name, photos_of
+from generator.assets.palette import Palette, village_palette
 from generator.assets.posters import PosterSpec
+from generator.cache import Caches, Store, code_identity, digest, write_atomic
 from generator.errors import ProfileErrors
-from generator.labels import WEEKDAYS_ZH, platform_label
-from generator.model import Catalog, Village, pick
-from generator.palette import Palette
+from generator.layouts import layout
+from generator.profile.fields import photos_of
+from generator.profile.model import Catalog, Village, pick
+from generator.profile.photos import MAX_PIXELS, PhotoProblem, display_name
+from generator.profile.times import later
 from generator.progress import Progress
-from generator.schedule import later, localize, occurrences
+from generator.schedule.timeline import Timeline
 from generator.urls import (
     brand_url,
     photo_url,
     poster_url,
     product_card_url,
+    qr_url,
     session_card_url,
     share_card_url,
     variant_url,
 )
+from generator.words import (
+    REPEATS,
+    certificate_label,
+    channel_label,
+    chinese,
+    day_label,
+    list_names,
+    price_parts,
+    say,
+    utc_offset,
+)
 
 log = logging.getLogger("mkdocs.plugins.storefront")
 
-CERTIFICATES = {"geographical-indication": ("地理标志", "Geographical indication"), "organic": ("有机", "Organic"),
-                "green-food": ("绿色食品", "Green Food"), "intangible-heritage": ("非遗", "Intangible heritage"),
-                "other": ("认证", "Certified")}
-CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "JPY": "¥", "GBP": "£", "HKD": "HK$"}
-REPEATS = {"DAILY": ("每天", "daily"), "WEEKLY": ("每周", "weekly"), "MONTHLY": ("每月", "monthly"),
-           "YEARLY": ("每年", "yearly")}
 PALETTE_FIELDS = ("primary", "on_primary", "accent", "on_accent")
 
 
@@ -106,33 +111,32 @@ class Kit:
 
 def build_kit(
     catalog: Catalog,
-    cache_dir: Path,
+    caches: Caches,
     *,
-    palette_of: Callable[[Village, Mapping[str, Path]], Palette],
+    timeline: Timeline,
     site_palette: Palette,
     site_name: str,
-    now: datetime,
     progress: Progress | None = None,
     max_pixels: int = MAX_PIXELS,
     workers: int | None = None,
-    stamps: Stamps | None = None,
 ) -> Kit:
     """Every image of the site; raises ProfileErrors naming each photo that cannot be used."""
     started = time.monotonic()
-    store = Store(cache_dir)
+    store = caches.store
     language = catalog.language
     workers = workers or _cores()
     counts = {"made": 0, "reused": 0}
     with _Pool(workers) as pool:
-        manifests = _publish_photos(catalog, store, stamps or Stamps(store.root), pool, progress, max_pixels, counts)
+        manifests = _publish_photos(catalog, store, caches.stamps, pool, progress, max_pixels, counts)
         files: dict[str, Path] = {}
         pictures: dict[str, Picture] = {}
         photos: dict[str, Path] = {}
         for village in catalog.villages:
             for relative in photos_of(village):
                 _place_photo(village, relative, manifests[(village.slug, relative)], files, pictures, photos)
-        palettes = {v.slug: palette_of(v, photos) for v in catalog.villages}
-        jobs = list(_drawing_jobs(catalog, palettes, site_palette, site_name, photos, now, language))
+        memo = caches.memo("palettes")
+        palettes = {v.slug: village_palette(v, photos, memo) for v in catalog.villages}
+        jobs = list(_drawing_jobs(catalog, palettes, site_palette, site_name, photos, timeline, language))
         drawn = _run(jobs, store, pool, progress, "images", counts)
     icon_urls: dict[str, dict[str, str]] = {}
     for job, outputs in zip(jobs, drawn):
@@ -162,12 +166,11 @@ def _publish_photos(catalog, store, stamps, pool, progress, max_pixels, counts) 
     """(slug, relative) -> manifest of its variants; every unusable photo reported at once."""
     wanted: dict[str, list[tuple[str, str, str]]] = {}
     manifests: dict[str, dict] = {}
-    recipe = [responsive.RECIPE, layout("photos")]
+    recipe = [code_identity(responsive.__name__), layout("photos")]
     for village in catalog.villages:
         for relative in photos_of(village):
             key = digest(recipe, stamps.digest(village.folder / relative))
             wanted.setdefault(key, []).append((village.slug, relative, display_name(village, relative)))
-    stamps.save()
     tasks, problems = [], []
     for key, owners in wanted.items():
         path = store.path("photos", key, ".json")
@@ -221,7 +224,7 @@ def _original(suffix: str, entries: list[dict], width: int, store: Store, key: s
     # An opaque PNG: its variants fell back to JPEG, so its own URL needs a PNG of its own.
     jpeg = next(e for e in entries if e["width"] == width and e["format"] == "jpeg")
     with Image.open(jpeg["path"]) as image:
-        data = responsive._encode(image.convert("RGB"), "png", layout("photos"))
+        data = responsive.encode(image.convert("RGB"), "png", layout("photos"))
     return str(store.write(store.path("photos", f"{key}-original", ".png"), data))
 
 
@@ -250,7 +253,7 @@ def _place_photo(village, relative, manifest, files, pictures, photos) -> None:
 @dataclass(frozen=True)
 class Job:
     kind: str
-    """icons | share | product | poster"""
+    """A kind of image of kinds.KINDS: icons | share | product | poster | qr"""
     owner: str
     """The village slug, '' for the site."""
     spec: Any
@@ -267,19 +270,17 @@ def _brand(village: Village | None, name: str, palette: Palette, style: str, see
                                                                       palette.on_primary, palette.accent))
 
 
-def _drawing_jobs(catalog, palettes, site_palette, site_name, photos, now, language) -> Iterable[Job]:
-    zh = language.startswith("zh")
+def _drawing_jobs(catalog, palettes, site_palette, site_name, photos, timeline, language) -> Iterable[Job]:
     site_brand = _brand(None, site_name, site_palette, "ink", "site", photos)
-    yield Job("icons", "", (site_brand, "#FFFFFF"), tuple(brand_url(None, n) for n in _icon_names()))
-    tagline = (f"{len(catalog.villages)} 个村庄的品牌与好物" if zh else
-               f"The brands and goods of {len(catalog.villages)} villages")
+    yield Job("icons", "", (site_brand, "#FFFFFF"), tuple(brand_url(None, n) for n in icon_names()))
+    tagline = say(language, "site.about", villages=len(catalog.villages))
     yield Job("share", "", ShareSpec(site_brand, "", site_name, tagline, "", None), (share_card_url(None),))
     for village in catalog.villages:
         profile = village.profile
         style = (profile.brand.style if profile.brand else None) or "ink"
         name = pick(profile.name, "zh")
         brand = _brand(village, name, palettes[village.slug], style, village.slug, photos)
-        yield Job("icons", village.slug, (brand, "#FFFFFF"), tuple(brand_url(village, n) for n in _icon_names()))
+        yield Job("icons", village.slug, (brand, "#FFFFFF"), tuple(brand_url(village, n) for n in icon_names()))
         hero = profile.brand.hero if profile.brand else None
         hero_path = str(photos[photo_url(village, hero)]) if hero else None
         title = pick(profile.name, language)
@@ -288,113 +289,65 @@ def _drawing_jobs(catalog, palettes, site_palette, site_name, photos, now, langu
                                                    hero_path), (share_card_url(village),))
         for product in profile.products:
             photo = str(photos[photo_url(village, product.images[0])]) if product.images else hero_path
-            amount, unit = _price(product.price)
-            badges = tuple(dict.fromkeys(CERTIFICATES[c.kind][0 if zh else 1] for c in product.certifications))
+            amount, unit = price_parts(product.price)
+            badges = tuple(dict.fromkeys(certificate_label(c.kind, language, short=True) for c in product.certifications))
             product_name = pick(product.name, language)
             subtitle = " · ".join(filter(None, [f"{amount} / {unit}" if unit else amount, *badges]))
             yield Job("share", village.slug, ShareSpec(brand, title, product_name, subtitle, site_name, photo),
                       (share_card_url(village, product.id),))
             yield Job("product", village.slug, ProductSpec(brand, product_name, amount, unit, title, badges, photo),
                       (product_card_url(village, product.id),))
-        for index, session in enumerate(profile.live.sessions if profile.live else ()):
-            yield from _session_jobs(village, index, session, brand, title, region, hero_path, photos, now,
-                                     language, site_name)
+        for channel in village.channels:
+            yield Job("qr", village.slug, channel.url, (qr_url(village, channel.id),))
+        for index, session in enumerate(village.sessions):
+            yield from _session_jobs(village, index, session, brand, title, region, hero_path, photos,
+                                     timeline.next_start(village, index), language, site_name)
 
 
-def _session_jobs(village, index, session, brand, title, region, hero_path, photos, now, language, site_name):
-    zh = language.startswith("zh")
-    profile = village.profile
-    start = _next_start(village, index, session, now)
+def _session_jobs(village, index, session, brand, title, region, hero_path, photos, start, language, site_name):
     end = later(start, session.duration)  # real time, as on the schedule pages
-    when, zone = _when(start, end, session.repeat, zh)
-    channel = next(c for c in profile.live.channels if c.id == session.channel)
-    platform = platform_label(channel.platform, language)
-    where = f"{platform} @{channel.handle}" if channel.handle else platform
-    team = {p.id: pick(p.name, language) for p in profile.team}
-    hosts = "、".join(team[h] for h in session.hosts if h in team) if zh else \
-        ", ".join(team[h] for h in session.hosts if h in team)
+    when, zone = _when(start, end, session.repeat, language)
+    channel = village.channel(session.channel)
+    where = channel_label(channel, language)
+    hosts = list_names([pick(p.name, language) for p in village.hosts(session)], language)
     products = []
     for pid in session.products:
         product = village.product(pid)
         photo = str(photos[photo_url(village, product.images[0])]) if product.images else None
         products.append((pick(product.name, language), photo))
     session_title = pick(session.title, language)
-    label = "直播预告" if zh else "Live"
+    label = say(language, "poster.label")
     first_photo = next((p for _, p in products if p), hero_path)
     yield Job("share", village.slug, ShareSpec(brand, f"{title} · {label}", session_title, f"{when}\n{zone}",
                                                where, first_photo), (session_card_url(village, index),))
     spec = PosterSpec(brand, title, region, label, session_title, when, zone,
-                      (f"主播：{hosts}" if zh else f"Hosts: {hosts}") if hosts else "", tuple(products), channel.url,
-                      "扫码进入直播间" if zh else "Scan to open the live room", f"{where}\n{channel.url}", site_name)
+                      say(language, "poster.hosts", hosts=hosts) if hosts else "", tuple(products), channel.url,
+                      say(language, "poster.scan"), f"{where}\n{channel.url}", site_name)
     yield Job("poster", village.slug, spec, (poster_url(village, index),))
 
 
-def _icon_names() -> list[str]:
-    sizes = layout("icons")
-    return ["logo.png", *(f"icon-{n}.png" for n in sizes["png"]), "favicon.ico", "apple-touch-icon.png"]
-
-
-def _price(price) -> tuple[str, str]:
-    amount = price.amount
-    number = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
-    sign = CURRENCY_SIGNS.get(price.currency)
-    return (f"{sign}{number}" if sign else f"{price.currency} {number}"), (price.unit or "")
-
-
-def _next_start(village: Village, index: int, session, now: datetime) -> datetime:
-    """The session's next start after `now`, or its first start when none is left."""
-    found = [o for o in occurrences(village, now, now + timedelta(days=400)) if o.index == index]
-    return found[0].start if found else localize(session.start, ZoneInfo(village.profile.timezone))
-
-
-def _when(start: datetime, end: datetime, repeat: str | None, zh: bool) -> tuple[str, str]:
-    offset = start.strftime("%z")
-    utc = f"UTC{offset[:3]}:{offset[3:]}"
+def _when(start: datetime, end: datetime, repeat: str | None, language: str) -> tuple[str, str]:
     freq = dict(part.split("=", 1) for part in repeat.split(";") if "=" in part).get("FREQ") if repeat else None
     again = REPEATS.get(freq or "", None)
-    if zh:
-        when = f"{start.year}年{start.month}月{start.day}日 {WEEKDAYS_ZH[start.weekday()]} {start:%H:%M}–{end:%H:%M}"
-        zone = f"{start.tzinfo} 时间（{utc}）" + (f" · {again[0]}重复" if again else "")
-    else:
-        when = f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M}–{end:%H:%M}"
-        zone = f"{start.tzinfo} time ({utc})" + (f" · repeats {again[1]}" if again else "")
+    times = f"{start:%H:%M}–{end:%H:%M}"
+    when = f"{day_label(start, language)} {times}" if chinese(language) else f"{day_label(start, language)}, {times}"
+    zone = say(language, "poster.zone", zone=start.tzinfo, utc=utc_offset(start))
+    if again:
+        zone += say(language, "poster.repeats", every=again[0] if chinese(language) else again[1])
     return when, zone
-
-
-def _draw(job_kind: str, spec) -> list[bytes]:
-    if job_kind == "icons":
-        brand, background = spec
-        files = icons.icon_files(cards.logo_image(brand), background)
-        return [files[name] for name in _icon_names()]
-    if job_kind == "share":
-        return [cards.share_card(spec)]
-    if job_kind == "product":
-        return [cards.product_card(spec)]
-    return [posters.poster(spec)]
-
-
-RECIPES = {"icons": [icons.RECIPE, marks.RECIPE, "icons", "marks"], "share": [cards.RECIPE, marks.RECIPE, "share", "marks"],
-           "product": [cards.RECIPE, marks.RECIPE, "product", "marks"],
-           "poster": [posters.RECIPE, cards.RECIPE, marks.RECIPE, "poster", "marks"]}
 
 
 def _job_key(job: Job, store: Store) -> str:
     # A spec is a frozen dataclass of strings, numbers and tuples, so its repr is its content (and
     # ten times cheaper than asdict and JSON). Cached photo paths are content-addressed: their
     # names, not where the cache lives, are the input.
-    return digest(job.kind, _recipe(job.kind), repr(job.spec).replace(str(store.root), ""))
-
-
-@cache
-def _recipe(kind: str) -> str:
-    """What draws a kind of image, besides its spec: the recipe versions, layouts and the font."""
-    return digest([r if not r.isalpha() else layout(r) for r in RECIPES[kind]], cjk_font().identity)
+    return digest(job.kind, kinds.recipe(job.kind), repr(job.spec).replace(str(store.root), ""))
 
 
 def _draw_batch(batch) -> list[list[str]]:
     """In a worker: one village's images in a row, so that what its cards share (the hero cut to
     size, the pattern, the resized logo; see cards.py) is prepared once, not once per card."""
-    return [[str(write_atomic(Path(t), data)) for t, data in zip(targets, _draw(kind, spec))]
+    return [[str(write_atomic(Path(t), data)) for t, data in zip(targets, kinds.draw(kind, spec))]
             for kind, spec, targets in batch]
 
 

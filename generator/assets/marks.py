@@ -20,9 +20,8 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from generator.assets.draw import RGB, mix, rgb, seeded
 from generator.assets.fonts import font
-from generator.assets.layouts import layout
+from generator.layouts import layout
 
-RECIPE = "mark-v1"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 

@@ -13,12 +13,11 @@ from functools import lru_cache
 import segno
 from PIL import Image, ImageDraw
 
-from generator.assets.cards import BrandSpec, _jpeg, _paste_logo, _photo
+from generator.assets.cards import BrandSpec, encode_jpeg, paste_logo, photo_layer
 from generator.assets.draw import box_size, mix, pattern, rgb, rounded_mask, text_box
 from generator.assets.fonts import fit
-from generator.assets.layouts import layout
+from generator.layouts import layout
 
-RECIPE = "poster-v1"
 QR_ERROR = "m"  # 15% of the code may be lost (a crease, a glare) and it still reads
 
 
@@ -75,7 +74,7 @@ def poster(spec: PosterSpec) -> bytes:
                            tuple(band[:2]))
     canvas = canvas.convert("RGB")
     draw = ImageDraw.Draw(canvas)
-    _paste_logo(canvas, brand, L["logo"], plate=6)
+    paste_logo(canvas, brand, L["logo"], plate=6)
     text_box(draw, L["village"], spec.village, on_primary)
     text_box(draw, L["region"], spec.region, soft)
 
@@ -101,7 +100,7 @@ def poster(spec: PosterSpec) -> bytes:
     text_box(draw, L["scan"], spec.scan, primary)
     text_box(draw, L["channel"], spec.channel, (60, 60, 60))
     text_box(draw, L["footer"], spec.footer, soft)
-    return _jpeg(canvas, L["jpeg"]["quality"])
+    return encode_jpeg(canvas, L["jpeg"]["quality"])
 
 
 def _products(canvas: Image.Image, L, spec: PosterSpec, colour) -> None:
@@ -114,7 +113,7 @@ def _products(canvas: Image.Image, L, spec: PosterSpec, colour) -> None:
     draw = ImageDraw.Draw(canvas)
     for i, (name, photo) in enumerate(items):
         x = left + i * (width + L["gap"])
-        image = _photo(photo, (width, thumb), spec.brand)
+        image = photo_layer(photo, (width, thumb), spec.brand)
         canvas.paste(image, (x, top), rounded_mask((width, thumb), L["radius"]))
         fitted = fit(name, width, 1, L["name"], round(L["name"] * 0.75))
         draw.text((x, top + thumb + 10), fitted.lines[0], font=fitted.font, fill=colour, anchor="la")

@@ -16,11 +16,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps
 
-from generator.assets.layouts import layout
-from generator.assets.photos import PhotoProblem, open_photo
-
-RECIPE = "responsive-v1"
-ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
+from generator.layouts import layout
+from generator.profile.photos import PhotoProblem, open_photo, published_widths, upright_size
 
 
 @dataclass(frozen=True)
@@ -30,25 +27,6 @@ class Variant:
     format: str
     """"webp", "jpeg" or "png"."""
     data: bytes
-
-
-def target_widths(width: int, widths: list[int]) -> list[int]:
-    """The recipe's widths that do not upscale; a photo narrower than the largest gives its own width too."""
-    chosen = [w for w in widths if w <= width]
-    if width < max(widths) and width not in chosen:
-        chosen.append(width)
-    return sorted(chosen)
-
-
-def upright_size(image: Image.Image) -> tuple[int, int]:
-    """The photo's size as it is shown: EXIF orientations 5 to 8 swap width and height."""
-    width, height = image.size
-    return (height, width) if image.getexif().get(0x0112, 1) in ROTATED else (width, height)
-
-
-def published_widths(image: Image.Image) -> list[int]:
-    """The widths the recipe publishes this photo at (read from its header)."""
-    return target_widths(upright_size(image)[0], layout("photos")["widths"])
 
 
 def render_variants(data: bytes, display: str, max_pixels: int) -> list[Variant]:
@@ -85,7 +63,7 @@ def render_variants(data: bytes, display: str, max_pixels: int) -> list[Variant]
             current = current.resize((width, height), Image.Resampling.LANCZOS)
         for fmt in recipe["formats"]:
             fmt = "png" if fmt == "jpeg" and alpha else fmt  # a transparent logo keeps its transparency
-            variants.append(Variant(width, height, fmt, _encode(current, fmt, recipe)))
+            variants.append(Variant(width, height, fmt, encode(current, fmt, recipe)))
     return sorted(variants, key=lambda v: (v.width, v.format))
 
 
@@ -99,7 +77,7 @@ def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
         return image  # an unreadable profile: keep the pixels as they are
 
 
-def _encode(image: Image.Image, fmt: str, recipe: dict) -> bytes:
+def encode(image: Image.Image, fmt: str, recipe: dict) -> bytes:
     out = io.BytesIO()
     if fmt == "webp":
         image.save(out, "WEBP", quality=recipe["webp"]["quality"], method=recipe["webp"]["method"])

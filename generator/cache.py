@@ -1,0 +1,293 @@
+"""What a build keeps for the next one, and the keys it is kept under: one owner for every cache.
+
+- `Store`: generated files (photo variants, cards, posters, icons, QR codes) under a digest of
+  everything that decides them: their inputs and their recipe (assets/kinds.py).
+- `Memo`: computed values (validated villages, claims, palettes, calendars, Markdown) in one file
+  per kind, under a digest of their inputs.
+- `Stamps`: the SHA-256 of each photo, remembered by its file stamp as git's index does.
+
+Every key that depends on code includes `code_identity(module)`: the source of the computing module
+and of what it imports, and its libraries' versions, so there is no version number to forget.
+An unchanged input finds its value; any change gives a new key, so a stale result is never served.
+Files are written beside their final name and renamed, so two builds sharing a cache (or a build
+killed midway) never leave half a file under a key.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.util
+import json
+import os
+import pickle
+import platform
+import sys
+import tempfile
+import time
+import zoneinfo
+from collections.abc import Callable
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT_PACKAGE = __name__.split(".")[0]
+STAMPS_VERSION = 1
+RACY_NS = 3_000_000_000
+
+
+def digest(*parts: Any) -> str:
+    """SHA-256 of `parts`: bytes as they are, anything else as canonical JSON."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, ensure_ascii=False,
+                                                                default=str).encode()
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+class Stamps:
+    """SHA-256 of files remembered by their stamp (size, times, inode), as git's index does: a warm
+    build hashes no photo it has hashed before. A photo edited in place gets a new stamp and is read
+    again; the stamps live beside the images and are only ever a shortcut to the same digest."""
+
+    def __init__(self, root: Path):
+        self.path = Path(root) / f"stamps-v{STAMPS_VERSION}.json"
+        try:
+            self.known: dict[str, list] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}  # no stamps yet, or a damaged file: every photo is hashed once more
+        self.seen: dict[str, list] = {}
+        self._resolved: dict[str, str] = {}
+
+    def digest(self, path: Path) -> str:
+        stat = path.stat()
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+        name = self.resolve(path)
+        known = self.known.get(name)
+        sha = known[-1] if known and known[:-1] == stamp else file_digest(path)
+        # A file written within the last seconds may be written again within the clock's
+        # resolution without a new stamp ("racily clean" in git): remember it only once it is older.
+        if time.time_ns() - stat.st_mtime_ns > RACY_NS:
+            self.seen[name] = [*stamp, sha]
+        return sha
+
+    def resolve(self, path: Path) -> str:
+        """Where `path` leads, asked of the file system once per build (one lstat per folder on
+        the way): the profiles and the image kit both ask it of every photo."""
+        key = str(path)
+        if key not in self._resolved:
+            self._resolved[key] = str(path.resolve())
+        return self._resolved[key]
+
+    def save(self) -> None:
+        """Keep the stamps of this build's photos (others' are dropped), if anything changed."""
+        if self.seen != self.known:
+            write_atomic(self.path, json.dumps(self.seen, sort_keys=True).encode())
+
+
+class Memo:
+    """Values computed from inputs, kept between builds in one file (key -> value).
+
+    A key is a digest of every input and of the source of the code that computes the value
+    (`code_identity`), so a changed input, or a changed module, never meets an old value: there is
+    no version number to forget to bump. Only the keys used by this build are saved, so the file
+    does not grow with every edit; a missing or damaged file only costs the values once more.
+    Values are plain JSON data, or any picklable object with `pickled=True` (the file is ours, in
+    the cache folder, like the images beside it)."""
+
+    def __init__(self, root: Path, name: str, *, pickled: bool = False):
+        self.pickled = pickled
+        self.path = Path(root) / f"{name}.{'pickle' if pickled else 'json'}"
+        self.known: dict[str, Any] = self._read()
+        self.used: dict[str, Any] = {}
+        self.changed = False
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return {}
+        try:
+            known = pickle.loads(data) if self.pickled else json.loads(data)
+        except Exception:  # noqa: BLE001  damaged, or pickled by code that has changed since: recompute
+            return {}
+        return known if isinstance(known, dict) else {}
+
+    def get(self, key: str, compute: Callable[[], Any]) -> Any:
+        """The value remembered under `key`, else `compute()`."""
+        if key in self.known:
+            value = self.used[key] = self.known[key]
+            return value
+        value = compute()
+        self.keep(key, value)
+        return value
+
+    def recall(self, key: str) -> Any | None:
+        """The value remembered under `key`, or None; for a caller that must check it still holds
+        (then `keep` a fresh one)."""
+        if key in self.known:
+            self.used[key] = self.known[key]
+        return self.used.get(key)
+
+    def keep(self, key: str, value: Any) -> None:
+        self.used[key] = value
+        self.changed = True
+
+    def save(self) -> None:
+        if self.changed or self.used.keys() != self.known.keys():
+            if self.pickled:
+                data = pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL)
+            else:
+                data = json.dumps(self.used, sort_keys=True, ensure_ascii=False).encode()
+            write_atomic(self.path, data)
+            self.known, self.changed = dict(self.used), False
+
+
+@cache
+def code_identity(module: str) -> str:
+    """What computes a value that a build remembers: the source of `module` and of every module of
+    ours it imports (transitively, so a helper moved to another module stays in the key), the
+    installed versions of the libraries those modules import, and Python's version.
+
+    Read from source and metadata, so nothing is imported. A key made with it needs no version
+    number to bump: any change to the code that computes a value, or to a library it uses, is a
+    new key."""
+    ours, libraries = _closure(module)
+    distributions = metadata.packages_distributions()
+    versions = sorted({(name, package_version(name)) for top in libraries for name in distributions.get(top, ())})
+    return digest([_source(name) for name in sorted(ours)], versions, platform.python_version())
+
+
+@cache
+def _closure(module: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Our modules that `module` runs when imported (itself, its packages, what they import) and
+    the top-level names of the other packages they import."""
+    ours, libraries, todo = set(), set(), [module]
+    while todo:
+        name = todo.pop()
+        if name in ours:
+            continue
+        ours.add(name)
+        todo.extend(_packages(name))
+        for imported in _imports(name):
+            top = imported.split(".")[0]
+            if top == ROOT_PACKAGE:
+                todo.append(imported)
+            elif top not in sys.stdlib_module_names:
+                libraries.add(top)
+    return frozenset(ours), frozenset(libraries)
+
+
+def _packages(name: str) -> list[str]:
+    parts = name.split(".")
+    return [".".join(parts[:end]) for end in range(1, len(parts))]
+
+
+@cache
+def _imports(name: str) -> tuple[str, ...]:
+    """The modules `name` imports at run time (imports for type checkers only are left out)."""
+    tree = ast.parse(_source(name))
+    found: list[str] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            found.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.append(node.module)
+            # `from generator.assets import cards` imports the module generator.assets.cards
+            found.extend(f"{node.module}.{alias.name}" for alias in node.names
+                         if node.module.split(".")[0] == ROOT_PACKAGE and _is_module(f"{node.module}.{alias.name}"))
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return tuple(found)
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+@cache
+def _source(name: str) -> bytes:
+    return Path(importlib.util.find_spec(name).origin).read_bytes()
+
+
+@cache
+def zone_data() -> str:
+    """The identity of the time-zone database (the system's, else the tzdata package): what
+    validates a profile's `timezone` and writes a calendar's VTIMEZONE."""
+    for folder in zoneinfo.TZPATH:
+        if (path := Path(folder) / "tzdata.zi").is_file():
+            return file_digest(path)
+    return package_version("tzdata")
+
+
+def package_version(name: str) -> str:
+    """The installed version of distribution `name`, or "" when it is not installed."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+class Store:
+    """Files under `root/<kind>/<key[:2]>/<key><suffix>`."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def path(self, kind: str, key: str, suffix: str) -> Path:
+        # One string, one Path: three joins per file cost a second per warm build of 1,000 villages.
+        return Path(f"{self.root}/{kind}/{key[:2]}/{key}{suffix}")
+
+    def write(self, target: Path, data: bytes) -> Path:
+        return write_atomic(target, data)
+
+
+def write_atomic(target: Path, data: bytes) -> Path:
+    """`data` at `target`, never half written: written beside it, then renamed over it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=".partial-", suffix=target.suffix)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.chmod(partial, 0o644)
+    os.replace(partial, target)
+    return target
+
+
+class Caches:
+    """Everything one build keeps under the cache folder for the next: the image store, the photo
+    stamps and each named memo. Made once per build; `save` writes what changed (it may be called
+    again, after the pages are rendered, for what rendering added)."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.store = Store(self.root)
+        self.stamps = Stamps(self.root)
+        self._memos: dict[str, Memo] = {}
+
+    def memo(self, name: str, *, pickled: bool = False) -> Memo:
+        if name not in self._memos:
+            self._memos[name] = Memo(self.root, name, pickled=pickled)
+        return self._memos[name]
+
+    def save(self) -> None:
+        self.stamps.save()
+        for memo in self._memos.values():
+            memo.save()

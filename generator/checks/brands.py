@@ -1,0 +1,116 @@
+"""The differentiation check as the build and the CLI run it: which registries, which thresholds,
+and what happens to the result (fail-level pairs stop the build; warn-level pairs are printed)."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import logging
+import pickle
+from collections.abc import Iterable, Mapping
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import Any
+
+from generator.cache import code_identity, digest, write_atomic
+from generator.checks import differentiation
+from generator.checks.differentiation import Registry, Report, Thresholds, load_registry
+from generator.checks.differentiation.records import village_digest
+from generator.errors import StorefrontError
+from generator.profile.model import Catalog
+
+log = logging.getLogger("mkdocs.plugins.storefront")
+
+# Registries that ship with the generator, by name: real lists of China's Taobao villages.
+BUILTIN_REGISTRIES = {
+    "taobao-2014": "taobao-villages-2014.csv",
+    "taobao-2016": "taobao-villages-2016.csv",
+}
+
+
+def load_registries(names: Iterable[str | Path], root: Path) -> list[Registry]:
+    """Each registry named by a built-in name or by a path (relative to `root`)."""
+    if isinstance(names, (str, Path)) or not isinstance(names, Iterable):
+        raise StorefrontError(f"check registries: {names!r} should be a list, like [taobao-2014, my-list.csv]")
+    registries = []
+    for name in names:
+        if str(name) in BUILTIN_REGISTRIES:
+            with as_file(files("generator").joinpath("data/registries", BUILTIN_REGISTRIES[str(name)])) as path:
+                registries.append(load_registry(path, str(name)))
+            continue
+        path = root / name
+        if not path.is_file():
+            known = ", ".join(BUILTIN_REGISTRIES)
+            raise StorefrontError(f"registry {name}: no such file (looked at {path}); give a CSV/YAML file or one of {known}")
+        try:
+            registries.append(load_registry(path))
+        except OSError as error:
+            raise StorefrontError(f"registry {name}: cannot be read ({error.strerror})") from None
+    return registries
+
+
+def thresholds_from(options: Mapping[str, Any]) -> Thresholds:
+    """Thresholds with the settings of mkdocs.yml (`check: thresholds:`); unknown names are errors."""
+    if not isinstance(options, Mapping):
+        raise StorefrontError(f"check thresholds: {options!r} should be settings like {{warn: 0.5, fail: 0.75}}")
+    fields = {f.name: f for f in dataclasses.fields(Thresholds)}
+    known = list(fields)
+    for name, value in options.items():
+        default = getattr(Thresholds(), name, None)
+        if name in fields and (isinstance(value, bool) or not isinstance(value, (int, float))
+                               or (isinstance(default, int) and not isinstance(value, int))):
+            raise StorefrontError(f"check thresholds: {name} should be a number like {default}, not {value!r}")
+    for name in options:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+            raise StorefrontError(f"check thresholds: there is no setting {name!r}; {hint}")
+    try:
+        return Thresholds(**options)
+    except (TypeError, ValueError) as error:
+        raise StorefrontError(f"check thresholds: {error}") from None
+
+
+CHECK_CODE = "generator.checks.differentiation.engine"
+"""The module that makes a report: with what it imports, the code whose change makes a new one."""
+
+
+def check_brands(
+    catalog: Catalog, registries: list[Registry], thresholds: Thresholds, fail_on: str, cache_dir: Path | None
+) -> Report:
+    """Run the check inside the build: a failing pair stops it with the report."""
+    report = remembered_report(catalog, registries, thresholds, cache_dir)
+    if fail_on != "never" and report.failed(fail_on):
+        raise StorefrontError("Village brands too similar to publish (storefront check explains):\n" + report.to_text())
+    for pair in report.pairs:
+        log.info(f"Similar brands ({pair.level}, {pair.score:.2f}): {pair.a} ~ {pair.b_label}; "
+                 f"see /report/ or run `storefront check`")
+    return report
+
+
+def remembered_report(catalog: Catalog, registries: list[Registry], thresholds: Thresholds,
+                      cache_dir: Path | None) -> Report:
+    """The whole-site report; the last build's when nothing it depends on changed: the profiles
+    and brand images (their digests and file stamps, as the signature cache keys them), the
+    registries' rows, the thresholds, the language, the check's code and its libraries' versions.
+    A build that changed no brand then neither imports nor runs the check."""
+    if cache_dir is None:
+        return differentiation.check(catalog.villages, registries=registries, thresholds=thresholds,
+                                     language=catalog.language)
+    key = digest(code_identity(CHECK_CODE),
+                 [(v.slug, village_digest(v)) for v in catalog.villages],
+                 [[registry.id, [row.digest for row in registry]] for registry in registries],
+                 dataclasses.asdict(thresholds), catalog.language)
+    path = Path(cache_dir) / "differentiation" / f"report-{key[:32]}.pickle"
+    try:
+        report = pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - no report yet, or a damaged file: the check runs again
+        report = None
+    if isinstance(report, Report):
+        return report
+    report = differentiation.check(catalog.villages, registries=registries, thresholds=thresholds,
+                                   cache_dir=cache_dir, language=catalog.language)
+    for old in path.parent.glob("report-*.pickle"):
+        old.unlink(missing_ok=True)
+    write_atomic(path, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+    return report

@@ -1,0 +1,256 @@
+"""The check, step by step: signatures (cached), candidates (sub-quadratic), exact scores, advice.
+
+Reads like a script on purpose: each step is one call into the module that owns that job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from generator.checks.differentiation import signals as sg
+from generator.checks.differentiation.advice import distinct_sentences, pair_advice
+from generator.checks.differentiation.features import Features, build_features
+from generator.checks.differentiation.images import hash_image
+from generator.checks.differentiation.index import CandidateIndex, SignatureCache, key_hash, signature
+from generator.checks.differentiation.records import Record, record_from_village, village_digest
+from generator.checks.differentiation.registry import Registry
+from generator.checks.differentiation.report import Pair, Report
+from generator.checks.differentiation.scoring import Thresholds, combine
+from generator.errors import StorefrontError
+from generator.profile.model import Village, pick
+
+PART_SIGNAL = {"products-text": "products", "culture-text": "culture"}
+KIND_FACTOR = {"cat": 0.5}
+"""A category is coarse: sharing one counts half as much as sharing a named product."""
+
+
+class Corpus:
+    """Every record of one run, built lazily: at 50,000 villages only the few compared are expanded."""
+
+    def __init__(self, villages: Sequence[Village], registries: Iterable[Registry]):
+        self.villages = villages
+        self.references: list[Record] = [r for registry in registries for r in registry]
+        self.size = len(villages) + len(self.references)
+        self._records: dict[int, Record] = {}
+        self._features: dict[int, Features] = {}
+        self.cache: SignatureCache | None = None
+        self.digests: list[str] = []
+
+    def digest(self, row: int) -> str:
+        return village_digest(self.villages[row]) if row < len(self.villages) else self.references[row - len(self.villages)].digest
+
+    def record(self, row: int) -> Record:
+        if row not in self._records:
+            n = len(self.villages)
+            self._records[row] = record_from_village(self.villages[row]) if row < n else self.references[row - n]
+        return self._records[row]
+
+    def features(self, row: int) -> Features:
+        if row not in self._features:
+            record = self.record(row)
+            cached = self.cache.images(self.digests[row]) if self.cache and self.digests else None
+            if cached is not None:
+                images = cached
+            else:
+                images = tuple(h for role, path in record.images if (h := hash_image(role, path)))
+            self._features[row] = build_features(record, images)
+        return self._features[row]
+
+
+DEFAULTS = Thresholds()
+"""The thresholds of a check that names none (frozen, so one instance serves every call)."""
+
+def check(
+    villages: Iterable[Village],
+    registries: Iterable[Registry] = (),
+    thresholds: Thresholds = DEFAULTS,
+    only: Sequence[str] | None = None,
+    cache_dir: Path | None = None,
+    language: str = "zh",
+) -> Report:
+    """Compare villages with each other and with registry rows; return the flagged pairs and advice.
+
+    `only` restricts the check to the named villages against everything else (what CI runs for a
+    changed village); `cache_dir` keeps signatures between runs, keyed by profile digest.
+    """
+    th = thresholds
+    villages = sorted(villages, key=lambda v: v.slug)
+    corpus = Corpus(villages, registries)
+    slugs = [v.slug for v in villages]
+    queries = _query_rows(slugs, only)
+    folder = Path(cache_dir) / "differentiation" if cache_dir else None
+
+    cache = SignatureCache(folder, th.num_perm)
+    digests = [corpus.digest(row) for row in range(corpus.size)]
+    corpus.cache, corpus.digests = cache, digests
+    for row, digest in enumerate(digests):
+        if not cache.has(digest):
+            cache.put(digest, signature(corpus.features(row), th.num_perm))
+    cache.save(digests)
+    if not corpus.size:
+        return Report(0, (), {"zh": {}, "en": {}}, language)
+
+    is_village = [row < len(villages) for row in range(corpus.size)]
+    index = CandidateIndex(cache.gather(digests), is_village, _lsh_thresholds(th), th.num_perm, th.max_block)
+    if only is None:
+        candidates = index.all_pairs()
+    else:
+        candidates = set().union(*(index.pairs_for(row) for row in queries))
+    common = _common_shingles(corpus, index, digests, th, folder)
+    asked = set(queries)
+
+    pairs, self_listings = [], {}
+    for i, j in sorted(candidates):
+        a, b = (j, i) if (only is not None and j in asked and i not in asked) or not is_village[i] else (i, j)
+        if not is_village[b] and _same_place_and_name(corpus.features(a), corpus.features(b)):
+            self_listings.setdefault(a, []).append(corpus.record(b))
+            continue
+        pair = _score(corpus, index, a, b, common, th, language)
+        if pair.level != "ok":
+            pairs.append(pair)
+    pairs.sort(key=lambda p: (-p.score, p.a, p.b))
+
+    distinct = _distinct(corpus, index, queries, self_listings)
+    return Report(len(villages), tuple(pairs), distinct, language, len(candidates), len(corpus.references))
+
+
+def _lsh_thresholds(th: Thresholds) -> tuple[float, ...]:
+    """One LSH threshold per text field of the index (slogan, story, products, culture)."""
+    return (th.lsh_threshold, th.lsh_threshold, th.lsh_threshold_descriptions, th.lsh_threshold_descriptions)
+
+
+def _query_rows(slugs: list[str], only: Sequence[str] | None) -> list[int]:
+    if only is None:
+        return list(range(len(slugs)))
+    unknown = [s for s in only if s not in slugs]
+    if unknown:
+        raise StorefrontError(f"--only: no village named {', '.join(map(repr, unknown))}; the villages are folder names like {slugs[0] if slugs else 'huangdu-white-tea'}")
+    return sorted(slugs.index(s) for s in dict.fromkeys(only))
+
+
+def _score(corpus: Corpus, index: CandidateIndex, a: int, b: int, common: frozenset[str], th: Thresholds, language: str) -> Pair:
+    fa, fb = corpus.features(a), corpus.features(b)
+    ra, rb = fa.record, fb.record
+    weights = _weights(index, fa.products | fb.products | fa.culture | fb.culture, fa, fb)
+
+    def text(field: str, x: frozenset[str], y: frozenset[str], tx: str, ty: str, min_shared: int) -> sg.Signal:
+        return sg.text_signal(field, x, y, tx, ty, common, min_shared, language)
+
+    products_text = text("products", fa.product_text, fb.product_text, _descriptions(ra.products), _descriptions(rb.products), 6)
+    culture_text = text("culture", fa.culture_text, fb.culture_text, _descriptions(ra.culture), _descriptions(rb.culture), 6)
+    signals = {
+        "name": sg.name_signal(fa, fb, language),
+        "slogan": text("slogan", fa.slogan, fb.slogan, "\n".join(ra.slogan.values()), "\n".join(rb.slogan.values()), 3),
+        "story": text("story", fa.story, fb.story, ra.story, rb.story, 6),
+        "products": sg.products_signal(fa, fb, weights, products_text, language),
+        "culture": sg.culture_signal(fa, fb, weights, culture_text, language),
+        "palette": sg.palette_signal(fa, fb, th.palette_scale, language),
+        "logo": sg.logo_signal(fa, fb, th.logo_scale, language),
+    }
+    stakes, where = sg.region_stakes(ra, rb, th.county, th.city, th.province, language)
+    scored = combine(signals, stakes, th)
+    evidence = [e for part in scored.parts for e in signals[PART_SIGNAL.get(part, part)].evidence]
+    if where and scored.level != "ok":
+        evidence.append(where)
+    b_label = rb.label(language) if rb.is_village else f"{rb.label(language)}（{rb.place.label()}，{rb.origin}）"
+    advice = pair_advice(scored.parts, signals, fa, rb.label(language), _rare_labels(index, fa, language, fb.products | fb.culture), language) if scored.level != "ok" else []
+    return Pair(
+        a=ra.key, b=rb.key, score=scored.score, level=scored.level,
+        signals={name: s.value for name, s in signals.items()},
+        evidence=tuple(dict.fromkeys(evidence)), advice=tuple(advice), b_label=b_label,
+        a_label=ra.label(language), parts=scored.parts,
+    )
+
+
+def _descriptions(items: Iterable[object]) -> str:
+    return "\n".join(getattr(item, "description", "") for item in items)
+
+
+def _weights(index: CandidateIndex, tokens: Iterable[str], fa: Features, fb: Features) -> dict[str, float]:
+    """IDF over the *other* records: how common a token is among villages other than these two."""
+    others = max(index.count - 2, 0)
+    weights = {}
+    for token in tokens:
+        df = index.token_count(key_hash(token)) - (token in fa.products or token in fa.culture) - (token in fb.products or token in fb.culture)
+        kind = KIND_FACTOR.get(token.split(":", 1)[0], 1.0)
+        weights[token] = kind * (1 + math.log((others + 1) / (max(df, 0) + 1)))
+    return weights
+
+
+def _rare_labels(index: CandidateIndex, f: Features, language: str, theirs: frozenset[str]) -> list[str]:
+    """Names of the record's culture elements and products that the other side lacks and at most
+    one other record shares: what the advice suggests leading with."""
+    labels = []
+    for token in sorted(f.culture) + sorted(t for t in f.products if t.startswith(("term:", "name:"))):
+        names = (f.culture_labels | f.product_labels).get(token)
+        if names and token not in theirs and index.token_count(key_hash(token)) <= 2:
+            labels.append(sg.say(language, f"「{pick(names, 'zh')}」", f"“{pick(names, 'en')}”"))
+    return list(dict.fromkeys(labels))
+
+
+def _same_place_and_name(a: Features, b: Features) -> bool:
+    """A registry row naming this very village (same name core, same county): itself, not a rival."""
+    pa, pb = a.record.place, b.record.place
+    same_county = pa.county == pb.county and (not pa.township or not pb.township or pa.township == pb.township)
+    return bool(a.zh_core) and a.zh_core == b.zh_core and same_county
+
+
+def _common_shingles(corpus: Corpus, index: CandidateIndex, digests: list[str], th: Thresholds, folder: Path | None) -> frozenset[str]:
+    """Shingles in many texts (stock phrasing), found on a deterministic sample of at most `common_sample` records."""
+    rows = heapq.nsmallest(th.common_sample, np.flatnonzero(index.present.any(axis=1)).tolist(), key=digests.__getitem__)
+    minimum = max(th.common_min, math.ceil(th.common_fraction * len(rows)))
+    fingerprint = hashlib.sha256(f"{minimum}|{'|'.join(sorted(digests[r] for r in rows))}".encode()).hexdigest()[:20]
+    path = folder / f"common-{fingerprint}.json" if folder else None
+    if path and path.is_file():
+        try:
+            return frozenset(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass
+    counts: Counter[str] = Counter()
+    for row in rows:
+        f = corpus.features(row)
+        counts.update(f.slogan | f.story | f.product_text | f.culture_text)
+    common = frozenset(s for s, n in counts.items() if n >= minimum)
+    if path:
+        for old in folder.glob("common-*.json"):
+            old.unlink(missing_ok=True)
+        path.write_text(json.dumps(sorted(common), ensure_ascii=False), encoding="utf-8")
+    return common
+
+
+def _distinct(corpus: Corpus, index: CandidateIndex, rows: list[int], self_listings: dict[int, list[Record]]) -> dict[str, dict[str, tuple[str, ...]]]:
+    coloured = np.flatnonzero(~np.isnan(index.lab[:, 0]))
+    tree = cKDTree(index.lab[coloured]) if len(coloured) > 1 else None
+    out: dict[str, dict[str, tuple[str, ...]]] = {"zh": {}, "en": {}}
+    for row in rows:
+        f = corpus.features(row)
+        nearest = None
+        if tree is not None and f.colors:
+            _, found = tree.query(index.lab[row], k=min(8, len(coloured)))
+            others = [int(coloured[k]) for k in np.atleast_1d(found) if int(coloured[k]) != row]
+            best = min(others, key=lambda o: sg.delta_e(f.colors[0], corpus.features(o).colors[0]), default=None)
+            if best is not None:
+                nearest = (corpus.record(best), sg.delta_e(f.colors[0], corpus.features(best).colors[0]))
+        own_counts = {t: 1 for t in f.products | f.culture}
+
+        def others_with(token: str, own_counts=own_counts) -> int:
+            return index.token_count(key_hash(token)) - own_counts.get(token, 0)
+
+        for language in ("zh", "en"):
+            sentences = distinct_sentences(
+                f, others_with,
+                (nearest[0].label(language), nearest[1]) if nearest else None, index.count, language,
+            )
+            for listed in self_listings.get(row, []):
+                sentences.append(sg.say(language, f"本村已列入 {listed.origin}（{listed.source}）。", f"Listed in {listed.origin} ({listed.source})."))
+            out[language][f.key] = tuple(sentences)
+    return out

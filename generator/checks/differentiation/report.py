@@ -1,0 +1,110 @@
+"""The result of a check: flagged pairs and distinct sentences, as JSON and as a ranked text report."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.checks.differentiation.scoring import Level
+from generator.words import chinese
+
+SIGNALS = ("name", "slogan", "story", "products", "culture", "palette", "logo")
+"""The signals of the JSON contract, in its order."""
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: str
+    """Slug of the village checked."""
+    b: str
+    """Slug of the other village, or `<registry id>:<line>` of a registry row."""
+    score: float
+    level: Level
+    signals: Mapping[str, float]
+    evidence: tuple[str, ...]
+    advice: tuple[str, ...] = ()
+    b_label: str = ""
+    """The name a person knows b by (with its place for registry rows)."""
+    a_label: str = ""
+    parts: Mapping[str, float] = field(default_factory=dict)
+    """How much each part contributed to the score (see scoring.py)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "score": round(self.score, 4),
+            "level": self.level,
+            "signals": {name: round(float(self.signals.get(name, 0.0)), 4) for name in SIGNALS},
+            "evidence": list(self.evidence),
+            "advice": list(self.advice),
+            "b_label": self.b_label,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    villages: int
+    """How many villages of the site took part."""
+    pairs: tuple[Pair, ...]
+    """Pairs at warn or fail, highest score first."""
+    distinct_by_language: Mapping[str, Mapping[str, tuple[str, ...]]]
+    """{'zh': {slug: sentences}, 'en': {...}}: both languages, whatever the site's."""
+    language: str = "zh"
+    compared: int = 0
+    """Candidate pairs scored exactly (the rest were never close enough to be proposed)."""
+    references: int = 0
+    """Registry rows compared against."""
+
+    @property
+    def distinct(self) -> dict[str, list[str]]:
+        """Distinct sentences in the site's language (Chinese for zh, English otherwise)."""
+        chosen = "zh" if chinese(self.language) else "en"
+        return {slug: list(items) for slug, items in self.distinct_by_language.get(chosen, {}).items()}
+
+    def failed(self, fail_on: str = "fail") -> bool:
+        """Whether the check should exit 1: any pair at fail, or at warn too with fail_on='warn'."""
+        if fail_on not in ("fail", "warn"):
+            raise ValueError(f"fail_on is 'fail' or 'warn', not {fail_on!r}")
+        levels = {"fail"} if fail_on == "fail" else {"fail", "warn"}
+        return any(p.level in levels for p in self.pairs)
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract: {"villages", "pairs": [...], "distinct": {slug: [...]}} (advice as an extra key)."""
+        return {
+            "villages": self.villages,
+            "pairs": [p.to_json() for p in self.pairs],
+            "distinct": self.distinct,
+        }
+
+    def to_text(self) -> str:
+        """A ranked plain-text report: flagged pairs first with evidence and advice, then what is distinct."""
+        zh = chinese(self.language)
+        fails = sum(p.level == "fail" for p in self.pairs)
+        warns = len(self.pairs) - fails
+        lines = [
+            (f"差异化检查 Differentiation check: {self.villages} villages, {self.references} registry rows, "
+             f"{self.compared} candidate pairs scored"),
+            f"  fail {fails} · warn {warns}",
+            "",
+        ]
+        for rank, pair in enumerate(self.pairs, 1):
+            mark = "FAIL" if pair.level == "fail" else "warn"
+            lines.append(f"{rank:>3}. [{mark}] {pair.score:.2f}  {pair.a_label or pair.a} ({pair.a})  ~  {pair.b_label} ({pair.b})")
+            shown = "  ".join(f"{name} {pair.signals.get(name, 0):.2f}" for name in SIGNALS if pair.signals.get(name, 0) >= 0.05)
+            lines.append(f"       {shown}")
+            lines += [f"       - {e}" for e in pair.evidence]
+            if pair.advice:
+                lines.append("       " + ("怎么改：" if zh else "What to change:"))
+                lines += [f"         * {a}" for a in pair.advice]
+            lines.append("")
+        if not self.pairs:
+            lines += ["没有相似度达到警告线的村子。" if zh else "No pair reaches the warning level.", ""]
+        distinct = self.distinct
+        if distinct:
+            lines.append("各村的独特之处 What each village has that others do not:" if zh else "What each village has that others do not:")
+            for slug in sorted(distinct):
+                lines.append(f"  {slug}")
+                lines += [f"    - {s}" for s in distinct[slug]]
+        return "\n".join(lines).rstrip() + "\n"

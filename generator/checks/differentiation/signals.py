@@ -1,0 +1,235 @@
+"""The signals: how alike two records are in one respect, each 0..1 with evidence a person can check.
+
+Like a trademark examiner, each respect is judged on its own (sound and shape of the name, the
+words of the slogan and story, goods, culture, colours, the picture of the logo); `scoring.py`
+decides what they mean together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from coloraide import Color
+from rapidfuzz import fuzz, process
+from scipy.optimize import linear_sum_assignment
+
+from generator.checks.differentiation import images as im
+from generator.checks.differentiation import text as t
+from generator.checks.differentiation.features import Features
+from generator.checks.differentiation.records import Record
+from generator.profile.model import pick
+from generator.words import choose
+
+
+@dataclass(frozen=True)
+class Signal:
+    value: float
+    """0 (nothing alike) to 1 (the same)."""
+    evidence: tuple[str, ...] = ()
+    copied: float = 0.0
+    """Copied text within this respect (descriptions), scored like a copied story."""
+    overlap: float = 0.0
+    """Shared goods or culture elements by name, without the copied text."""
+    snippets: tuple[tuple[str, str], ...] = ()
+    """(a, b) passages that match, for advice."""
+
+
+NOTHING = Signal(0.0)
+
+
+def say(language: str, zh: str, en: str) -> str:
+    """The message in the report's language: Chinese for zh sites, English otherwise."""
+    return choose(language, zh, en)
+
+
+# --- name: shape and sound ---------------------------------------------------------------------
+
+
+def name_signal(a: Features, b: Features, language: str) -> Signal:
+    """Same written core 1.0, same toneless pinyin 0.9, same under merged sounds 0.8, containment 0.75,
+    else 0.85 x the fuzzy ratio of pinyin or English cores when that ratio is at least SPELLED_ALIKE."""
+    shown = f"{a.record.label(language)} / {b.record.label(language)}"
+    if len(a.zh_core) >= 2 and a.zh_core == b.zh_core:
+        return Signal(1.0, (say(language, f"名称：{shown}，去掉通名后同为「{a.zh_core}」", f"name: {shown} share the core {a.zh_core!r}"),))
+    if a.spelled and a.spelled == b.spelled:
+        return Signal(0.9, (say(language, f"名称：{shown} 同音（拼音 {a.spelled}），字形不同", f"name: {shown} sound the same ({a.spelled!r}), written differently"),))
+    if a.spelled and b.spelled and t.fuzzy_pinyin(a.spelled) == t.fuzzy_pinyin(b.spelled):
+        return Signal(0.8, (say(language, f"名称：{shown} 读音相近（{a.spelled} / {b.spelled}，方言中常混读）", f"name: {shown} sound alike ({a.spelled!r} / {b.spelled!r}, merged in many accents)"),))
+    short, long_ = sorted((a.zh_core, b.zh_core), key=len)
+    if len(short) >= 2 and short in long_:
+        return Signal(0.75, (say(language, f"名称：「{long_}」包含「{short}」", f"name: {long_!r} contains {short!r}"),))
+    ratio = max(_ratio(a.spelled.replace(" ", ""), b.spelled.replace(" ", "")), _ratio(a.en_core, b.en_core))
+    if ratio >= SPELLED_ALIKE:
+        return Signal(round(0.85 * ratio, 3), (say(language, f"名称：{shown} 拼写相近（相似度 {ratio:.0%}）", f"name: {shown} are spelled alike ({ratio:.0%})"),))
+    return NOTHING
+
+
+SPELLED_ALIKE = 0.85
+"""Below this, two short pinyin strings share letters by chance (zhouqian / zhoujia is 0.80)."""
+
+
+def _ratio(a: str, b: str) -> float:
+    return fuzz.ratio(a, b) / 100 if len(a) >= 3 and len(b) >= 3 else 0.0
+
+
+# --- text: slogan, story, descriptions --------------------------------------------------------
+
+
+def text_similarity(a: frozenset[str], b: frozenset[str], common: frozenset[str], min_shared: int) -> tuple[float, float, int]:
+    """(Jaccard, containment, shared) of two shingle sets after dropping shingles common in the corpus.
+
+    Containment (shared / smaller set) catches a copy padded with new text; it is trusted only when
+    at least `min_shared` shingles are shared, since two short texts share a few by chance.
+    """
+    a, b = a - common, b - common
+    if not a or not b:
+        return 0.0, 0.0, 0
+    shared = len(a & b)
+    jaccard = shared / len(a | b)
+    containment = shared / min(len(a), len(b)) if shared >= min_shared else jaccard
+    return jaccard, containment, shared
+
+
+def text_signal(field: str, a_set: frozenset[str], b_set: frozenset[str], a_text: str, b_text: str,
+                common: frozenset[str], min_shared: int, language: str) -> Signal:
+    """The mean of Jaccard and containment, with the best-matching sentence pairs as evidence."""
+    jaccard, containment, shared = text_similarity(a_set, b_set, common, min_shared)
+    value = round((jaccard + containment) / 2, 3)
+    if value < 0.08:
+        return Signal(value)
+    label = say(language, FIELD_ZH[field], field)
+    head = say(
+        language,
+        f"{label}：共有 {shared} 个三字片段（Jaccard {jaccard:.2f}，包含度 {containment:.2f}）",
+        f"{field}: {shared} shingles shared (Jaccard {jaccard:.2f}, containment {containment:.2f})",
+    )
+    pairs = matching_sentences(a_text, b_text)
+    quotes = tuple(f"  「{t.clip(x)}」 ≈ 「{t.clip(y)}」 ({score:.0f}%)" for x, y, score in pairs)
+    return Signal(value, (head, *quotes), copied=value, snippets=tuple((x, y) for x, y, _ in pairs))
+
+
+FIELD_ZH = {"slogan": "口号", "story": "品牌故事", "products": "产品描述", "culture": "文化描述"}
+
+
+def matching_sentences(a_text: str, b_text: str, limit: int = 3) -> list[tuple[str, str, float]]:
+    """Sentence pairs that match best, in any order (a reordered copy still pairs up)."""
+    a_sentences, b_sentences = t.sentences(a_text)[:60], t.sentences(b_text)[:60]
+    if not a_sentences or not b_sentences:
+        return []
+    found = []
+    for sentence in a_sentences:
+        best = process.extractOne(sentence, b_sentences, scorer=fuzz.ratio, score_cutoff=60)
+        if best:
+            found.append((sentence, best[0], best[1]))
+    return sorted(found, key=lambda f: (-f[2], f[0]))[:limit]
+
+
+# --- goods and culture: weighted overlap ------------------------------------------------------
+
+
+def overlap(a: frozenset[str], b: frozenset[str], weight: Mapping[str, float]) -> tuple[float, list[str]]:
+    """Mean of weighted Jaccard and weighted containment, and the shared tokens by weight."""
+    shared = a & b
+    if not shared:
+        return 0.0, []
+    w = lambda tokens: sum(weight.get(x, 1.0) for x in tokens)
+    jaccard = w(shared) / w(a | b)
+    containment = w(shared) / min(w(a), w(b))
+    return (jaccard + containment) / 2, sorted(shared, key=lambda x: (-weight.get(x, 1.0), x))
+
+
+def products_signal(a: Features, b: Features, weight: Mapping[str, float], text: Signal, language: str) -> Signal:
+    """Overlap of categories, vocabulary terms and product names (rarer counts more); copied
+    product descriptions count as `copied`."""
+    return _overlap_signal(a.products, b.products, a.product_labels, weight, text, language,
+                           ("产品：共有 {names}（重合度 {value:.2f}）", "products: both offer {names} (overlap {value:.2f})"))
+
+
+def culture_signal(a: Features, b: Features, weight: Mapping[str, float], text: Signal, language: str) -> Signal:
+    """Overlap of culture elements (festivals, crafts, landscapes) by name; copied descriptions as `copied`."""
+    return _overlap_signal(a.culture, b.culture, a.culture_labels, weight, text, language,
+                           ("文化：都写了 {names}（重合度 {value:.2f}）", "culture: both name {names} (overlap {value:.2f})"))
+
+
+def _overlap_signal(mine, theirs, labels, weight: Mapping[str, float], text: Signal, language: str,
+                    wording: tuple[str, str]) -> Signal:
+    """A weighted overlap of two sets, its shared items as evidence, and the copied-text signal beside it."""
+    value, shared = overlap(mine, theirs, weight)
+    evidence = []
+    if shared:
+        names = _labels(labels, shared, language)
+        evidence.append(say(language, *(w.format(names=names, value=value) for w in wording)))
+    return Signal(round(max(value, text.value), 3), (*evidence, *text.evidence), copied=text.value, snippets=text.snippets, overlap=round(value, 3))
+
+
+def _labels(labels: Mapping[str, Mapping[str, str]], tokens: list[str], language: str) -> str:
+    shown = [pick(labels[x], language) if x in labels else x.split(":", 1)[-1] for x in tokens]
+    return say(language, "、", ", ").join(list(dict.fromkeys(shown))[:4])
+
+
+# --- look: colours and logo -------------------------------------------------------------------
+
+ROLE_WEIGHTS = (0.65, 0.35)
+"""Primary colour weighs more: it is the header, the packaging, what a viewer remembers."""
+
+
+@lru_cache(maxsize=200_000)
+def _colour(hex_colour: str) -> Color:
+    return Color(hex_colour)  # parsing costs more than the distance itself
+
+
+def delta_e(a: str, b: str) -> float:
+    """CIEDE2000 distance between two hex colours (about 2: barely visible; above 30: unrelated)."""
+    return _colour(a).delta_e(_colour(b), method="2000")
+
+
+def palette_signal(a: Features, b: Features, scale: float, language: str) -> Signal:
+    """1 - (weighted CIEDE2000 distance of the optimally matched colours) / scale, at least 0."""
+    if not a.colors or not b.colors:
+        return NOTHING
+    cost = [[delta_e(x, y) for y in b.colors] for x in a.colors]
+    rows, cols = linear_sum_assignment(cost)
+    weights = [(ROLE_WEIGHTS[i] + ROLE_WEIGHTS[j]) / 2 for i, j in zip(rows, cols)]
+    distance = sum(cost[i][j] * w for i, j, w in zip(rows, cols, weights)) / sum(weights)
+    value = max(0.0, 1 - distance / scale)
+    if value < 0.2:
+        return Signal(round(value, 3))
+    matched = say(language, "；", "; ").join(f"{a.colors[i]} ↔ {b.colors[j]} ΔE00 {cost[i][j]:.1f}" for i, j in zip(rows, cols))
+    close = min(cost[i][j] for i, j in zip(rows, cols)) < 5
+    remark = say(language, "（ΔE00 小于 5：一眼难分）", " (below 5: hard to tell apart)") if close else ""
+    return Signal(round(value, 3), (say(language, f"配色：{matched}{remark}", f"palette: {matched}{remark}"),))
+
+
+def logo_signal(a: Features, b: Features, scale: float, language: str) -> Signal:
+    """1 - (fewest differing hash bits between any of their brand images, mirrored too) / scale."""
+    best: tuple[int, bool, im.ImageHashes, im.ImageHashes] | None = None
+    for x in a.images:
+        for y in b.images:
+            bits, mirrored = im.distance(x, y)
+            if best is None or bits < best[0]:
+                best = (bits, mirrored, x, y)
+    if best is None:
+        return NOTHING
+    bits, mirrored, x, y = best
+    value = max(0.0, 1 - bits / scale)
+    if value <= 0:
+        return NOTHING
+    flip = say(language, "（镜像）", " (mirrored)") if mirrored else ""
+    return Signal(round(value, 3), (say(language, f"图形：{x.role} {x.file} 与 {y.role} {y.file} 感知哈希相差 {bits}/64 位{flip}", f"image: {x.role} {x.file} vs {y.role} {y.file}: {bits}/64 hash bits differ{flip}"),))
+
+
+# --- place: the stakes ------------------------------------------------------------------------
+
+
+def region_stakes(a: Record, b: Record, county: float, city: float, province: float, language: str) -> tuple[float, str]:
+    """How close the two are on the map, as a multiplier of the stakes, and a sentence saying so."""
+    pa, pb = a.place, b.place
+    if pa.province and pa.province == pb.province:
+        if pa.county and pa.county == pb.county and (not pa.city or not pb.city or pa.city == pb.city):
+            return county, say(language, f"地区：同在{pa.county}", f"region: both in {pa.county}")
+        if pa.city and pa.city == pb.city:
+            return city, say(language, f"地区：同在{pa.city}", f"region: both in {pa.city}")
+        return province, ""
+    return 0.0, ""
