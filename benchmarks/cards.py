@@ -38,21 +38,28 @@ KINDS = ("icons", "share", "product", "poster", "qr")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--villages", type=Path, default=Path("/tmp/storefront-fullscale/project/villages"),
-                        help="a villages folder (default: the one benchmarks/fullscale.py made)")
+    parser.add_argument(
+        "--villages",
+        type=Path,
+        default=Path("/tmp/storefront-fullscale/project/villages"),
+        help="a villages folder (default: the one benchmarks/fullscale.py made)",
+    )
     parser.add_argument("--count", type=int, default=5, help="villages to draw (default 5)")
     parser.add_argument("--skip", type=int, default=0, help="villages passed over first (default none)")
     args = parser.parse_args()
-    folders = sorted(p for p in args.villages.iterdir() if (p / "village.yml").is_file())[args.skip:][: args.count]
+    folders = sorted(p for p in args.villages.iterdir() if (p / "village.yml").is_file())[args.skip :][: args.count]
     with tempfile.TemporaryDirectory() as temp:
         villages, cache = Path(temp) / "villages", Path(temp) / "cache"
         for folder in folders:
             shutil.copytree(folder, villages / folder.name)
         catalog = load_catalog(villages, language="zh")
         now = datetime(2026, 11, 25, tzinfo=UTC)
-        options = {"site_palette": build_palette("#2E5E4E", None, photo=None, seed="site"), "site_name": "乡村好物",
-                   "timeline": build_timeline(catalog.villages, now, timedelta(weeks=4), timedelta(weeks=8)),
-                   "workers": 1}
+        options = {
+            "site_palette": build_palette("#2E5E4E", None, photo=None, seed="site"),
+            "site_name": "乡村好物",
+            "timeline": build_timeline(catalog.villages, now, timedelta(weeks=4), timedelta(weeks=8)),
+            "workers": 1,
+        }
         kit.build_kit(catalog, Caches(cache), **options)  # photos published, every image drawn once
         for kind in KINDS:
             shutil.rmtree(cache / kind, ignore_errors=True)
@@ -71,12 +78,14 @@ def main() -> None:
                     return function(*args, **kwargs)
                 finally:
                     add(time.process_time() - started)
+
             return run
 
         def whole(kind):
             def add(spent):
                 seconds[kind] += spent
                 jobs[kind] += 1
+
             return add
 
         drawn = kinds.draw
@@ -89,9 +98,13 @@ def main() -> None:
             return lambda spent: parts[name].update({current[0]: spent})
 
         kinds.draw = draw_one
-        for module, name, bucket in ((cards, "encode_jpeg", "encoding"), (posters, "encode_jpeg", "encoding"),
-                                     (icons, "_png", "encoding"), (cards, "cover", "photo cuts"),
-                                     (cards, "decoded", "photo cuts")):
+        for module, name, bucket in (
+            (cards, "encode_jpeg", "encoding"),
+            (posters, "encode_jpeg", "encoding"),
+            (icons, "_png", "encoding"),
+            (cards, "cover", "photo cuts"),
+            (cards, "decoded", "photo cuts"),
+        ):
             setattr(module, name, timed(getattr(module, name), part(bucket)))
         started = time.process_time()
         kit.build_kit(catalog, Caches(cache), **options)
@@ -104,11 +117,17 @@ def main() -> None:
             each = [1000 * c[kind] / max(1, jobs[kind]) for c in (seconds, *parts.values())]
             print(f"| {kind} | {jobs[kind]} | {seconds[kind]:.2f} | " + " | ".join(f"{ms:.1f}" for ms in each) + " |")
         floor = sum(sum(c.values()) for c in parts.values())
-        print(f"| all, with the kit's own lookups | {sum(jobs.values())} | {total:.2f} | | "
-              f"{sum(parts['encoding'].values()):.2f} s | {sum(parts['photo cuts'].values()):.2f} s |")
-        print(f"\nper village: {1000 * total / len(folders):.0f} ms of CPU, of which encoding and photo cuts "
-              f"{1000 * floor / len(folders):.0f} ms")
-        print(f"\nbytes: {hashlib.sha256(b''.join(hashlib.sha256(p.read_bytes()).digest() for p in files)).hexdigest()}")
+        print(
+            f"| all, with the kit's own lookups | {sum(jobs.values())} | {total:.2f} | | "
+            f"{sum(parts['encoding'].values()):.2f} s | {sum(parts['photo cuts'].values()):.2f} s |"
+        )
+        print(
+            f"\nper village: {1000 * total / len(folders):.0f} ms of CPU, of which encoding and photo cuts "
+            f"{1000 * floor / len(folders):.0f} ms"
+        )
+        print(
+            f"\nbytes: {hashlib.sha256(b''.join(hashlib.sha256(p.read_bytes()).digest() for p in files)).hexdigest()}"
+        )
 
 
 if __name__ == "__main__":

@@ -34,25 +34,64 @@ from pypinyin import lazy_pinyin
 from generator.profile.model import Village
 from generator.profile.schema import profile_adapter
 
-CHARS = "山水田林溪河湖塘坪岭岗坡湾洲桥石松竹梅兰菊桃李杏柳枫桂茶花禾稻麦豆瓜果香甜青红黄白黑金银玉云霞雾雪春夏秋冬东西南北中上下前后新旧大小长高平安康宁和兴旺福寿喜乐丰盛富贵龙凤鹤鹿马牛羊鸡鸭鱼虾蟹"
+CHARS = (
+    "山水田林溪河湖塘坪岭岗坡湾洲桥石松竹梅兰菊桃李杏柳枫桂茶花禾稻麦豆瓜果香甜青红黄白黑"
+    "金银玉云霞雾雪春夏秋冬东西南北中上下前后新旧大小长高平安康宁和兴旺福寿喜乐丰盛富贵龙凤鹤鹿马牛羊鸡鸭鱼虾蟹"
+)
 PRODUCTS = [
-    ("tea", "白茶"), ("tea", "绿茶"), ("tea", "红茶"), ("tea", "铁观音"), ("rice", "大米"), ("rice", "红米"),
-    ("fruit", "苹果"), ("fruit", "猕猴桃"), ("fruit", "脐橙"), ("fruit", "杨梅"), ("mushrooms", "香菇"), ("mushrooms", "木耳"),
-    ("honey", "蜂蜜"), ("nuts-dried-fruit", "核桃"), ("nuts-dried-fruit", "板栗"), ("vegetables", "笋干"),
-    ("meat-poultry", "腊肉"), ("textile", "蜡染"), ("handicraft", "竹编"), ("ceramics", "陶瓷"), ("spices", "花椒"),
+    ("tea", "白茶"),
+    ("tea", "绿茶"),
+    ("tea", "红茶"),
+    ("tea", "铁观音"),
+    ("rice", "大米"),
+    ("rice", "红米"),
+    ("fruit", "苹果"),
+    ("fruit", "猕猴桃"),
+    ("fruit", "脐橙"),
+    ("fruit", "杨梅"),
+    ("mushrooms", "香菇"),
+    ("mushrooms", "木耳"),
+    ("honey", "蜂蜜"),
+    ("nuts-dried-fruit", "核桃"),
+    ("nuts-dried-fruit", "板栗"),
+    ("vegetables", "笋干"),
+    ("meat-poultry", "腊肉"),
+    ("textile", "蜡染"),
+    ("handicraft", "竹编"),
+    ("ceramics", "陶瓷"),
+    ("spices", "花椒"),
 ]
 OPENINGS = ["村子坐落在{p}的山谷里", "这里是{p}最早种{x}的地方", "村口有一棵{n}年的老{t}", "我们村在{p}的河边"]
 MIDDLES = [
-    "每年{m}月，{x}成熟的时候，全村老少都下地", "老人们说，{t}是祖辈从{p}带来的", "{x}要在{m}月采收，晾晒{n}天才入仓",
-    "村里的{t}节一年一次，家家摆出自家的{x}", "山上常年有雾，{x}长得慢，味道也更足", "年轻人回村开直播，把{x}卖到了全国",
-    "我们坚持手工做{x}，一道工序也不省", "村里成立了合作社，统一标准统一包装", "{p}的水土养出了这里的{x}",
+    "每年{m}月，{x}成熟的时候，全村老少都下地",
+    "老人们说，{t}是祖辈从{p}带来的",
+    "{x}要在{m}月采收，晾晒{n}天才入仓",
+    "村里的{t}节一年一次，家家摆出自家的{x}",
+    "山上常年有雾，{x}长得慢，味道也更足",
+    "年轻人回村开直播，把{x}卖到了全国",
+    "我们坚持手工做{x}，一道工序也不省",
+    "村里成立了合作社，统一标准统一包装",
+    "{p}的水土养出了这里的{x}",
 ]
-STOCK = ["每年春天", "老人们说", "全村老少", "远道而来", "一代一代", "山高水长", "村里的人", "到了秋天", "手工制作", "自然生长"]
+STOCK = [
+    "每年春天",
+    "老人们说",
+    "全村老少",
+    "远道而来",
+    "一代一代",
+    "山高水长",
+    "村里的人",
+    "到了秋天",
+    "手工制作",
+    "自然生长",
+]
 CLOSINGS = ["欢迎来村里做客", "这就是我们的{x}", "一口{x}，一段乡愁", "愿你尝到{p}的味道"]
 
 
 def _fill(template: str, rng: random.Random, product: str, place: str) -> str:
-    return template.format(p=place, x=product, t=rng.choice("松柏樟榕槐桂"), m=rng.randint(1, 12), n=rng.randint(3, 500))
+    return template.format(
+        p=place, x=product, t=rng.choice("松柏樟榕槐桂"), m=rng.randint(1, 12), n=rng.randint(3, 500)
+    )
 
 
 def _story(rng: random.Random, product: str, place: str) -> str:
@@ -75,7 +114,10 @@ def _regions(rng: random.Random) -> list[dict]:
         with path.open(encoding="utf-8") as file:
             rows = [r for r in csv.DictReader(file) if r["county"]]
         return [{"province": r["province"], "city": r["city"], "county": r["county"]} for r in rows]
-    return [{"province": f"{c}省", "city": f"{c}{d}市", "county": f"{c}{d}{e}县"} for c, d, e in zip(CHARS, CHARS[5:], CHARS[9:])]
+    return [
+        {"province": f"{c}省", "city": f"{c}{d}市", "county": f"{c}{d}{e}县"}
+        for c, d, e in zip(CHARS, CHARS[5:], CHARS[9:])
+    ]
 
 
 def _name_chars() -> tuple[list[str], list[int]]:
@@ -104,19 +146,33 @@ def _village(rng: random.Random, regions: list[dict], index: int) -> dict:
     picked = rng.sample(PRODUCTS, rng.randint(1, 3))
     place = region["county"][:-1]
     products = [
-        {"id": f"p{i}", "name": f"{''.join(rng.sample(CHARS, 2))}{term}", "category": cat,
-         "description": f"{term}{rng.choice(['口感好', '香气足', '个头大', '无添加'])}。" + "".join(rng.choice(CHARS) for _ in range(rng.randint(16, 30))),
-         "price": {"amount": rng.randint(10, 500)}}
+        {
+            "id": f"p{i}",
+            "name": f"{''.join(rng.sample(CHARS, 2))}{term}",
+            "category": cat,
+            "description": f"{term}{rng.choice(['口感好', '香气足', '个头大', '无添加'])}。"
+            + "".join(rng.choice(CHARS) for _ in range(rng.randint(16, 30))),
+            "price": {"amount": rng.randint(10, 500)},
+        }
         for i, (cat, term) in enumerate(picked)
     ]
-    culture = [{"name": "".join(rng.sample(CHARS, 2)) + rng.choice(["节", "会", "舞", "宴", "桥", "古道"]),
-                "kind": rng.choice(["festival", "craft", "landscape", "custom"]), "description": "".join(rng.choice(CHARS) for _ in range(20))}
-               for _ in range(2)]
+    culture = [
+        {
+            "name": "".join(rng.sample(CHARS, 2)) + rng.choice(["节", "会", "舞", "宴", "桥", "古道"]),
+            "kind": rng.choice(["festival", "craft", "landscape", "custom"]),
+            "description": "".join(rng.choice(CHARS) for _ in range(20)),
+        }
+        for _ in range(2)
+    ]
     colour = lambda: "#" + "".join(rng.choice("0123456789ABCDEF") for _ in range(6))
     return {
-        "schema": 1, "name": name, "region": dict(region),
+        "schema": 1,
+        "name": name,
+        "region": dict(region),
         "slogan": "".join(rng.choice(CHARS) for _ in range(rng.randint(8, 12))),
-        "story": _story(rng, picked[0][1], place), "culture": culture, "products": products,
+        "story": _story(rng, picked[0][1], place),
+        "culture": culture,
+        "products": products,
         "brand": {"colors": {"primary": colour(), "accent": colour()}},
     }
 
@@ -130,7 +186,7 @@ def _homophone(rng: random.Random, name: str) -> str | None:
     if not any(options):
         return None
     i = next(k for k, o in enumerate(options) if o)
-    return core[:i] + rng.choice(options[i]) + core[i + 1:] + "村"
+    return core[:i] + rng.choice(options[i]) + core[i + 1 :] + "村"
 
 
 def _paraphrase(rng: random.Random, text: str) -> str:
@@ -188,8 +244,16 @@ def villages_from(data: list[dict]) -> list[Village]:
     for i, profile in enumerate(data):
         digest = hashlib.sha256(json.dumps(profile, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
         slug = f"v{i:06d}"
-        out.append(Village(slug, f"villages/{slug}/village.yml", Path("/nonexistent") / slug,
-                           adapter.validate_python(profile, context={"language": "zh"}), {}, digest))
+        out.append(
+            Village(
+                slug,
+                f"villages/{slug}/village.yml",
+                Path("/nonexistent") / slug,
+                adapter.validate_python(profile, context={"language": "zh"}),
+                {},
+                digest,
+            )
+        )
     return out
 
 
@@ -228,10 +292,14 @@ def run(n: int, mode: str) -> dict:
         corpus = check_module.Corpus(sorted(villages, key=lambda v: v.slug), ())
         signatures = [check_module.signature(corpus.features(row), th.num_perm) for row in range(corpus.size)]
         table = Table.of(signatures, th.num_perm)
-        index = check_module.CandidateIndex(table, [True] * corpus.size, check_module._lsh_thresholds(th), th.num_perm, th.max_block)
+        index = check_module.CandidateIndex(
+            table, [True] * corpus.size, check_module._lsh_thresholds(th), th.num_perm, th.max_block
+        )
         digests = [corpus.digest(r) for r in range(corpus.size)]
         common = check_module._common_shingles(corpus, index, digests, th, None)
-        pairs = [check_module._score(corpus, index, a, b, common, th, "zh") for a, b in combinations(range(corpus.size), 2)]
+        pairs = [
+            check_module._score(corpus, index, a, b, common, th, "zh") for a, b in combinations(range(corpus.size), 2)
+        ]
         result["cold_s"] = time.perf_counter() - start
         flagged = {frozenset((p.a, p.b)) for p in pairs if p.level != "ok"}
         failed = {frozenset((p.a, p.b)) for p in pairs if p.level == "fail"}
@@ -255,15 +323,24 @@ def main() -> None:
     rows = []
     for n in args.sizes:
         for mode in ("brute", "lsh") if n <= args.brute_max else ("lsh",):
-            output = subprocess.run([sys.executable, __file__, "--one", str(n), mode], check=True, capture_output=True, text=True)
+            output = subprocess.run(
+                [sys.executable, __file__, "--one", str(n), mode], check=True, capture_output=True, text=True
+            )
             rows.append(json.loads(output.stdout.strip().splitlines()[-1]))
             print(f"done {n} {mode}", file=sys.stderr)
     brute = {r["n"]: r for r in rows if r["mode"] == "brute"}
-    print("| N | method | pairs scored | time (s) | vs brute force | warm rerun (s) | one changed village (s) | peak memory (MB) | recall planted, flagged | recall planted, fail | agreement with brute force |")
+    print(
+        "| N | method | pairs scored | time (s) | vs brute force | warm rerun (s) | one changed village (s) | peak "
+        "memory (MB) | recall planted, flagged | recall planted, fail | agreement with brute force |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         base = brute.get(r["n"])
-        ratio = f"{r['cold_s'] / base['cold_s']:.3f}x time, {r['peak_mb'] / base['peak_mb']:.2f}x memory" if base else "brute force not run (infeasible)"
+        ratio = (
+            f"{r['cold_s'] / base['cold_s']:.3f}x time, {r['peak_mb'] / base['peak_mb']:.2f}x memory"
+            if base
+            else "brute force not run (infeasible)"
+        )
         if r["mode"] == "brute":
             ratio = "1 (baseline)"
         agree = "—"
@@ -271,9 +348,12 @@ def main() -> None:
             b_flagged = {tuple(p) for p in base["flagged"]}
             l_flagged = {tuple(p) for p in r["flagged"]}
             agree = f"{len(b_flagged & l_flagged)}/{len(b_flagged)} of brute-force flags found"
-        print(f"| {r['n']:,} | {'MinHash LSH + blocking' if r['mode'] == 'lsh' else 'brute force (all pairs)'} | {r['candidates']:,} | {r['cold_s']:.1f} | {ratio} | "
-              f"{r.get('warm_s', float('nan')):.1f} | {r.get('only_s', float('nan')):.2f} | {r['peak_mb']:.0f} | "
-              f"{r['recall_flagged']:.3f} ({r['planted']}) | {r['recall_fail']:.3f} | {agree} |")
+        print(
+            f"| {r['n']:,} | {'MinHash LSH + blocking' if r['mode'] == 'lsh' else 'brute force (all pairs)'} | "
+            f"{r['candidates']:,} | {r['cold_s']:.1f} | {ratio} | "
+            f"{r.get('warm_s', float('nan')):.1f} | {r.get('only_s', float('nan')):.2f} | {r['peak_mb']:.0f} | "
+            f"{r['recall_flagged']:.3f} ({r['planted']}) | {r['recall_fail']:.3f} | {agree} |"
+        )
 
 
 if __name__ == "__main__":

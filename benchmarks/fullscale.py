@@ -76,14 +76,20 @@ VARIANTS = ["礼盒装", "家庭装", "特级", "一级", "散装", "小包装",
 UNITS = ["500 g", "250 g", "1 kg", "2.5 kg", "5 kg", "一盒", "一袋"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢"
 PLATFORMS = ["douyin", "kuaishou", "taobao-live", "wechat-channels", "xiaohongshu"]
-CERTIFICATES = [("green-food", "中国绿色食品发展中心"), ("geographical-indication", "国家知识产权局"),
-                ("organic", "南京国环有机产品认证中心")]
+CERTIFICATES = [
+    ("green-food", "中国绿色食品发展中心"),
+    ("geographical-indication", "国家知识产权局"),
+    ("organic", "南京国环有机产品认证中心"),
+]
 SCENE = ["茶园", "晒场", "合作社仓库", "村口老树下", "果园", "作坊", "梯田边"]
 SHIPPING = "下单后48小时内发出，全国包邮（新疆、西藏除外）。"
 RETURNS = "收到后如有破损，签收48小时内拍照联系我们，坏一赔一。"
 
 
 # --- synthetic villages --------------------------------------------------------------------------
+
+
+OPENINGS = ["{x}要在{m}月采收，晾晒{n}天才入仓", "{p}的水土养出了这里的{x}", "我们坚持手工做{x}，一道工序也不省"]
 
 
 def _text(rng: random.Random, low: int, high: int) -> str:
@@ -110,48 +116,88 @@ def village_data(rng: random.Random, regions: list[dict], n: int, photos: int) -
     for p in range(10):
         category, term = terms[p % len(terms)]
         product = {
-            "id": f"p{p}", "name": f"{core}{term}·{VARIANTS[p]}", "category": category,
-            "description": f"{_fill(rng.choice(['{x}要在{m}月采收，晾晒{n}天才入仓', '{p}的水土养出了这里的{x}', '我们坚持手工做{x}，一道工序也不省']), rng, term, place)}。"
-                           f"{_text(rng, 20, 40)}。{_text(rng, 12, 24)}。",
+            "id": f"p{p}",
+            "name": f"{core}{term}·{VARIANTS[p]}",
+            "category": category,
+            "description": f"{_fill(rng.choice(OPENINGS), rng, term, place)}。"
+            f"{_text(rng, 20, 40)}。{_text(rng, 12, 24)}。",
             "price": {"amount": rng.randint(20, 400), "currency": "CNY", "unit": rng.choice(UNITS)},
             "season": sorted(rng.sample(range(1, 13), rng.randint(2, 6))),
             **({"images": [f"images/{name}" for name in product_photos(photos)[p]]} if p < photos else {}),
-            "buy": [{"platform": rng.choice(["taobao", "pinduoduo", "douyin", "jd"]),
-                     "url": f"https://shop.example.com/{slug}/p{p}"}],
+            "buy": [
+                {
+                    "platform": rng.choice(["taobao", "pinduoduo", "douyin", "jd"]),
+                    "url": f"https://shop.example.com/{slug}/p{p}",
+                }
+            ],
         }
         if rng.random() < 0.3:
             kind, issuer = rng.choice(CERTIFICATES)
-            product["certifications"] = [{"kind": kind, "id": f"C-{n}-{p}", "issuer": issuer,
-                                          "valid_until": "2029-12-31"}]
+            product["certifications"] = [
+                {"kind": kind, "id": f"C-{n}-{p}", "issuer": issuer, "valid_until": "2029-12-31"}
+            ]
         products.append(product)
-    host = {"id": "host", "name": rng.choice(SURNAMES) + _text(rng, 1, 2), "role": "anchor",
-            "bio": f"土生土长的{name}人，{_text(rng, 12, 20)}。"}
+    host = {
+        "id": "host",
+        "name": rng.choice(SURNAMES) + _text(rng, 1, 2),
+        "role": "anchor",
+        "bio": f"土生土长的{name}人，{_text(rng, 12, 20)}。",
+    }
     helper = {"id": "helper", "name": rng.choice(SURNAMES) + _text(rng, 1, 2), "role": "field-control"}
-    channel = {"id": "main", "platform": rng.choice(PLATFORMS), "url": f"https://live.example.com/{slug}",
-               "handle": f"{name}{terms[0][1]}"}
+    channel = {
+        "id": "main",
+        "platform": rng.choice(PLATFORMS),
+        "url": f"https://live.example.com/{slug}",
+        "handle": f"{name}{terms[0][1]}",
+    }
     day = rng.randint(20, 40)
-    sessions = [{"title": f"{core}{terms[0][1]}现场直播", "channel": "main",
-                 "start": f"2026-{11 + day // 31:02d}-{day % 31 or 1:02d}T{rng.choice(['10:00', '19:30', '20:00'])}",
-                 "duration": rng.choice(["1h", "2h", "1h30m"]), "hosts": ["host"],
-                 "products": [f"p{i}" for i in rng.sample(range(10), 3)], "scene": rng.choice(SCENE)}]
+    sessions = [
+        {
+            "title": f"{core}{terms[0][1]}现场直播",
+            "channel": "main",
+            "start": f"2026-{11 + day // 31:02d}-{day % 31 or 1:02d}T{rng.choice(['10:00', '19:30', '20:00'])}",
+            "duration": rng.choice(["1h", "2h", "1h30m"]),
+            "hosts": ["host"],
+            "products": [f"p{i}" for i in rng.sample(range(10), 3)],
+            "scene": rng.choice(SCENE),
+        }
+    ]
     if n % 2:
         sessions[0]["repeat"] = f"FREQ=WEEKLY;BYDAY={rng.choice(['MO', 'WE', 'FR', 'SA'])};UNTIL=20270331T235959"
     if n % 3 == 0:
-        sessions.append({"title": f"{core}周末专场", "channel": "main", "start": "2026-12-12T10:00", "duration": "1h",
-                         "hosts": ["host", "helper"], "products": ["p0"]})
+        sessions.append(
+            {
+                "title": f"{core}周末专场",
+                "channel": "main",
+                "start": "2026-12-12T10:00",
+                "duration": "1h",
+                "hosts": ["host", "helper"],
+                "products": ["p0"],
+            }
+        )
     profile = {
-        "schema": 1, "name": name, "region": region,
+        "schema": 1,
+        "name": name,
+        "region": region,
         "slogan": f"{core}{_text(rng, 6, 9)}",
         "story": _story(rng, terms[0][1], place) + "\n\n" + _story(rng, terms[-1][1], place) + "\n",
-        "culture": [{"name": _text(rng, 2, 2) + rng.choice(["节", "会", "舞", "宴", "桥", "古道"]),
-                     "kind": rng.choice(["festival", "craft", "landscape", "custom", "history"]),
-                     "description": f"{_text(rng, 18, 30)}。{_text(rng, 10, 20)}。"} for _ in range(2)],
+        "culture": [
+            {
+                "name": _text(rng, 2, 2) + rng.choice(["节", "会", "舞", "宴", "桥", "古道"]),
+                "kind": rng.choice(["festival", "craft", "landscape", "custom", "history"]),
+                "description": f"{_text(rng, 18, 30)}。{_text(rng, 10, 20)}。",
+            }
+            for _ in range(2)
+        ],
         "brand": {"hero": "images/hero.jpg", "style": ["ink", "folk", "modern", "earth"][n % 4]},
         "products": products,
         "team": [host, helper],
         "live": {"channels": [channel], "sessions": sessions},
-        "service": {"shipping": SHIPPING, "returns": RETURNS,
-                    "contact": {"phone": f"0571-{rng.randint(1000000, 9999999)}", "wechat": f"{slug}-coop"}},
+        "service": {
+            "shipping": SHIPPING,
+            "returns": RETURNS,
+            "contact": {"phone": f"0571-{rng.randint(1000000, 9999999)}", "wechat": f"{slug}-coop"},
+        },
     }
     if n % 2 == 0:  # half give their colours, half take them from the hero photo
         colour = lambda low, high: f"#{rng.randrange(low, high):06X}"
@@ -173,10 +219,17 @@ def synthesize(count: int, registries: list[str], photos: int) -> tuple[list[dic
     loaded = load_registries(registries, REPO)
     redrawn = 0
     for _ in range(10):
-        villages = [Village(f"v{n:05d}", f"villages/v{n:05d}/village.yml", Path("/nonexistent"),
-                            adapter.validate_python(d, context={"language": "zh"}), {},
-                            hashlib.sha256(json.dumps(d, ensure_ascii=False, sort_keys=True).encode()).hexdigest())
-                    for n, d in enumerate(data)]
+        villages = [
+            Village(
+                f"v{n:05d}",
+                f"villages/v{n:05d}/village.yml",
+                Path("/nonexistent"),
+                adapter.validate_python(d, context={"language": "zh"}),
+                {},
+                hashlib.sha256(json.dumps(d, ensure_ascii=False, sort_keys=True).encode()).hexdigest(),
+            )
+            for n, d in enumerate(data)
+        ]
         failing = {int(p.a[1:]) for p in check(villages, registries=loaded).pairs if p.level == "fail"}
         if not failing:
             return data, redrawn
@@ -192,7 +245,9 @@ def write_villages(root: Path, data: list[dict], photos: Path) -> None:
         (folder / "images").mkdir(parents=True)
         text = yaml.safe_dump(profile, allow_unicode=True, sort_keys=False, width=1000)
         (folder / "village.yml").write_text(text, encoding="utf-8")
-        names = [profile["brand"]["hero"]] + [name for product in profile["products"] for name in product.get("images", [])]
+        names = [profile["brand"]["hero"]] + [
+            name for product in profile["products"] for name in product.get("images", [])
+        ]
         for name in names:  # no copy: the cache holds the bytes once
             os.link(photos / f"v{n:05d}" / Path(name).name, folder / "images" / Path(name).name)
 
@@ -295,8 +350,14 @@ def measure(label: str, command: list[str], cwd: Path, log: Path) -> dict:
         process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         sys.exit(f"{label} failed (exit {process.returncode}); its output:\n{log.read_text()[-6000:]}")
-    result = {"label": label, "seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
-              "tree_mb": max(peak[0], usage.ru_maxrss * 1024) / 2**20, "log": log.read_text()}
+    result = {
+        "label": label,
+        "seconds": seconds,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "tree_mb": max(peak[0], usage.ru_maxrss * 1024) / 2**20,
+        "log": log.read_text(),
+    }
     print(f"  {label}: {seconds:.1f} s", file=sys.stderr, flush=True)
     return result
 
@@ -304,8 +365,9 @@ def measure(label: str, command: list[str], cwd: Path, log: Path) -> dict:
 def storefront_build(label: str, project: Path, logs: Path) -> dict:
     log = logs / (re.sub(r"[^a-z0-9]+", "-", label).strip("-") + ".log")
     result = measure(label, [sys.executable, "-m", "generator", "build"], project, log)
-    summary = re.search(r"Built .*?: (\d+) villages, (\d+) products, (\d+) pages, (\d+) images \((\d+) processed\)",
-                        result["log"])
+    summary = re.search(
+        r"Built .*?: (\d+) villages, (\d+) products, (\d+) pages, (\d+) images \((\d+) processed\)", result["log"]
+    )
     result["processed"] = int(summary.group(5)) if summary else None
     result["steps"] = _steps(result["log"])
     return result
@@ -332,8 +394,12 @@ def site_stats(site: Path) -> dict:
             pages += suffix == ".html"
             images += suffix in (".jpg", ".jpeg", ".png", ".webp", ".ico", ".svg", ".gif")
     index = site / "search" / "search_index.json"
-    return {"pages": pages, "images": images, "site_bytes": size,
-            "index_bytes": index.stat().st_size if index.exists() else 0}
+    return {
+        "pages": pages,
+        "images": images,
+        "site_bytes": size,
+        "index_bytes": index.stat().st_size if index.exists() else 0,
+    }
 
 
 # --- the floor -----------------------------------------------------------------------------------
@@ -346,7 +412,10 @@ def bare_mkdocs_project(root: Path, pages: int) -> Path:
     docs.mkdir(parents=True)
     site = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     config = {
-        "site_name": site["site_name"], "site_url": site["site_url"], "docs_dir": "docs", "site_dir": "site",
+        "site_name": site["site_name"],
+        "site_url": site["site_url"],
+        "docs_dir": "docs",
+        "site_dir": "site",
         "theme": {"name": "material", "language": "zh", "features": site["theme"]["features"], "font": False},
         "plugins": [{"search": {"lang": "zh"}}],
         "markdown_extensions": site["markdown_extensions"],
@@ -363,8 +432,10 @@ def bare_mkdocs_project(root: Path, pages: int) -> Path:
     for j in range(max(0, pages - NAV_PAGES - 1)):  # - 1: MkDocs adds 404.html
         region = rng.choice(regions)
         term = rng.choice(PRODUCTS)[1]
-        body = (f"# {_name(rng)}{term}\n\n{_story(rng, term, region['county'][:-1])}\n\n"
-                f"- 价格：{rng.randint(20, 400)} 元 / 500 g\n- 产地：{region['province']}{region['county']}\n")
+        body = (
+            f"# {_name(rng)}{term}\n\n{_story(rng, term, region['county'][:-1])}\n\n"
+            f"- 价格：{rng.randint(20, 400)} 元 / 500 g\n- 产地：{region['province']}{region['county']}\n"
+        )
         (sections[j % NAV_PAGES] / f"p{j:05d}.md").write_text(body, encoding="utf-8")
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return root
@@ -428,8 +499,12 @@ def floor_encodes(cache: Path) -> dict:
     tasks += [(str(p), "PNG", {"compress_level": 6}) for p in icons.values()]
     with multiprocessing.Pool(_cores()) as pool:
         cpu = sum(pool.imap_unordered(_encode_again, tasks, chunksize=16))
-    return {"label": f"floor (c), a lower bound: the kit's {len(tasks):,} other images encoded again, nothing drawn",
-            "seconds": cpu / _cores(), "cpu": cpu, "images": len(tasks)}
+    return {
+        "label": f"floor (c), a lower bound: the kit's {len(tasks):,} other images encoded again, nothing drawn",
+        "seconds": cpu / _cores(),
+        "cpu": cpu,
+        "images": len(tasks),
+    }
 
 
 # --- profile ---------------------------------------------------------------------------------------
@@ -473,13 +548,19 @@ def print_profile(path: Path, wall: float, title: str) -> None:
         print("|---:|---:|---:|---:|---:|---|")
         for (filename, line, name), (cc, nc, tt, ct, _) in chosen:
             calls = f"{nc}" if nc == cc else f"{nc}/{cc}"
-            print(f"| {ct:.2f} | {100 * ct / total:.1f} | {tt:.2f} | {100 * tt / total:.1f} | {calls} | "
-                  f"`{_where(filename, line, name)}` |")
+            print(
+                f"| {ct:.2f} | {100 * ct / total:.1f} | {tt:.2f} | {100 * tt / total:.1f} | {calls} | "
+                f"`{_where(filename, line, name)}` |"
+            )
 
     ours = lambda p: p == "generator (ours)"
     theirs = lambda p: p.split(".")[0] in THEIRS
-    table("C functions, top 8 by self time (lock acquire = waiting for the pool's workers)",
-          lambda p: p == "builtins (C)", 2, 8)
+    table(
+        "C functions, top 8 by self time (lock acquire = waiting for the pool's workers)",
+        lambda p: p == "builtins (C)",
+        2,
+        8,
+    )
     table("Ours (generator/), top 25 by cumulative time", ours, 3)
     table("Ours (generator/), top 25 by self time", ours, 2)
     table(f"MkDocs, Material, Pillow ({', '.join(THEIRS)}), top 25 by cumulative time", theirs, 3)
@@ -504,6 +585,7 @@ def _version(package: str) -> str:
 
 def code_state() -> str:
     """The commit, and a digest of any uncommitted change to the code a build runs."""
+
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False).stdout.strip()
 
@@ -513,12 +595,15 @@ def code_state() -> str:
 
 
 def environment(state: str) -> str:
-    return (f"{_cores()} CPU cores ({platform.processor() or platform.machine()}), "
-            f"{os.sysconf('SC_PHYS_PAGES') * PAGE / 2**30:.0f} GiB, Python {platform.python_version()}, "
-            f"MkDocs {_version('mkdocs')}, mkdocs-material {_version('mkdocs-material')}, "
-            f"Pillow {_version('pillow')} (libjpeg-turbo {features.version('libjpeg_turbo')}, libwebp {features.version('webp')}), "
-            f"jieba {_version('jieba')}; commit {state}; "
-            f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    return (
+        f"{_cores()} CPU cores ({platform.processor() or platform.machine()}), "
+        f"{os.sysconf('SC_PHYS_PAGES') * PAGE / 2**30:.0f} GiB, Python {platform.python_version()}, "
+        f"MkDocs {_version('mkdocs')}, mkdocs-material {_version('mkdocs-material')}, "
+        f"Pillow {_version('pillow')} (libjpeg-turbo {features.version('libjpeg_turbo')}, libwebp "
+        f"{features.version('webp')}), "
+        f"jieba {_version('jieba')}; commit {state}; "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
 
 
 def _mb(n: float) -> str:
@@ -537,17 +622,37 @@ def _load() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--villages", type=int, default=1000, help="synthetic villages (default 1,000)")
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/storefront-fullscale"),
-                        help="project, floor and photo cache (default /tmp/storefront-fullscale)")
-    parser.add_argument("--product-photos", type=int, default=30,
-                        help="photos of products per village, dealt one product at a time (default 30: 3 each)")
-    parser.add_argument("--photo-size", default="4000x3000", help="WxH of every photo (default 4000x3000, a 12 MP phone)")
-    parser.add_argument("--profile", action="store_true",
-                        help="also run a cold and a warm build under cProfile and print their top costs")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="rounds of the floor (a) and of each rebuild, the fastest of each kept (default 3)")
-    parser.add_argument("--prepare", action="store_true",
-                        help="only synthesize and draw the photos into the cache (the longest step of a first run), then stop")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path("/tmp/storefront-fullscale"),
+        help="project, floor and photo cache (default /tmp/storefront-fullscale)",
+    )
+    parser.add_argument(
+        "--product-photos",
+        type=int,
+        default=30,
+        help="photos of products per village, dealt one product at a time (default 30: 3 each)",
+    )
+    parser.add_argument(
+        "--photo-size", default="4000x3000", help="WxH of every photo (default 4000x3000, a 12 MP phone)"
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also run a cold and a warm build under cProfile and print their top costs",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds of the floor (a) and of each rebuild, the fastest of each kept (default 3)",
+    )
+    parser.add_argument(
+        "--prepare",
+        action="store_true",
+        help="only synthesize and draw the photos into the cache (the longest step of a first run), then stop",
+    )
     parser.add_argument("--floor-pillow", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor_pillow:
@@ -566,22 +671,36 @@ def main() -> None:
     # cache 13 MB, site 18 MB (the Pillow floor's 9 MB are deleted before the builds; a second site
     # for the local-rebuild row is built only when there is room).
     per_village = 1 + args.product_photos
-    last = f"v*/{product_photos(args.product_photos)[(args.product_photos - 1) % 10][-1]}" if args.product_photos else "v*/hero.jpg"
+    last = (
+        f"v*/{product_photos(args.product_photos)[(args.product_photos - 1) % 10][-1]}"
+        if args.product_photos
+        else "v*/hero.jpg"
+    )
     photos_ready = sum(1 for _ in (work / "photos" / f"{size[0]}x{size[1]}").glob(last))
-    need = (max(0, args.villages - photos_ready) * per_village * 0.1 * size[0] * size[1]
-            + (0 if args.prepare else args.villages * per_village * 1e6))
+    need = max(0, args.villages - photos_ready) * per_village * 0.1 * size[0] * size[1] + (
+        0 if args.prepare else args.villages * per_village * 1e6
+    )
     if _free(work) < need * 1.05:
-        sys.exit(f"{work}: {_free(work) / 1e9:.0f} GB free, about {need * 1.05 / 1e9:.0f} GB needed "
-                 f"(photos, image cache, site); free some, or give --workdir on a larger disk")
+        sys.exit(
+            f"{work}: {_free(work) / 1e9:.0f} GB free, about {need * 1.05 / 1e9:.0f} GB needed "
+            f"(photos, image cache, site); free some, or give --workdir on a larger disk"
+        )
     load_before, state = _load(), code_state()
 
     started = time.perf_counter()
-    options = next(p["villages"] for p in yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["plugins"]
-                   if isinstance(p, dict) and "villages" in p)
+    options = next(
+        p["villages"]
+        for p in yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["plugins"]
+        if isinstance(p, dict) and "villages" in p
+    )
     registries = (options.get("check") or {}).get("registries") or []  # what the build checks against
     data, redrawn = synthesize(args.villages, registries, args.product_photos)
-    print(f"synthesized {args.villages} profiles ({redrawn} redrawn so that the check with {registries} passes) "
-          f"in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    print(
+        f"synthesized {args.villages} profiles ({redrawn} redrawn so that the check with {registries} passes) "
+        f"in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+        flush=True,
+    )
     photos, photo_seconds = ensure_photos(work, args.villages, size, args.product_photos)
     photo_count = per_village * args.villages
     print(f"photos ready ({photo_count}) in {photo_seconds:.0f} s", file=sys.stderr, flush=True)
@@ -594,11 +713,17 @@ def main() -> None:
 
     # Floor (b) first: its output is deleted before the builds fill the disk.
     listing = work / "floor-photos.txt"
-    listing.write_text("\n".join(str(p) for p in sorted((project / "villages").glob("*/images/*.jpg"))), encoding="utf-8")
+    listing.write_text(
+        "\n".join(str(p) for p in sorted((project / "villages").glob("*/images/*.jpg"))), encoding="utf-8"
+    )
     pillow_out = work / "floor-pillow-out"
     shutil.rmtree(pillow_out, ignore_errors=True)
-    pillow_floor = measure("floor (b): bare Pillow", [sys.executable, __file__, "--floor-pillow", str(listing), str(pillow_out)],
-                           work, logs / "floor-pillow.log")
+    pillow_floor = measure(
+        "floor (b): bare Pillow",
+        [sys.executable, __file__, "--floor-pillow", str(listing), str(pillow_out)],
+        work,
+        logs / "floor-pillow.log",
+    )
     pillow_floor["images"] = sum(1 for _ in pillow_out.iterdir())
     pillow_floor["site_bytes"] = sum(p.stat().st_size for p in pillow_out.iterdir())
     shutil.rmtree(pillow_out, ignore_errors=True)
@@ -615,7 +740,13 @@ def main() -> None:
     encode_floor = floor_encodes(project / ".cache" / "storefront")
     bare = bare_mkdocs_project(work / "bare-mkdocs", runs[0]["pages"])
     profile = project / "villages" / "v00000" / "village.yml"
-    photo = project / "villages" / f"v{min(1, args.villages - 1):05d}" / "images" / ("p0-0.jpg" if args.product_photos else "hero.jpg")
+    photo = (
+        project
+        / "villages"
+        / f"v{min(1, args.villages - 1):05d}"
+        / "images"
+        / ("p0-0.jpg" if args.product_photos else "hero.jpg")
+    )
     local = _free(work) > runs[0]["site_bytes"] * 1.5  # room for a second site/ while the new one is built
 
     def bare_mkdocs(label: str) -> dict:
@@ -644,15 +775,21 @@ def main() -> None:
     # Rounds of the floor and each rebuild, one after another: the machine's speed drifts over
     # minutes (other tenants), so each kind is measured --rounds times spread over the run, and the
     # fastest of each is kept (noise only ever adds time).
-    kinds = [("floor (a): bare MkDocs Material", bare_mkdocs), ("warm", rebuild),
-             ("one profile changed", one_profile_changed), ("one photo changed", one_photo_changed)]
+    kinds = [
+        ("floor (a): bare MkDocs Material", bare_mkdocs),
+        ("warm", rebuild),
+        ("one profile changed", one_profile_changed),
+        ("one photo changed", one_photo_changed),
+    ]
     kinds += [("warm, previous site/ in place", previous_site_in_place)] if local else []
     rounds: dict[str, list[dict]] = {label: [] for label, _ in kinds}
     for n in range(args.rounds):
         for label, run in kinds:
             rounds[label].append(run(f"{label} (round {n + 1})" if args.rounds > 1 else label))
-    best = {label: {**min(results, key=lambda r: r["seconds"]), "label": label,
-                    "spread": [r["seconds"] for r in results]} for label, results in rounds.items()}
+    best = {
+        label: {**min(results, key=lambda r: r["seconds"]), "label": label, "spread": [r["seconds"] for r in results]}
+        for label, results in rounds.items()
+    }
     mkdocs_floor = best.pop("floor (a): bare MkDocs Material")
     runs += list(best.values())
     floor_seconds = mkdocs_floor["seconds"] + pillow_floor["seconds"]
@@ -663,51 +800,80 @@ def main() -> None:
         for label in ("cold build", "warm build"):
             shutil.rmtree(project / "site", ignore_errors=True)
             out = work / f"{label.split()[0]}.prof"
-            profiled.append((label, out, measure(f"{label}, under cProfile", [
-                sys.executable, "-m", "cProfile", "-o", str(out), "-m", "generator", "build"], project,
-                logs / f"profile-{label.split()[0]}.log")))
+            profiled.append(
+                (
+                    label,
+                    out,
+                    measure(
+                        f"{label}, under cProfile",
+                        [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "generator", "build"],
+                        project,
+                        logs / f"profile-{label.split()[0]}.log",
+                    ),
+                )
+            )
 
     cold = runs[0]
     pages = cold["pages"]
-    print(f"\n{args.villages:,} villages, {args.villages * 10:,} products, {photo_count:,} photos "
-          f"({args.product_photos} of products and a hero per village) of {size[0]}x{size[1]} ({_mb(photo_bytes / photo_count)} MB each on average), "
-          f"{sum(len(d['live']['sessions']) for d in data):,} live sessions.\n")
+    print(
+        f"\n{args.villages:,} villages, {args.villages * 10:,} products, {photo_count:,} photos "
+        f"({args.product_photos} of products and a hero per village) of {size[0]}x{size[1]} "
+        f"({_mb(photo_bytes / photo_count)} MB each on average), "
+        f"{sum(len(d['live']['sessions']) for d in data):,} live sessions.\n"
+    )
     print("```\n" + command + "\n```\n")
     print(f"{environment(state)}; load average before {load_before}, after {_load()}\n")
     if code_state() != state:
         print(f"**The code changed during the run** (now {code_state()}): builds may have run different code.\n")
-    print("| run | seconds | CPU seconds | peak RSS, largest process (MB) | peak RSS, all processes (MB) | pages | "
-          "images | photos processed | site (MB) | search index (MB) | ratio (time; CPU) | target (on time) |")
+    print(
+        "| run | seconds | CPU seconds | peak RSS, largest process (MB) | peak RSS, all processes (MB) | pages | "
+        "images | photos processed | site (MB) | search index (MB) | ratio (time; CPU) | target (on time) |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
 
     def row(r: dict, ratio: str = "", target: str = "", pages: str | None = None) -> None:
         processed = r.get("processed")
-        print(f"| {r['label']} | {r['seconds']:.1f} | {r['cpu']:.1f} | {r['rss_mb']:,.0f} | {r['tree_mb']:,.0f} | "
-              f"{pages if pages is not None else r.get('pages', '–')} | {r.get('images', '–')} | "
-              f"{'–' if processed is None else processed} | {_mb(r['site_bytes']) if 'site_bytes' in r else '–'} | "
-              f"{_mb(r['index_bytes']) if r.get('index_bytes') else '–'} | {ratio} | {target} |")
+        print(
+            f"| {r['label']} | {r['seconds']:.1f} | {r['cpu']:.1f} | {r['rss_mb']:,.0f} | {r['tree_mb']:,.0f} | "
+            f"{pages if pages is not None else r.get('pages', '–')} | {r.get('images', '–')} | "
+            f"{'–' if processed is None else processed} | {_mb(r['site_bytes']) if 'site_bytes' in r else '–'} | "
+            f"{_mb(r['index_bytes']) if r.get('index_bytes') else '–'} | {ratio} | {target} |"
+        )
 
     def verdict(value: float, limit: float) -> str:
         return f"≤ {limit}x: {'met' if value <= limit else 'missed'}"
 
     floor_cpu = mkdocs_floor["cpu"] + pillow_floor["cpu"]
-    row(cold, f"{cold['seconds'] / floor_seconds:.2f}x; {cold['cpu'] / floor_cpu:.2f}x floor",
-        verdict(cold["seconds"] / floor_seconds, 1.2))
+    row(
+        cold,
+        f"{cold['seconds'] / floor_seconds:.2f}x; {cold['cpu'] / floor_cpu:.2f}x floor",
+        verdict(cold["seconds"] / floor_seconds, 1.2),
+    )
     for r in runs[1:]:
         ratio = r["seconds"] / mkdocs_floor["seconds"]
         row(r, f"{ratio:.2f}x; {r['cpu'] / mkdocs_floor['cpu']:.2f}x bare MkDocs", verdict(ratio, 1.2))
     row(mkdocs_floor)
     row(pillow_floor, pages="–")
-    print(f"| floor = (a) + (b) | {floor_seconds:.1f} | {floor_cpu:.1f} | – | – | {pages} | – | – | – | – | 1 (baseline) | |")
-    print(f"| {encode_floor['label']} | {encode_floor['seconds']:.1f} | {encode_floor['cpu']:.1f} | – | – | – | "
-          f"{encode_floor['images']} | – | – | – | – | |")
+    print(
+        f"| floor = (a) + (b) | {floor_seconds:.1f} | {floor_cpu:.1f} | – | – | {pages} | – | – | – | – | 1 (baseline) "
+        f"| |"
+    )
+    print(
+        f"| {encode_floor['label']} | {encode_floor['seconds']:.1f} | {encode_floor['cpu']:.1f} | – | – | – | "
+        f"{encode_floor['images']} | – | – | – | – | |"
+    )
     with_encodes = floor_seconds + encode_floor["seconds"]
-    print(f"| floor + (c) | {with_encodes:.1f} | {floor_cpu + encode_floor['cpu']:.1f} | – | – | {pages} | – | – | – | – | "
-          f"cold = {cold['seconds'] / with_encodes:.2f}x; {cold['cpu'] / (floor_cpu + encode_floor['cpu']):.2f}x | |")
+    print(
+        f"| floor + (c) | {with_encodes:.1f} | {floor_cpu + encode_floor['cpu']:.1f} | – | – | {pages} | – | – | – | – "
+        f"| "
+        f"cold = {cold['seconds'] / with_encodes:.2f}x; {cold['cpu'] / (floor_cpu + encode_floor['cpu']):.2f}x | |"
+    )
     for label, _, r in profiled:
         base = runs[0 if label.startswith("cold") else 1]["seconds"]
-        print(f"| ({label}, under cProfile) | {r['seconds']:.1f} | {r['cpu']:.1f} | {r['rss_mb']:,.0f} | "
-              f"{r['tree_mb']:,.0f} | | | | | | {r['seconds'] / base:.2f}x without | |")
+        print(
+            f"| ({label}, under cProfile) | {r['seconds']:.1f} | {r['cpu']:.1f} | {r['rss_mb']:,.0f} | "
+            f"{r['tree_mb']:,.0f} | | | | | | {r['seconds'] / base:.2f}x without | |"
+        )
     print("\nThe builds' own timings (from their log; for rebuilds, of the fastest round):\n")
     for r in runs:
         print(f"- {r['label']}: {r['steps']}")
@@ -717,10 +883,14 @@ def main() -> None:
     # drifts one way through the run, a round's build against that same round's bare build is fairer.
     for r in runs[1:]:
         ratios = [s / bare for s, bare in zip(r["spread"], mkdocs_floor["spread"])]
-        print(f"- {r['label']} against the bare build of the same round: {', '.join(f'{x:.2f}x' for x in ratios)} "
-              f"(median {statistics.median(ratios):.2f}x)")
-    print(f"- search index: {cold['index_bytes'] / 1e6:.1f} MB ({cold['index_bytes'] / max(1, pages) / 1e3:.1f} kB "
-          f"per page); bare MkDocs, same page count: {mkdocs_floor['index_bytes'] / 1e6:.1f} MB")
+        print(
+            f"- {r['label']} against the bare build of the same round: {', '.join(f'{x:.2f}x' for x in ratios)} "
+            f"(median {statistics.median(ratios):.2f}x)"
+        )
+    print(
+        f"- search index: {cold['index_bytes'] / 1e6:.1f} MB ({cold['index_bytes'] / max(1, pages) / 1e3:.1f} kB "
+        f"per page); bare MkDocs, same page count: {mkdocs_floor['index_bytes'] / 1e6:.1f} MB"
+    )
     print(f"- the whole benchmark took {(time.perf_counter() - begun) / 60:.0f} min")
     for label, out, r in profiled:
         print_profile(out, r["seconds"], label)

@@ -46,6 +46,9 @@ PRODUCTS = [("tea", "白茶"), ("rice", "大米"), ("fruit", "苹果"), ("fruit"
 STYLES = ["ink", "folk", "modern", "earth"]
 
 
+CERTIFICATES = ["organic", "green-food", "geographical-indication"]
+
+
 def phone_photo(size: tuple[int, int], seed: int) -> Image.Image:
     """A photo-like picture: sky, hills, blobs of colour and grain; seeded, so every run is the same."""
     rng = random.Random(seed)
@@ -116,10 +119,15 @@ def synthesize(root: Path, count: int) -> None:
     description: 好东西。
     price: {{amount: {rng.randrange(20, 400)}, currency: CNY, unit: 500 g}}
     images: [{", ".join(images)}]
-    certifications: [{{kind: {rng.choice(["organic", "green-food", "geographical-indication"])}, id: "C-{n}-{p}", issuer: 认证中心}}]""")
-        colours = f'  colors: {{primary: "#{rng.randrange(0x202020, 0x808080):06X}", accent: "#{rng.randrange(0xA0A0A0, 0xF0F0F0):06X}"}}\n' \
-            if n % 2 else ""
-        (root / slug / "village.yml").write_text(f"""schema: 1
+    certifications: [{{kind: {rng.choice(CERTIFICATES)}, id: "C-{n}-{p}", issuer: 认证中心}}]""")
+        colours = (
+            f'  colors: {{primary: "#{rng.randrange(0x202020, 0x808080):06X}", '
+            f'accent: "#{rng.randrange(0xA0A0A0, 0xF0F0F0):06X}"}}\n'
+            if n % 2
+            else ""
+        )
+        (root / slug / "village.yml").write_text(
+            f"""schema: 1
 name: {name}
 region: {{province: 浙江省, county: 安吉县}}
 slogan: {name}的好物
@@ -140,7 +148,9 @@ live:
   sessions:
     - {{title: {name}直播, channel: main, start: 2026-12-04T19:30, duration: 2h, hosts: [host], products: [p0, p1, p2]}}
     - {{title: {name}周末专场, channel: main, start: 2026-12-06T10:00, duration: 1h, products: [p3]}}
-""", encoding="utf-8")
+""",
+            encoding="utf-8",
+        )
 
 
 def baseline(catalog) -> tuple[float, int]:
@@ -160,14 +170,22 @@ def measure(label: str, villages: Path, cache: Path) -> list[str]:
     catalog = load_catalog(villages, language="zh")
     pages = sum(1 + len(v.profile.products) for v in catalog.villages)
     base_seconds, photos = baseline(catalog)
-    rows = [(f"| {label} | bare Pillow baseline (1 process, 1 size) | {photos} | {base_seconds:.1f} | "
-            f"{photos / base_seconds:.0f} | {base_seconds / len(catalog.villages):.3f} | – | 1.0 |")]
+    rows = [
+        (
+            f"| {label} | bare Pillow baseline (1 process, 1 size) | {photos} | {base_seconds:.1f} | "
+            f"{photos / base_seconds:.0f} | {base_seconds / len(catalog.villages):.3f} | – | 1.0 |"
+        )
+    ]
     for run in ("cold", "warm"):
         started = time.perf_counter()
         caches = Caches(cache)
-        kit = build_kit(catalog, caches, timeline=build_timeline(catalog.villages, NOW, timedelta(weeks=4),
-                                                                 timedelta(weeks=8)),
-                        site_palette=SITE, site_name="乡村好物")
+        kit = build_kit(
+            catalog,
+            caches,
+            timeline=build_timeline(catalog.villages, NOW, timedelta(weeks=4), timedelta(weeks=8)),
+            site_palette=SITE,
+            site_name="乡村好物",
+        )
         caches.save()
         seconds = time.perf_counter() - started
         stats = kit.stats
@@ -175,9 +193,11 @@ def measure(label: str, villages: Path, cache: Path) -> list[str]:
             assert stats["images_made"] == 0, "a warm build redrew something"
         made = stats["images_made"]
         rate = f"{(len(kit.files) if run == 'cold' else stats['images_reused']) / seconds:.0f}"
-        rows.append(f"| {label} | {run}: {made} made, {stats['images_reused']} reused, {len(kit.files)} files | "
-                    f"{photos} | {seconds:.1f} | {rate} | {seconds / len(catalog.villages):.3f} | "
-                    f"{stats['image_bytes'] / pages / 1024:.0f} KiB | {seconds / base_seconds:.1f} |")
+        rows.append(
+            f"| {label} | {run}: {made} made, {stats['images_reused']} reused, {len(kit.files)} files | "
+            f"{photos} | {seconds:.1f} | {rate} | {seconds / len(catalog.villages):.3f} | "
+            f"{stats['image_bytes'] / pages / 1024:.0f} KiB | {seconds / base_seconds:.1f} |"
+        )
         print(rows[-1], flush=True)
     return rows
 
@@ -189,8 +209,11 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-images-"))
     try:
         t = technique(tmp)
-        print(f"12 MP photo, 3 widths x (WebP + JPEG): naive {t['naive']:.0f} ms, ours {t['ours']:.0f} ms "
-              f"({t['naive'] / t['ours']:.1f}x)", flush=True)
+        print(
+            f"12 MP photo, 3 widths x (WebP + JPEG): naive {t['naive']:.0f} ms, ours {t['ours']:.0f} ms "
+            f"({t['naive'] / t['ours']:.1f}x)",
+            flush=True,
+        )
         print(f"cores: {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()}")
         print("| set | build | photos | seconds | images/s | s/village | image bytes/page | × baseline time |")
         print("|---|---|---:|---:|---:|---:|---:|---:|")

@@ -25,7 +25,15 @@ from mkdocs.commands import build as mkdocs_build
 from generator import build as steps
 from generator.cli import main
 
-PREPARE_STEPS = ("load_catalog", "check_claims", "check_brands", "build_timeline", "build_kit", "plan_pages", "calendar_files")
+PREPARE_STEPS = (
+    "load_catalog",
+    "check_claims",
+    "check_brands",
+    "build_timeline",
+    "build_kit",
+    "plan_pages",
+    "calendar_files",
+)
 PAGE_STEPS = ("_populate_page", "_build_page", "_build_theme_template")
 
 seconds: dict[tuple[str, str], float] = defaultdict(float)
@@ -38,6 +46,7 @@ def timed(group: str, name: str, function):
             return function(*args, **kwargs)
         finally:
             seconds[(group, name)] += time.perf_counter() - started
+
     return wrapper
 
 

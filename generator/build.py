@@ -68,23 +68,46 @@ def prepare(
     started = time.monotonic()
     caches = Caches(cache_dir)
     try:  # what was computed is kept (caches.save) even when a later step stops the build
-        catalog = load_catalog(villages_dir, language=language, max_pixels=max_image_pixels,
-                               memo=caches.memo("villages", pickled=True), stamps=caches.stamps)
-        log.info(f"Read {len(catalog.villages)} villages, {catalog.product_count} products "
-                 f"({time.monotonic() - started:.2f} s)")
+        catalog = load_catalog(
+            villages_dir,
+            language=language,
+            max_pixels=max_image_pixels,
+            memo=caches.memo("villages", pickled=True),
+            stamps=caches.stamps,
+        )
+        log.info(
+            f"Read {len(catalog.villages)} villages, {catalog.product_count} products "
+            f"({time.monotonic() - started:.2f} s)"
+        )
         now = build_now()
         check_claims(catalog, lint or LintConfig(), caches, now)
         report = check_brands(catalog, registries or [], thresholds or Thresholds(), fail_on, cache_dir)
         timeline = build_timeline(catalog.villages, now, *schedule_window)
         site_palette = build_palette(*site_colors, photo=None, seed="site")
-        kit = build_kit(catalog, caches, timeline=timeline, site_palette=site_palette, site_name=site_name,
-                        progress=progress, max_pixels=max_image_pixels)
-        site = Site(name=site_name, url=site_url or None, language=language, now=now, palettes=kit.palettes,
-                    site_palette=site_palette, timeline=timeline, assets=kit.assets,
-                    texts=Texts(caches.memo("markup")))
+        kit = build_kit(
+            catalog,
+            caches,
+            timeline=timeline,
+            site_palette=site_palette,
+            site_name=site_name,
+            progress=progress,
+            max_pixels=max_image_pixels,
+        )
+        site = Site(
+            name=site_name,
+            url=site_url or None,
+            language=language,
+            now=now,
+            palettes=kit.palettes,
+            site_palette=site_palette,
+            timeline=timeline,
+            assets=kit.assets,
+            texts=Texts(caches.memo("markup")),
+        )
         pages = plan_pages(catalog, site, report)
-        calendars = calendar_files(catalog, timeline, Publisher(site_name, site.url, language),
-                                   caches.memo("calendars"))
+        calendars = calendar_files(
+            catalog, timeline, Publisher(site_name, site.url, language), caches.memo("calendars")
+        )
     finally:
         caches.save()
     stats = {"villages": len(catalog.villages), "products": catalog.product_count, "pages": len(pages), **kit.stats}

@@ -41,8 +41,11 @@ def digest(*parts: Any) -> str:
     """SHA-256 of `parts`: bytes as they are, anything else as canonical JSON."""
     h = hashlib.sha256()
     for part in parts:
-        data = part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, ensure_ascii=False,
-                                                                default=str).encode()
+        data = (
+            part
+            if isinstance(part, bytes)
+            else json.dumps(part, sort_keys=True, ensure_ascii=False, default=str).encode()
+        )
         h.update(len(data).to_bytes(8, "big"))
         h.update(data)
     return h.hexdigest()
@@ -117,7 +120,7 @@ class Memo:
             return {}
         try:
             known = pickle.loads(data) if self.pickled else json.loads(data)
-        except Exception:  # noqa: BLE001  damaged, or pickled by code that has changed since: recompute
+        except Exception:
             return {}
         return known if isinstance(known, dict) else {}
 
@@ -207,8 +210,11 @@ def _imports(name: str) -> tuple[str, ...]:
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             found.append(node.module)
             # `from generator.assets import cards` imports the module generator.assets.cards
-            found.extend(f"{node.module}.{alias.name}" for alias in node.names
-                         if node.module.split(".")[0] == ROOT_PACKAGE and _is_module(f"{node.module}.{alias.name}"))
+            found.extend(
+                f"{node.module}.{alias.name}"
+                for alias in node.names
+                if node.module.split(".")[0] == ROOT_PACKAGE and _is_module(f"{node.module}.{alias.name}")
+            )
         for child in ast.iter_child_nodes(node):
             visit(child)
 

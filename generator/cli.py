@@ -42,15 +42,28 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="storefront", description="Village profiles in, a branded catalogue site out.")
+    parser = argparse.ArgumentParser(
+        prog="storefront", description="Village profiles in, a branded catalogue site out."
+    )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     def command(name: str, run, help: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
-        sub.add_argument("--villages", type=Path, default=None, metavar="DIR",
-                         help="folder of village folders (default: villages_dir of mkdocs.yml, else villages)")
-        sub.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
-                         help="the site's settings (default: mkdocs.yml)")
+        sub.add_argument(
+            "--villages",
+            type=Path,
+            default=None,
+            metavar="DIR",
+            help="folder of village folders (default: villages_dir of mkdocs.yml, else villages)",
+        )
+        sub.add_argument(
+            "-f",
+            "--config-file",
+            type=Path,
+            default=Path("mkdocs.yml"),
+            metavar="FILE",
+            help="the site's settings (default: mkdocs.yml)",
+        )
         sub.set_defaults(run=run)
         return sub
 
@@ -58,20 +71,37 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("slug", metavar="SLUG", help="folder name (a-z, 0-9, '-'); a Chinese name is turned into pinyin")
     new.add_argument("--name", help="the village's name, like 黄杜村 (default: from SLUG)")
     command("validate", _validate, "check every profile; exit 1 with all the problems found")
-    lint = command("lint", _lint, "find claims a buyer should not have to trust: absolute terms, cures, uncertified labels")
+    lint = command(
+        "lint", _lint, "find claims a buyer should not have to trust: absolute terms, cures, uncertified labels"
+    )
     lint.add_argument("--json", action="store_true", help="print one JSON document of findings")
     build = command("build", _build, "validate, check and build the whole site into site/")
     build.add_argument("--site-dir", type=Path, default=None, metavar="DIR", help="output folder (default: site)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     serve = command("serve", _serve, "preview the site, rebuilding when a profile or photo changes")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT")
-    check = command("check", _check, "compare every village's brand with every other and with registries of existing villages")
-    check.add_argument("--against", action="append", default=None, metavar="FILE",
-                       help="a registry (CSV/YAML, or taobao-2014 / taobao-2016); default: those in mkdocs.yml")
-    check.add_argument("--only", nargs="+", action="extend", default=None, metavar="SLUG",
-                       help="check only these villages against all others")
+    check = command(
+        "check", _check, "compare every village's brand with every other and with registries of existing villages"
+    )
+    check.add_argument(
+        "--against",
+        action="append",
+        default=None,
+        metavar="FILE",
+        help="a registry (CSV/YAML, or taobao-2014 / taobao-2016); default: those in mkdocs.yml",
+    )
+    check.add_argument(
+        "--only",
+        nargs="+",
+        action="extend",
+        default=None,
+        metavar="SLUG",
+        help="check only these villages against all others",
+    )
     check.add_argument("--json", action="store_true", help="print exactly one JSON document")
-    check.add_argument("--fail-on", choices=("warn", "fail"), default=None, help="exit 1 from this level on (default: fail)")
+    check.add_argument(
+        "--fail-on", choices=("warn", "fail"), default=None, help="exit 1 from this level on (default: fail)"
+    )
     command("schema", _schema, f"write the profile's JSON Schema to <villages>/{SCHEMA_FILE}")
     return parser
 
@@ -126,15 +156,22 @@ def _check(args) -> int:
     from generator.checks import differentiation
 
     settings = _settings(args)
-    registries = load_registries(args.against if args.against is not None else settings.registries,
-                                 Path.cwd() if args.against is not None else settings.root)
+    registries = load_registries(
+        args.against if args.against is not None else settings.registries,
+        Path.cwd() if args.against is not None else settings.root,
+    )
     catalog = _load(args, settings)
     unknown = sorted(set(args.only or ()) - {v.slug for v in catalog.villages})
     if unknown:
         raise StorefrontError(f"--only: no village {', '.join(map(repr, unknown))} in {_villages(args)}")
-    report = differentiation.check(catalog.villages, registries=registries,
-                                   thresholds=thresholds_from(settings.thresholds), only=args.only,
-                                   cache_dir=settings.cache_dir, language=catalog.language)
+    report = differentiation.check(
+        catalog.villages,
+        registries=registries,
+        thresholds=thresholds_from(settings.thresholds),
+        only=args.only,
+        cache_dir=settings.cache_dir,
+        language=catalog.language,
+    )
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

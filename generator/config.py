@@ -122,8 +122,9 @@ def read_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
     from mkdocs.exceptions import ConfigurationError
 
     if not Path(config_file).is_file():
-        raise StorefrontError(f"{config_file}: there is no such file; run the command in the project folder, "
-                              "or pass --config-file FILE")
+        raise StorefrontError(
+            f"{config_file}: there is no such file; run the command in the project folder, or pass --config-file FILE"
+        )
     try:
         return load_config(str(config_file), **overrides)
     except ConfigurationError as error:
@@ -135,8 +136,9 @@ def settings_of(config: MkDocsConfig, villages_dir: Path | None = None) -> Setti
     root = Path(config.config_file_path).resolve().parent
     plugin = config.plugins.get(PLUGIN)
     options: VillagesConfig = plugin.config if plugin is not None else _defaults()
-    return _settings(root, options, config.site_name, config.site_url, config.theme.get("language") or "zh",
-                     villages_dir)
+    return _settings(
+        root, options, config.site_name, config.site_url, config.theme.get("language") or "zh", villages_dir
+    )
 
 
 def default_settings(villages_dir: Path | None = None) -> Settings:
@@ -152,8 +154,9 @@ def _defaults() -> VillagesConfig:
     return options
 
 
-def _settings(root: Path, options: VillagesConfig, name: str, url: str | None, language: str,
-              villages_dir: Path | None) -> Settings:
+def _settings(
+    root: Path, options: VillagesConfig, name: str, url: str | None, language: str, villages_dir: Path | None
+) -> Settings:
     return Settings(
         root=root,
         villages_dir=Path(villages_dir).resolve() if villages_dir else root / options.villages_dir,

@@ -54,8 +54,12 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
         except StorefrontError as error:
             raise PluginError(str(error)) from None
         self.site_dir = Path(config.site_dir)  # where the site ends up, whatever folder it is built in
-        protected = {"the project folder": settings.root, "the villages folder": settings.villages_dir,
-                     "the cache folder": settings.cache_dir, "the docs folder": Path(config.docs_dir)}
+        protected = {
+            "the project folder": settings.root,
+            "the villages folder": settings.villages_dir,
+            "the cache folder": settings.cache_dir,
+            "the docs folder": Path(config.docs_dir),
+        }
         if problem := unsafe_output(Path(config.site_dir), protected):
             raise PluginError(problem)
         if settings.atomic and self.command != "serve":
@@ -74,8 +78,9 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
         self._by_uri = {p.src_uri: p for p in self.prepared.pages}
         self._rendered = 0
         for page in self.prepared.pages:
-            files.append(File.generated(config, page.src_uri, content=page.search_stub(),
-                                        inclusion=InclusionLevel.NOT_IN_NAV))
+            files.append(
+                File.generated(config, page.src_uri, content=page.search_stub(), inclusion=InclusionLevel.NOT_IN_NAV)
+            )
         for url, source in sorted(self.prepared.files.items()):
             if isinstance(source, bytes):
                 files.append(File.generated(config, url, content=source))

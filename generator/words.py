@@ -33,8 +33,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "village.live": ("{name} · 直播", "{name} · Live"),
     "village.live.about": ("{name}的直播间与直播日程", "Where and when {name} goes live"),
     "report": ("品牌差异化报告", "Brand differentiation report"),
-    "report.about": ("{villages} 个村庄两两比较：{flagged} 对相似，以及每个村的独特之处",
-                     "{villages} villages compared: {flagged} similar pairs, and what only each has"),
+    "report.about": (
+        "{villages} 个村庄两两比较：{flagged} 对相似，以及每个村的独特之处",
+        "{villages} villages compared: {flagged} similar pairs, and what only each has",
+    ),
     "site.about": ("{villages} 个村庄的品牌与好物", "The brands and goods of {villages} villages"),
     # calendars and feeds
     "calendar.village": ("{name} 直播", "{name}: live sessions"),
@@ -61,7 +63,8 @@ WORDS: dict[str, tuple[str, str]] = {
 BROWSER_WORDS = {
     "live": ("正在直播", "Live now"), "upcoming": ("即将开始", "Upcoming"), "past": ("已结束", "Ended"),
     "yours": ("你的时间", "Your time"), "next": ("下一场直播", "Next live session"), "in": ("开始还有", "starts in"),
-    "now": ("正在直播", "Live now"), "none": ("近期没有直播安排。", "No live sessions are scheduled for the coming weeks."),
+    "now": ("正在直播", "Live now"), "none": ("近期没有直播安排。", "No live sessions are scheduled for the coming "
+    "weeks."),
     "d": ("天", "d"), "h": ("小时", "h"), "m": ("分", "m"), "s": ("秒", "s"),
 }  # fmt: skip
 """What schedule.js needs besides the group names (its "past" is a session's state, "Ended")."""
@@ -100,8 +103,12 @@ CERTIFICATES = {
 }
 """Certificate kinds: (the full name a product page lists, the short badge a card has room for)."""
 
-REPEATS = {"DAILY": ("每天", "daily"), "WEEKLY": ("每周", "weekly"), "MONTHLY": ("每月", "monthly"),
-           "YEARLY": ("每年", "yearly")}
+REPEATS = {
+    "DAILY": ("每天", "daily"),
+    "WEEKLY": ("每周", "weekly"),
+    "MONTHLY": ("每月", "monthly"),
+    "YEARLY": ("每年", "yearly"),
+}
 """Repeat frequencies, as a poster says how often a session comes back."""
 
 WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")

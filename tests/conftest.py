@@ -20,8 +20,13 @@ def run_storefront(*args: str, cwd: Path, env: dict | None = None) -> subprocess
     """The real command line, in a fresh process, as a cooperative runs it."""
     environment = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args], check=False, cwd=cwd, env=environment, capture_output=True,
-        text=True, timeout=600
+        [sys.executable, "-m", "generator", *args],
+        check=False,
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -48,8 +53,15 @@ def sample_site(tmp_path_factory) -> Path:
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Chromium's background services try to reach the network, which these machines do not have.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")

@@ -52,8 +52,10 @@ def _audit(browser, url: str, axe_source: str, options: dict | None = None) -> l
     try:
         page.goto(url, wait_until="load")
         page.add_script_tag(content=axe_source)  # from node_modules: nothing is fetched
-        return page.evaluate("options => axe.run(document, options).then(r => r.violations)",
-                             {"resultTypes": ["violations"], **(options or {})})
+        return page.evaluate(
+            "options => axe.run(document, options).then(r => r.violations)",
+            {"resultTypes": ["violations"], **(options or {})},
+        )
     finally:
         page.close()
 
@@ -86,8 +88,12 @@ def test_every_brand_palette_reads_in_the_browser(site_url, browser, axe_source)
     """Each village has colours of its own: contrast and link rules on every village page."""
     found = []
     for village in CATALOG.villages:
-        violations = _audit(browser, f"{site_url}villages/{village.slug}/", axe_source,
-                            {"runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}})
+        violations = _audit(
+            browser,
+            f"{site_url}villages/{village.slug}/",
+            axe_source,
+            {"runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}},
+        )
         found += [f"{village.slug}: {_describe([v])}" for v in violations]
     assert not found, "\n".join(found)
 

@@ -43,6 +43,7 @@ def _modules() -> dict[str, Path]:
 
 def _runtime_imports(path: Path):
     """(imported module, names) of every import that runs (not those for type checkers only)."""
+
     def visit(node):
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
             return
@@ -87,8 +88,14 @@ def test_a_code_identity_follows_what_the_code_imports():
     # The palette memo once hashed only the module of build_palette while the code that reads the
     # hero photo lived in another: the key now takes every module of ours the code imports.
     ours, libraries = cache._closure("generator.assets.kinds")
-    assert {"generator.assets.cards", "generator.assets.draw", "generator.assets.marks", "generator.assets.qr",
-            "generator.assets.fonts", "generator.layouts"} <= ours
+    assert {
+        "generator.assets.cards",
+        "generator.assets.draw",
+        "generator.assets.marks",
+        "generator.assets.qr",
+        "generator.assets.fonts",
+        "generator.layouts",
+    } <= ours
     assert {"PIL", "segno"} <= libraries
     ours, _ = cache._closure("generator.profile.read")
     assert "generator.profile.repeats" in ours and not any(m.startswith("generator.assets") for m in ours)

@@ -46,8 +46,12 @@ def jpeg(size=(400, 300), **save) -> bytes:
 def sample_texts() -> str:
     """Every text of the samples that a card, poster or mark draws."""
     catalog = load_catalog(REPO / "villages", language="zh")
-    texts = ["乡村好物 Village Storefront", "直播预告 扫码进入直播间 主播： 时间（UTC+08:00）每周每天每月重复 周一二三四五六日 年月日 ¥·、",
-             "地理标志 有机 绿色食品 非遗 认证 抖音 快手 淘宝直播 微信视频号 小红书 哔哩哔哩 个村庄的品牌与好物", "0123456789–…"]
+    texts = [
+        "乡村好物 Village Storefront",
+        "直播预告 扫码进入直播间 主播： 时间（UTC+08:00）每周每天每月重复 周一二三四五六日 年月日 ¥·、",
+        "地理标志 有机 绿色食品 非遗 认证 抖音 快手 淘宝直播 微信视频号 小红书 哔哩哔哩 个村庄的品牌与好物",
+        "0123456789–…",
+    ]
     for village in catalog.villages:
         p = village.profile
         texts += [*p.name.values(), *p.slogan.values(), p.region.province, p.region.city or "", p.region.county]
@@ -66,7 +70,7 @@ def test_the_cjk_font_is_installed_by_a_package_and_has_every_sample_glyph():
     assert found.path.exists(), found
     assert fonts.font(40).getname()[0].startswith("Noto Sans CJK")
     assert fonts.missing_glyphs(sample_texts()) == []
-    assert fonts.missing_glyphs("黄杜村 \U0001F600") == ["\U0001F600"]  # the check does find a missing glyph
+    assert fonts.missing_glyphs("黄杜村 \U0001f600") == ["\U0001f600"]  # the check does find a missing glyph
 
 
 def test_chinese_wraps_between_characters_and_keeps_punctuation_rules():
@@ -113,7 +117,8 @@ def test_a_two_line_title_is_balanced():
 def test_variants_at_every_width_in_webp_and_jpeg_never_upscaled():
     variants = render_variants(jpeg((2000, 1500)), "villages/x/images/a.jpg", 50_000_000)
     assert {(v.width, v.height, v.format) for v in variants} == {
-        (w, w * 3 // 4, f) for w in (320, 640, 1280) for f in ("webp", "jpeg")}
+        (w, w * 3 // 4, f) for w in (320, 640, 1280) for f in ("webp", "jpeg")
+    }
     for v in variants:
         with Image.open(io.BytesIO(v.data)) as image:
             assert image.format == {"webp": "WEBP", "jpeg": "JPEG"}[v.format]
@@ -169,9 +174,13 @@ def test_bad_images_are_refused_naming_the_file(case):
         render_variants(data, name, limit)
     message = str(raised.value)
     assert message.startswith(name + ":")
-    expected = {"not an image": "not a JPEG, PNG or WebP", "wrong format": "a PNG image but its name says JPEG",
-                "cut short": "not a readable", "too many pixels": "more than the 100,000 allowed",
-                "bomb": "pixels"}[case]
+    expected = {
+        "not an image": "not a JPEG, PNG or WebP",
+        "wrong format": "a PNG image but its name says JPEG",
+        "cut short": "not a readable",
+        "too many pixels": "more than the 100,000 allowed",
+        "bomb": "pixels",
+    }[case]
     assert expected in message, message
 
 
@@ -205,7 +214,9 @@ def test_marks_differ_between_villages_even_of_one_name_and_style():
     seen = {}
     for village in catalog.villages:
         style = village.profile.brand.style or "ink"
-        mark = draw_mark(MarkSpec(pick(village.profile.name, "zh"), village.slug, style, "#3F7D4E", "#FFFFFF", "#E8D27A"))
+        mark = draw_mark(
+            MarkSpec(pick(village.profile.name, "zh"), village.slug, style, "#3F7D4E", "#FFFFFF", "#E8D27A")
+        )
         assert mark.size == (512, 512) and mark.mode == "RGBA"
         seen[mark.tobytes()] = village.slug
     assert len(seen) == len(catalog.villages)
@@ -246,24 +257,51 @@ def test_the_poster_qr_code_scans_to_the_channel_url():
 
 def _brand(style: str, seed: str = "golden") -> BrandSpec:
     colours = {"primary": "#2F6B3A", "on_primary": "#FFFFFF", "accent": "#E8C547", "on_accent": "#1B1B1B"}
-    return BrandSpec(**colours, style=style, seed=seed, mark=MarkSpec("黄杜村", seed, style, "#2F6B3A", "#FFFFFF", "#E8C547"))
+    return BrandSpec(
+        **colours, style=style, seed=seed, mark=MarkSpec("黄杜村", seed, style, "#2F6B3A", "#FFFFFF", "#E8C547")
+    )
 
 
 def _poster_spec(url: str) -> PosterSpec:
-    return PosterSpec(_brand("ink"), "黄杜村", "浙江省 湖州市 安吉县", "直播预告", "冬日茶室·安吉白茶品鉴",
-                      "2026年12月4日 周五 19:30–21:30", "Asia/Shanghai 时间（UTC+08:00） · 每周重复", "主播：盛晓雯",
-                      (("安吉白茶·明前", None), ("雨前口粮茶", None)), url, "扫码进入直播间", f"抖音 @黄杜白茶\n{url}",
-                      "乡村好物 Village Storefront")
+    return PosterSpec(
+        _brand("ink"),
+        "黄杜村",
+        "浙江省 湖州市 安吉县",
+        "直播预告",
+        "冬日茶室·安吉白茶品鉴",
+        "2026年12月4日 周五 19:30–21:30",
+        "Asia/Shanghai 时间（UTC+08:00） · 每周重复",
+        "主播：盛晓雯",
+        (("安吉白茶·明前", None), ("雨前口粮茶", None)),
+        url,
+        "扫码进入直播间",
+        f"抖音 @黄杜白茶\n{url}",
+        "乡村好物 Village Storefront",
+    )
 
 
 def _golden_images() -> dict[str, Image.Image]:
     images = {f"mark-{s}": draw_mark(_brand(s).mark).resize((96, 96), Image.Resampling.LANCZOS) for s in STYLES}
-    share = share_card(ShareSpec(_brand("folk"), "浙江省 湖州市 安吉县", "黄杜村 Huangdu Village",
-                                 "一片叶子富了一方百姓 One leaf that lifted a village", "乡村好物", None))
-    product = product_card(ProductSpec(_brand("earth"), "安吉白茶·明前特级 Anji white tea", "¥268", "250 g", "黄杜村",
-                                       ("地理标志", "有机"), None))
-    for name, data, size in (("share", share, (400, 210)), ("product", product, (270, 270)),
-                             ("poster", poster(_poster_spec("https://live.example.com/1")), (270, 480))):
+    share = share_card(
+        ShareSpec(
+            _brand("folk"),
+            "浙江省 湖州市 安吉县",
+            "黄杜村 Huangdu Village",
+            "一片叶子富了一方百姓 One leaf that lifted a village",
+            "乡村好物",
+            None,
+        )
+    )
+    product = product_card(
+        ProductSpec(
+            _brand("earth"), "安吉白茶·明前特级 Anji white tea", "¥268", "250 g", "黄杜村", ("地理标志", "有机"), None
+        )
+    )
+    for name, data, size in (
+        ("share", share, (400, 210)),
+        ("product", product, (270, 270)),
+        ("poster", poster(_poster_spec("https://live.example.com/1")), (270, 480)),
+    ):
         with Image.open(io.BytesIO(data)) as image:
             images[name] = image.convert("RGB").resize(size, Image.Resampling.LANCZOS)
     return images

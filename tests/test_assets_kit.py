@@ -35,7 +35,9 @@ def villages(tmp_path: Path, *, second: bool = True) -> Path:
     photo(root / "test-village" / "images" / "tea.jpg", (900, 675), 2)
     if second:
         text = (BASE / "village.yml").read_text(encoding="utf-8")
-        text = text.replace('  colors: {primary: "#2F6B3A", accent: "#E8C547"}\n  hero: images/hero.jpg\n', "  style: folk\n")
+        text = text.replace(
+            '  colors: {primary: "#2F6B3A", accent: "#E8C547"}\n  hero: images/hero.jpg\n', "  style: folk\n"
+        )
         text = text.replace("    images: [images/tea.jpg]\n", "")
         (root / "plain-village").mkdir()
         (root / "plain-village" / "village.yml").write_text(text, encoding="utf-8")
@@ -54,8 +56,14 @@ def photo(path: Path, size: tuple[int, int], seed: int) -> None:
 def kit(root: Path, cache: Path, **options):
     catalog = load_catalog(root, language="zh")
     caches = Caches(cache)
-    built = build_kit(catalog, caches, timeline=build_timeline(catalog.villages, NOW, timedelta(weeks=4), timedelta(weeks=8)),
-                      site_palette=SITE, site_name="乡村好物", **options)
+    built = build_kit(
+        catalog,
+        caches,
+        timeline=build_timeline(catalog.villages, NOW, timedelta(weeks=4), timedelta(weeks=8)),
+        site_palette=SITE,
+        site_name="乡村好物",
+        **options,
+    )
     caches.save()
     return built
 
@@ -169,7 +177,9 @@ def test_pages_use_picture_with_sizes_and_lazy_loading_below_the_fold(sample_sit
         img = re.search(r"<img [^>]+>", picture).group(0)
         assert re.search(r'width="\d+" height="\d+"', img) and 'sizes="' in img and 'srcset="' in img
     assert all('loading="lazy"' in p for p in pictures[1:])
-    assert not re.search(r"<img (?![^>]*(srcset|sf-poster|sf-qr|width=\"40\"))[^>]*>", html), "an <img> outside <picture>"
+    assert not re.search(r"<img (?![^>]*(srcset|sf-poster|sf-qr|width=\"40\"))[^>]*>", html), (
+        "an <img> outside <picture>"
+    )
 
 
 def test_og_image_is_the_share_card_and_icons_are_linked(sample_site):
@@ -180,8 +190,10 @@ def test_og_image_is_the_share_card_and_icons_are_linked(sample_site):
     assert 'rel="apple-touch-icon" href="brand/apple-touch-icon.png"' in html
     assert html.count('rel="icon"') == 2 and "favicon.png" not in html  # Material's default is replaced
     product = village.profile.products[0]
-    page = (sample_site / "villages" / village.slug / "products" / product.id / "index.html").read_text(encoding="utf-8")
-    assert f"/products/{product.id}/share.jpg\"" in page
+    page = (sample_site / "villages" / village.slug / "products" / product.id / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert f'/products/{product.id}/share.jpg"' in page
     home = (sample_site / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<meta property="og:image" content="https://[^"]+/assets/brand/share\.jpg">', home)
 
@@ -238,8 +250,10 @@ def test_palettes_are_remembered_between_builds_and_follow_the_hero(tmp_path):
 
     root, cache = villages(tmp_path, second=False), tmp_path / "cache"
     profile = root / "test-village" / "village.yml"
-    profile.write_text(profile.read_text(encoding="utf-8").replace(
-        '  colors: {primary: "#2F6B3A", accent: "#E8C547"}\n', ""), encoding="utf-8")  # colours from the hero
+    profile.write_text(
+        profile.read_text(encoding="utf-8").replace('  colors: {primary: "#2F6B3A", accent: "#E8C547"}\n', ""),
+        encoding="utf-8",
+    )  # colours from the hero
 
     def palette() -> tuple:
         return kit(root, cache).palettes["test-village"]

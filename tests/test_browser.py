@@ -23,7 +23,11 @@ def test_filters_combine_and_reset(site_url, browser):
     assert page.get_attribute('[data-filter="category"][data-value="tea"]', "aria-pressed") == "true"
     province = CATALOG.villages[0].profile.region.province
     page.click(f'[data-filter="province"][data-value="{province}"]')
-    both = [v.profile.name["zh"] for v in CATALOG.villages if "tea" in v.categories and v.profile.region.province == province]
+    both = [
+        v.profile.name["zh"]
+        for v in CATALOG.villages
+        if "tea" in v.categories and v.profile.region.province == province
+    ]
     assert sorted(_visible_villages(page)) == sorted(both)
     page.click('[data-filter="category"][data-value="tea"]')
     page.click(f'[data-filter="province"][data-value="{province}"]')

@@ -18,8 +18,11 @@ BASE = REPO / "tests" / "fixtures" / "base"
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_two_builds_of_the_same_input_are_identical(tmp_path):
@@ -60,14 +63,21 @@ def test_images_are_linked_from_the_cache_and_a_rebuild_keeps_both_intact(tmp_pa
     assert run_storefront("build", cwd=project).returncode == 0
     cache = {p.stat().st_ino: p for p in (project / ".cache").rglob("*") if p.is_file()}
     site = project / "site"
-    images = [p for p in site.rglob("*") if p.suffix in (".webp", ".jpeg", ".jpg", ".png")
-              and not p.is_relative_to(site / "assets" / "images")]  # Material's own, not from our cache
+    images = [
+        p
+        for p in site.rglob("*")
+        if p.suffix in (".webp", ".jpeg", ".jpg", ".png") and not p.is_relative_to(site / "assets" / "images")
+    ]  # Material's own, not from our cache
     assert any(p.name.startswith("qr-") for p in images)
     assert images and all(p.stat().st_ino in cache for p in images), "every image is the cache's file, not a copy"
     before = tree_digest(project / "site")
     assert run_storefront("build", cwd=project).returncode == 0
     assert tree_digest(project / "site") == before
-    assert all(hashlib.sha256(p.read_bytes()).hexdigest() == before[str(p.relative_to(project / "site"))] for p in images if p.exists())
+    assert all(
+        hashlib.sha256(p.read_bytes()).hexdigest() == before[str(p.relative_to(project / "site"))]
+        for p in images
+        if p.exists()
+    )
 
 
 def test_failed_build_leaves_the_previous_site_untouched(tmp_path):
@@ -76,7 +86,9 @@ def test_failed_build_leaves_the_previous_site_untouched(tmp_path):
     assert run_storefront("build", cwd=project).returncode == 0
     before = tree_digest(project / "site")
     profile = project / "villages" / "test-village" / "village.yml"
-    profile.write_text(profile.read_text(encoding="utf-8").replace("kind: festival", "kind: nonsense"), encoding="utf-8")
+    profile.write_text(
+        profile.read_text(encoding="utf-8").replace("kind: festival", "kind: nonsense"), encoding="utf-8"
+    )
     result = run_storefront("build", cwd=project)
     assert result.returncode == 1
     assert "villages/test-village/village.yml:12: culture[0].kind" in result.stderr
@@ -126,9 +138,13 @@ def test_region_slugs_from_the_table_and_from_pinyin_for_any_other_name():
     from generator.site.pages import region_slugs
 
     slugs = region_slugs(["浙江省", "陕西省", "山西省", "广西壮族自治区", "海东省"])
-    assert slugs == {"浙江省": "zhejiang", "陕西省": "shaanxi", "山西省": "shanxi", "广西壮族自治区": "guangxi",
-                     "海东省": "haidong"}
-
+    assert slugs == {
+        "浙江省": "zhejiang",
+        "陕西省": "shaanxi",
+        "山西省": "shanxi",
+        "广西壮族自治区": "guangxi",
+        "海东省": "haidong",
+    }
 
 
 def test_the_province_table_spells_as_pypinyin_does_so_no_address_changes():
@@ -165,8 +181,9 @@ def test_claims_that_cannot_be_published_stop_the_build(tmp_path):
     project = make_project(tmp_path)
     shutil.copytree(BASE, project / "villages" / "test-village")
     profile = project / "villages" / "test-village" / "village.yml"
-    profile.write_text(profile.read_text(encoding="utf-8").replace("slogan: 一句口号", "slogan: 全国最好的白茶"),
-                       encoding="utf-8")
+    profile.write_text(
+        profile.read_text(encoding="utf-8").replace("slogan: 一句口号", "slogan: 全国最好的白茶"), encoding="utf-8"
+    )
     result = run_storefront("build", cwd=project)
     assert result.returncode == 1
     assert 'villages/test-village/village.yml:7: slogan: "最好"' in result.stderr

@@ -31,8 +31,15 @@ SPAN = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2029, 1, 1, tzinfo=UTC))
 
 def site(now: datetime = NOW, url: str | None = "https://example.org/storefront/", catalog=CATALOG) -> Site:
     palette = build_palette(None, None, photo=None, seed="site")
-    return Site("Storefront", url, catalog.language, now, {v.slug: palette for v in catalog.villages}, palette,
-                timeline=build_timeline(catalog.villages, now, timedelta(weeks=4), timedelta(weeks=8)))
+    return Site(
+        "Storefront",
+        url,
+        catalog.language,
+        now,
+        {v.slug: palette for v in catalog.villages},
+        palette,
+        timeline=build_timeline(catalog.villages, now, timedelta(weeks=4), timedelta(weeks=8)),
+    )
 
 
 def calendars(catalog, at: Site, memo=None) -> dict[str, bytes]:
@@ -106,8 +113,9 @@ def test_series_stay_series_with_rrule_exdate_and_utc_until():
 def test_calendar_apps_expand_the_same_starts_as_the_pages(village):
     expanded = recurring_ical_events.of(parse(live.village_calendar_url(village))).between(*SPAN)
     theirs = sorted((e.start.astimezone(UTC), e.end.astimezone(UTC), str(e["UID"])) for e in expanded)
-    ours = sorted((o.start.astimezone(UTC), o.end.astimezone(UTC), uid(village, o.index))
-                  for o in between(village, *SPAN))
+    ours = sorted(
+        (o.start.astimezone(UTC), o.end.astimezone(UTC), uid(village, o.index)) for o in between(village, *SPAN)
+    )
     assert [(s, u) for s, _, u in theirs] == [(s, u) for s, _, u in ours]
     for (start, their_end, _), (_, our_end, event_uid) in zip(theirs, ours):
         index = next(i for i in range(len(village.sessions)) if uid(village, i) == event_uid)
@@ -138,7 +146,9 @@ def test_uids_are_unique_and_calendars_do_not_depend_on_the_clock():
     uids = [str(e["UID"]) for e in parse(live.SITE_CALENDAR_URL).events]
     assert len(uids) == len(set(uids)) == sum(len(v.sessions) for v in CATALOG.villages)
     later = calendars(CATALOG, site(now=NOW + timedelta(days=40)))
-    assert {u: b for u, b in later.items() if u.endswith(".ics")} == {u: b for u, b in FILES.items() if u.endswith(".ics")}
+    assert {u: b for u, b in later.items() if u.endswith(".ics")} == {
+        u: b for u, b in FILES.items() if u.endswith(".ics")
+    }
     mill = next(e for e in parse(live.village_calendar_url(BORGO)).events if e["UID"] == uid(BORGO, 0))
     assert mill["DTSTAMP"].dt == datetime(2027, 3, 12, 18, 30, tzinfo=UTC)  # the first start: fixed by the input
 
@@ -153,18 +163,26 @@ def test_single_session_calendar_holds_that_session_only():
 def test_atom_feed_lists_upcoming_sessions():
     root = ET.fromstring(FILES[live.village_feed_url(BORGO)])
     assert root.tag == f"{ATOM}feed"
-    assert root.find(f"{ATOM}link[@rel='self']").get("href") == "https://example.org/storefront/villages/borgo-olio/live/feed.xml"
+    assert (
+        root.find(f"{ATOM}link[@rel='self']").get("href")
+        == "https://example.org/storefront/villages/borgo-olio/live/feed.xml"
+    )
     entries = root.findall(f"{ATOM}entry")
     expected = [o for o in between(BORGO, NOW, NOW + timedelta(weeks=8))]
     assert [e.find(f"{ATOM}title").text for e in entries] == [
-        f"{o.session.title['en']} · Olive Oil Hamlet" for o in expected]
+        f"{o.session.title['en']} · Olive Oil Hamlet" for o in expected
+    ]
     ids = [e.find(f"{ATOM}id").text for e in entries]
     assert len(set(ids)) == len(ids) and all(i.startswith("urn:uuid:") for i in ids)
     updated = root.find(f"{ATOM}updated").text
     assert updated == "2027-03-20T12:00:00Z"
     assert all(e.find(f"{ATOM}updated").text <= updated for e in entries)
     first = entries[0]
-    assert first.find(f"{ATOM}link[@rel='alternate']").get("href").endswith(f"/villages/borgo-olio/live/#{expected[0].key}")
+    assert (
+        first.find(f"{ATOM}link[@rel='alternate']")
+        .get("href")
+        .endswith(f"/villages/borgo-olio/live/#{expected[0].key}")
+    )
     assert "2027-03-26 19:30–21:00 (UTC+01:00)" in first.find(f"{ATOM}summary").text
     site_feed = ET.fromstring(FILES[live.SITE_FEED_URL])
     assert len(site_feed.findall(f"{ATOM}entry")) == len(entries) + len(between(YUZU, NOW, NOW + timedelta(weeks=8)))
@@ -172,8 +190,10 @@ def test_atom_feed_lists_upcoming_sessions():
 
 def test_webcal_links_need_a_site_url():
     assert live.webcal(None, live.SITE_CALENDAR_URL) is None
-    assert live.webcal("https://example.org/storefront/", live.SITE_CALENDAR_URL) == \
-        "webcal://example.org/storefront/schedule/calendar.ics"
+    assert (
+        live.webcal("https://example.org/storefront/", live.SITE_CALENDAR_URL)
+        == "webcal://example.org/storefront/schedule/calendar.ics"
+    )
     with_url, without = _render("schedule/", site()), _render("schedule/", site(url=None))
     assert 'href="webcal://example.org/storefront/schedule/calendar.ics"' in with_url.body
     assert "webcal:" not in without.body and 'href="calendar.ics"' in without.body
@@ -185,7 +205,11 @@ def _render(url: str, at: Site):
 
 
 def _events(rendered) -> list[dict]:
-    scripts = [json.loads(body) for attrs, body in Page(str(rendered.head)).scripts if attrs.get("type") == "application/ld+json"]
+    scripts = [
+        json.loads(body)
+        for attrs, body in Page(str(rendered.head)).scripts
+        if attrs.get("type") == "application/ld+json"
+    ]
     return [node for data in scripts for node in data.get("@graph", []) if node.get("@type") == "Event"]
 
 
@@ -198,13 +222,18 @@ def test_events_json_ld_on_the_live_page():
     assert (mill["startDate"], mill["endDate"]) == ("2027-03-26T19:30:00+01:00", "2027-03-26T21:00:00+01:00")
     assert mill["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
     assert mill["eventStatus"] == "https://schema.org/EventScheduled"
-    assert mill["location"] == {"@type": "VirtualLocation", "url": "https://live.example.com/youtube/borgo-olio",
-                                "name": "YouTube borgoolio"}
+    assert mill["location"] == {
+        "@type": "VirtualLocation",
+        "url": "https://live.example.com/youtube/borgo-olio",
+        "name": "YouTube borgoolio",
+    }
     assert mill["organizer"]["@id"] == "https://example.org/storefront/villages/borgo-olio/#organization"
     assert [p["name"] for p in mill["performer"]] == ["Giulia Rossi", "Marco Bini"]
     offers = mill["offers"]
-    assert [o["url"] for o in offers] == ["https://example.org/storefront/villages/borgo-olio/products/olio-nuovo/",
-                                          "https://example.org/storefront/villages/borgo-olio/products/olive-verdi/"]
+    assert [o["url"] for o in offers] == [
+        "https://example.org/storefront/villages/borgo-olio/products/olio-nuovo/",
+        "https://example.org/storefront/villages/borgo-olio/products/olive-verdi/",
+    ]
     assert offers[0]["price"] == "18.50" and offers[0]["priceCurrency"] == "EUR"
     assert offers[0]["itemOffered"]["name"] == "New olive oil"
     assert offers[0]["availability"] == "https://schema.org/InStock"  # March is in the oil's season
@@ -237,8 +266,12 @@ def test_sample_site_publishes_the_schedule(sample_site):
     schedule = (sample_site / "schedule" / "index.html").read_text(encoding="utf-8")
     assert 'href="webcal://example.github.io/village-storefront/schedule/calendar.ics"' in schedule
     assert ET.parse(sample_site / "schedule" / "feed.xml").getroot().tag == f"{ATOM}feed"
-    events = [n for attrs, body in Page(schedule).scripts if attrs.get("type") == "application/ld+json"
-              for n in json.loads(body)["@graph"]]
+    events = [
+        n
+        for attrs, body in Page(schedule).scripts
+        if attrs.get("type") == "application/ld+json"
+        for n in json.loads(body)["@graph"]
+    ]
     assert events and all(e["@type"] == "Event" and e["location"]["@type"] == "VirtualLocation" for e in events)
 
 

@@ -15,8 +15,10 @@ def _with_copycat(project):
     copy = project / "villages" / "copycat-tea"
     shutil.copytree(project / "villages" / "huangdu-white-tea", copy)
     profile = copy / "village.yml"
-    profile.write_text(profile.read_text(encoding="utf-8").replace("黄杜村", "皇渡村").replace("Huangdu", "Huangdu New"),
-                       encoding="utf-8")
+    profile.write_text(
+        profile.read_text(encoding="utf-8").replace("黄杜村", "皇渡村").replace("Huangdu", "Huangdu New"),
+        encoding="utf-8",
+    )
     return project
 
 

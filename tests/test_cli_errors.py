@@ -32,12 +32,15 @@ def _fails_with(result, words: str) -> None:
     assert words in output, output
 
 
-@pytest.mark.parametrize(("new", "words"), [
-    ("repeat: FREQ=WEEKLY;UNTIL=2027-06-30", "UNTIL=2027-06-30 should be a date like 20270630"),
-    ("repeat: FREQ=WEEKLY;UNTIL=20270630T2359", "or a time like 20270630T235959"),
-    ("repeat: FREQ=MINUTELY", "FREQ=MINUTELY is not offered"),
-    ("repeat: FREQ=DAILY;COUNT=3000000", "COUNT=3000000 should be a whole number from 1 to 1000"),
-])
+@pytest.mark.parametrize(
+    ("new", "words"),
+    [
+        ("repeat: FREQ=WEEKLY;UNTIL=2027-06-30", "UNTIL=2027-06-30 should be a date like 20270630"),
+        ("repeat: FREQ=WEEKLY;UNTIL=20270630T2359", "or a time like 20270630T235959"),
+        ("repeat: FREQ=MINUTELY", "FREQ=MINUTELY is not offered"),
+        ("repeat: FREQ=DAILY;COUNT=3000000", "COUNT=3000000 should be a whole number from 1 to 1000"),
+    ],
+)
 def test_repeat_rules_the_build_cannot_expand_are_refused(tmp_path, new, words):
     project = _project(tmp_path, RULE, new)
     _fails_with(run_storefront("validate", cwd=project), words)
@@ -48,7 +51,8 @@ def test_a_yearly_session_on_the_29th_of_february_builds(tmp_path):
     project = _project(tmp_path, "start: 2026-12-04T19:30", "start: 2028-02-29T19:30")
     text = (project / "villages" / "test-village" / "village.yml").read_text(encoding="utf-8")
     (project / "villages" / "test-village" / "village.yml").write_text(
-        text.replace(RULE, "repeat: FREQ=YEARLY").replace("except: [2026-12-25T19:30]", "except: []"), encoding="utf-8")
+        text.replace(RULE, "repeat: FREQ=YEARLY").replace("except: [2026-12-25T19:30]", "except: []"), encoding="utf-8"
+    )
     result = run_storefront("build", cwd=project)
     assert result.returncode == 0, result.stderr
 
@@ -66,17 +70,23 @@ def test_photos_are_checked_by_validate_not_only_by_build(tmp_path):
 
 def test_a_site_folder_over_the_villages_is_refused(tmp_path):
     project = _project(tmp_path)
-    _fails_with(run_storefront("build", "--site-dir", "villages/test-village", cwd=project), "inside the villages folder")
+    _fails_with(
+        run_storefront("build", "--site-dir", "villages/test-village", cwd=project), "inside the villages folder"
+    )
     assert (project / "villages" / "test-village" / "village.yml").is_file()
 
 
 def test_photo_names_with_spaces_and_commas_are_linked_encoded(tmp_path):
     project = _project(tmp_path, "images: [images/tea.jpg]", 'images: ["images/春茶 1,2.jpg"]')
-    shutil.copy(project / "villages" / "test-village" / "images" / "tea.jpg",
-                project / "villages" / "test-village" / "images" / "春茶 1,2.jpg")
+    shutil.copy(
+        project / "villages" / "test-village" / "images" / "tea.jpg",
+        project / "villages" / "test-village" / "images" / "春茶 1,2.jpg",
+    )
     result = run_storefront("build", cwd=project)
     assert result.returncode == 0, result.stderr
-    page = (project / "site" / "villages" / "test-village" / "products" / "white-tea" / "index.html").read_text(encoding="utf-8")
+    page = (project / "site" / "villages" / "test-village" / "products" / "white-tea" / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert "%E6%98%A5%E8%8C%B6%201%2C2" in page and "春茶 1,2" not in page.split("<article", 1)[1].split("alt=")[0]
 
 
@@ -89,13 +99,35 @@ def test_village_file_linked_from_outside_is_refused(tmp_path):
     _fails_with(run_storefront("validate", cwd=project), "a link to a file outside the village folder")
 
 
-@pytest.mark.parametrize(("old", "new", "command", "words"), [
-    ("      cache_dir: .cache/storefront\n", "      cache_dir: .cache/storefront\n      colors: {primary: nonsense}\n",
-     "build", 'is not a colour; write it as "#RRGGBB"'),
-    ("        fail_on: fail\n", "        fail_on: fail\n        thresholds: 5\n", "check", "should be settings like"),
-    ("        fail_on: fail\n", "        fail_on: fail\n        thresholds: {warn: abc}\n", "check", "warn should be a number"),
-    ("registries: [taobao-2014, taobao-2016]", "registries: [missing.csv]", "check", "registry missing.csv: no such file"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "command", "words"),
+    [
+        (
+            "      cache_dir: .cache/storefront\n",
+            "      cache_dir: .cache/storefront\n      colors: {primary: nonsense}\n",
+            "build",
+            'is not a colour; write it as "#RRGGBB"',
+        ),
+        (
+            "        fail_on: fail\n",
+            "        fail_on: fail\n        thresholds: 5\n",
+            "check",
+            "should be settings like",
+        ),
+        (
+            "        fail_on: fail\n",
+            "        fail_on: fail\n        thresholds: {warn: abc}\n",
+            "check",
+            "warn should be a number",
+        ),
+        (
+            "registries: [taobao-2014, taobao-2016]",
+            "registries: [missing.csv]",
+            "check",
+            "registry missing.csv: no such file",
+        ),
+    ],
+)
 def test_bad_options_in_mkdocs_yml_get_advice(tmp_path, old, new, command, words):
     project = _project(tmp_path)
     config = project / "mkdocs.yml"

@@ -72,7 +72,9 @@ def _merge(base: dict, changes: dict) -> dict:
 def make_village(slug: str, data: dict, folder: Path | None = None, language: str = "zh") -> Village:
     profile = profile_adapter().validate_python(data, context={"language": language})
     digest = hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
-    return Village(slug, f"villages/{slug}/village.yml", folder or Path("/nonexistent") / slug, profile, lines={}, digest=digest)
+    return Village(
+        slug, f"villages/{slug}/village.yml", folder or Path("/nonexistent") / slug, profile, lines={}, digest=digest
+    )
 
 
 def pair_villages(spec: dict) -> tuple[Village, Village]:
@@ -95,8 +97,16 @@ def test_the_labelled_set_is_large_and_varied():
     specs = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in PAIR_FILES]
     assert len(specs) >= 40
     kinds = {s["kind"] for s in specs}
-    assert {"renamed-copy", "sound-alike", "paraphrase", "reorder", "shifted-palette", "same-product-list",
-            "same-county", "same-category"} <= kinds
+    assert {
+        "renamed-copy",
+        "sound-alike",
+        "paraphrase",
+        "reorder",
+        "shifted-palette",
+        "same-product-list",
+        "same-county",
+        "same-category",
+    } <= kinds
     assert {s["label"] for s in specs} == {"copy", "lookalike", "distinct"}
 
 
@@ -155,7 +165,10 @@ def _small_catalog() -> list[Village]:
     villages = []
     for i, name in enumerate(specs):
         a, b = pair_villages(yaml.safe_load((PAIRS / f"{name}.yml").read_text(encoding="utf-8")))
-        villages += [Village(f"v{i}-a", a.source, a.folder, a.profile, {}, a.digest), Village(f"v{i}-b", b.source, b.folder, b.profile, {}, b.digest)]
+        villages += [
+            Village(f"v{i}-a", a.source, a.folder, a.profile, {}, a.digest),
+            Village(f"v{i}-b", b.source, b.folder, b.profile, {}, b.digest),
+        ]
     return villages
 
 
@@ -251,14 +264,18 @@ def test_banded_scan_finds_the_same_candidates_as_the_lsh_tables():
         villages.append(Village(path.stem, b.source, b.folder, b.profile, {}, b.digest))
     th = Thresholds()
     signatures = [signature(build_features(record_from_village(v)), th.num_perm) for v in villages]
-    index = CandidateIndex(Table.of(signatures, th.num_perm), [True] * len(villages), _lsh_thresholds(th), th.num_perm, th.max_block)
+    index = CandidateIndex(
+        Table.of(signatures, th.num_perm), [True] * len(villages), _lsh_thresholds(th), th.num_perm, th.max_block
+    )
     shuffled = Table.of(signatures, th.num_perm).take(np.arange(len(villages))[::-1].copy())
     assert shuffled.take(np.arange(len(villages))[::-1].copy()).keys.tolist() == index.keys.tolist()
     everything = index.all_pairs()
     assert everything, "copies of the bases are proposed"
     for row in range(len(villages)):
         assert index.pairs_for(row) == {p for p in everything if row in p}
-    tight = CandidateIndex(Table.of(signatures, th.num_perm), [True] * len(villages), _lsh_thresholds(th), th.num_perm, max_block=2)
+    tight = CandidateIndex(
+        Table.of(signatures, th.num_perm), [True] * len(villages), _lsh_thresholds(th), th.num_perm, max_block=2
+    )
     tight_pairs = tight.all_pairs()
     assert tight_pairs < everything, "blocks over max_block are skipped"
     for row in range(len(villages)):
@@ -269,7 +286,9 @@ def test_token_counts_by_scan_equal_the_sorted_table():
     villages = [make_village(name, data) for name, data in BASES.items() if name != "fragments"]
     th = Thresholds()
     signatures = [signature(build_features(record_from_village(v)), th.num_perm) for v in villages]
-    index = CandidateIndex(Table.of(signatures, th.num_perm), [True] * len(villages), _lsh_thresholds(th), th.num_perm, th.max_block)
+    index = CandidateIndex(
+        Table.of(signatures, th.num_perm), [True] * len(villages), _lsh_thresholds(th), th.num_perm, th.max_block
+    )
     tokens = sorted(set(np.concatenate([s.tokens for s in signatures]).tolist())) + list(range(1, 20))  # and 19 absent
     assert len(tokens) > SCANS_BEFORE_SORTING, "the test must cross from scanning to the sorted table"
     counted = [index.token_count(t) for t in tokens]  # the first SCANS_BEFORE_SORTING by scanning
@@ -341,7 +360,10 @@ def test_a_phone_photo_hashes_as_the_same_photo_made_smaller(tmp_path):
     assert distance(big, small) <= (4, False)
     assert _bits(big.phash_mirror, small.phash_mirror) <= 4 and _bits(big.dhash_mirror, small.dhash_mirror) <= 4
     whole = hash_image("hero", REPO / "villages" / "huangdu-white-tea" / "images" / "white-tea-yuqian.jpg")
-    assert (whole.phash, whole.dhash_mirror) == (str(imagehash.phash(photo)), str(imagehash.dhash(photo.transpose(Image.Transpose.FLIP_LEFT_RIGHT))))
+    assert (whole.phash, whole.dhash_mirror) == (
+        str(imagehash.phash(photo)),
+        str(imagehash.dhash(photo.transpose(Image.Transpose.FLIP_LEFT_RIGHT))),
+    )
 
 
 # --- registries ---------------------------------------------------------------------------------
@@ -358,7 +380,11 @@ def test_registry_csv_with_chinese_headers_and_yaml(tmp_path):
     record = registry.records[0]
     assert record.key == "mine:2" and record.colors == ("#3F7D4E",) and record.place.county == "安吉县"
     yml = tmp_path / "list.yml"
-    yml.write_text("- name: 皇渡村\n  region: {province: 浙江省, county: 安吉县}\n  categories: [tea]\n  slogan: 一片叶子富了一方百姓\n", encoding="utf-8")
+    yml.write_text(
+        "- name: 皇渡村\n  region: {province: 浙江省, county: 安吉县}\n  categories: [tea]\n  slogan: "
+        "一片叶子富了一方百姓\n",
+        encoding="utf-8",
+    )
     assert load_registry(yml).records[0].slogan == {"zh": "一片叶子富了一方百姓"}
     village = make_village("huangdu", BASES["anji-tea"])
     report = check([village], registries=[load_registry(path), load_registry(yml)])
@@ -372,8 +398,16 @@ def test_registry_csv_with_chinese_headers_and_yaml(tmp_path):
     [
         ("a.csv", "province,county\n浙江省,安吉县\n", r"a.csv:1: no name column"),
         ("b.csv", "name,province,county\n皇渡村,浙江省\n", r"b.csv:2: 2 columns, the header has 3"),
-        ("c.csv", "name,province,county,primary\n皇渡村,浙江省,安吉县,green\n", r"c.csv:2: primary 'green' is not a colour"),
-        ("d.yml", "- name: 皇渡村\n  province: 浙江省\n- name: 大溪村\n  provnce: 浙江省\n", r"d.yml:3: unknown key 'provnce'"),
+        (
+            "c.csv",
+            "name,province,county,primary\n皇渡村,浙江省,安吉县,green\n",
+            r"c.csv:2: primary 'green' is not a colour",
+        ),
+        (
+            "d.yml",
+            "- name: 皇渡村\n  province: 浙江省\n- name: 大溪村\n  provnce: 浙江省\n",
+            r"d.yml:3: unknown key 'provnce'",
+        ),
         ("e.yml", "- name: [unclosed\n", r"e.yml:\d+: not valid YAML"),
         ("f.txt", "name\n", r"a \.csv or \.yml file"),
         ("g.csv", "name,province,county\n,浙江省,安吉县\n", r"g.csv:2: the village name is empty"),
@@ -406,10 +440,22 @@ def test_real_taobao_registries_load_out_of_the_box():
 def test_a_sound_alike_of_a_real_taobao_village_with_its_product_is_flagged():
     registry = load_registry(_vendored("taobao-villages-2014.csv"))
     target = next(r for r in registry if r.names["zh"] == "培斜村")  # 竹席 in 新罗区, 龙岩市
-    data = _merge(BASES["anji-daxi"], {
-        "name": "佩斜村", "region": {"province": "福建省", "city": "龙岩市", "county": "新罗区", "township": "小池镇"},
-        "products": [{"id": "mat", "name": "手工竹席", "category": "bamboo", "description": "本村毛竹劈篾编成。", "price": {"amount": 199}}],
-    })
+    data = _merge(
+        BASES["anji-daxi"],
+        {
+            "name": "佩斜村",
+            "region": {"province": "福建省", "city": "龙岩市", "county": "新罗区", "township": "小池镇"},
+            "products": [
+                {
+                    "id": "mat",
+                    "name": "手工竹席",
+                    "category": "bamboo",
+                    "description": "本村毛竹劈篾编成。",
+                    "price": {"amount": 199},
+                }
+            ],
+        },
+    )
     report = check([make_village("peixie", data)], registries=[registry])
     pair = next(p for p in report.pairs if p.b == target.key)
     assert pair.level == "fail" and pair.signals["name"] >= 0.9 and pair.signals["products"] > 0.5
@@ -418,7 +464,18 @@ def test_a_sound_alike_of_a_real_taobao_village_with_its_product_is_flagged():
 def test_a_village_listed_in_the_registry_is_itself_not_a_rival():
     registry = load_registry(_vendored("taobao-villages-2016.csv"))
     listed = next(r for r in registry if r.place.county == "宜兴市" and r.names["zh"] == "紫砂村")
-    data = _merge(BASES["danzhai-batik"], {"name": "紫砂村", "region": {"province": listed.place.province, "city": listed.place.city, "county": "宜兴市", "township": listed.place.township}})
+    data = _merge(
+        BASES["danzhai-batik"],
+        {
+            "name": "紫砂村",
+            "region": {
+                "province": listed.place.province,
+                "city": listed.place.city,
+                "county": "宜兴市",
+                "township": listed.place.township,
+            },
+        },
+    )
     report = check([make_village("zisha", data)], registries=[registry])
     assert not [p for p in report.pairs if p.b == listed.key]
     assert any(listed.source in s for s in report.distinct["zisha"])
@@ -463,8 +520,11 @@ def test_the_build_reuses_its_last_report_until_a_brand_changes(tmp_path):
     remembered_then_poisoned()
     assert remembered_report(*baseline, cache).villages == 999
     edited = Catalog((dataclasses.replace(catalog.villages[0], digest="0" * 64), *catalog.villages[1:]), "zh")
-    for changed in [(edited, [registry], Thresholds()), (catalog, [], Thresholds()),
-                    (catalog, [registry], Thresholds(warn=0.4))]:
+    for changed in [
+        (edited, [registry], Thresholds()),
+        (catalog, [], Thresholds()),
+        (catalog, [registry], Thresholds(warn=0.4)),
+    ]:
         remembered_then_poisoned()
         assert remembered_report(*changed, cache).villages == len(catalog.villages)
     remembered_then_poisoned()

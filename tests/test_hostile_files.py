@@ -83,7 +83,12 @@ def _folder_named_like_a_photo(village: Path, outside: Path) -> None:
 
 PATHS = [
     ("dots in the middle", '"images/../../secret.jpg"', None, "leads outside the village folder"),
-    ("web address", '"https://example.com/tea.jpg"', None, "is a web address; save the photo into the village's images/"),
+    (
+        "web address",
+        '"https://example.com/tea.jpg"',
+        None,
+        "is a web address; save the photo into the village's images/",
+    ),
     ("file address", '"file:///etc/tea.jpg"', None, "is a web address"),
     ("network share", '"//server/share/tea.jpg"', None, "is an absolute path"),
     ("drive letter", '"D:/photos/tea.jpg"', None, "is an absolute path"),
@@ -91,8 +96,18 @@ PATHS = [
     ("name too long", '"images/' + "茶" * 90 + '.jpg"', None, "too long for a file system"),
     ("folder too deep", '"' + "a/" * 40 + 'tea.jpg"', None, "too long for a file system"),
     ("link loop", "images/a.jpg", _link_loop, "cannot be read (a link that leads back to itself)"),
-    ("folder link out", "images/elsewhere/x.jpg", _folder_link_out, "leads outside the village folder (through a link)"),
-    ("images folder is a link", "images/hero.jpg", _images_folder_is_a_link, "leads outside the village folder (through a link)"),
+    (
+        "folder link out",
+        "images/elsewhere/x.jpg",
+        _folder_link_out,
+        "leads outside the village folder (through a link)",
+    ),
+    (
+        "images folder is a link",
+        "images/hero.jpg",
+        _images_folder_is_a_link,
+        "leads outside the village folder (through a link)",
+    ),
     ("link to a device", "images/zero.jpg", _link_to_device, "leads outside the village folder"),
     ("named pipe", "images/pipe.jpg", _named_pipe, "is a folder or a special file, not a photo"),
     ("folder named .jpg", "images/dir.jpg", _folder_named_like_a_photo, "is a folder or a special file, not a photo"),
@@ -108,8 +123,10 @@ def test_photo_paths_that_cannot_be_used_are_refused_at_their_line(tmp_path, her
     assert any(p.startswith(f"{FILE}:16: brand.hero: ") and words in p for p in problems), problems
 
 
-@pytest.mark.parametrize("spelling", ['"./images/hero.jpg"', '"images//hero.jpg"', '" images/hero.jpg "',
-                                      "images/./hero.jpg", '"images/he\\0ro.jpg"'])  # an escaped NUL is dropped
+@pytest.mark.parametrize(
+    "spelling",
+    ['"./images/hero.jpg"', '"images//hero.jpg"', '" images/hero.jpg "', "images/./hero.jpg", '"images/he\\0ro.jpg"'],
+)  # an escaped NUL is dropped
 def test_one_photo_has_one_spelling(tmp_path, spelling):
     villages = _villages(tmp_path, TEXT.replace("hero: images/hero.jpg", f"hero: {spelling}"))
     assert load_catalog(villages).villages[0].profile.brand.hero == "images/hero.jpg"
@@ -125,8 +142,12 @@ def test_a_link_that_stays_inside_the_folder_works(tmp_path):
 
 
 def _two_photos(tmp_path, first: str, second: str, same_bytes: bool = False) -> Path:
-    villages = _villages(tmp_path, TEXT.replace("hero: images/hero.jpg", f"hero: images/{first}")
-                         .replace("images: [images/tea.jpg]", f"images: [images/{second}]"))
+    villages = _villages(
+        tmp_path,
+        TEXT.replace("hero: images/hero.jpg", f"hero: images/{first}").replace(
+            "images: [images/tea.jpg]", f"images: [images/{second}]"
+        ),
+    )
     images = villages / "test-village" / "images"
     Image.new("RGB", (800, 600), (200, 40, 40)).save(images / first, "JPEG")
     if same_bytes:
@@ -137,19 +158,23 @@ def _two_photos(tmp_path, first: str, second: str, same_bytes: bool = False) -> 
     return villages
 
 
-@pytest.mark.parametrize(("first", "second", "published"), [
-    ("Tea.jpg", "tea.jpg", "'tea-320.jpg' (Windows and macOS do not tell upper from lower case)"),
-    ("tea.JPG", "tea.jpg", "(Windows and macOS do not tell upper from lower case)"),
-    ("tea-640.jpg", "tea.jpg", "'tea-640.jpg', and one photo would replace the other"),
-    ("a.jpeg", "a-jpeg.jpg", "'a-jpeg-320.jpg'"),
-])
+@pytest.mark.parametrize(
+    ("first", "second", "published"),
+    [
+        ("Tea.jpg", "tea.jpg", "'tea-320.jpg' (Windows and macOS do not tell upper from lower case)"),
+        ("tea.JPG", "tea.jpg", "(Windows and macOS do not tell upper from lower case)"),
+        ("tea-640.jpg", "tea.jpg", "'tea-640.jpg', and one photo would replace the other"),
+        ("a.jpeg", "a-jpeg.jpg", "'a-jpeg-320.jpg'"),
+    ],
+)
 def test_photos_that_would_be_published_as_one_file_are_refused(tmp_path, first, second, published):
     # The decision: refuse, naming both, rather than rename silently; a folder with Tea.jpg and
     # tea.jpg cannot even be copied to Windows or macOS intact.
     problems = _problems(_two_photos(tmp_path, first, second))
     assert len(problems) == 1, problems
-    assert problems[0].startswith(f"{FILE}:24: products[0].images[0]: 'images/{second}' and 'images/{first}' "
-                                  "would be published as one file, "), problems
+    assert problems[0].startswith(
+        f"{FILE}:24: products[0].images[0]: 'images/{second}' and 'images/{first}' would be published as one file, "
+    ), problems
     assert published in problems[0] and problems[0].endswith("rename one"), problems
 
 
@@ -169,7 +194,10 @@ def test_crlf_and_bom_keep_line_numbers_right(tmp_path):
     text = TEXT.replace("kind: festival", "kind: festivl").replace("role: anchor", "role: host")
     raw = b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
     problems = _problems(_villages(tmp_path, raw))
-    assert [p.split(": ", 2)[:2] for p in problems] == [[f"{FILE}:12", "culture[0].kind"], [f"{FILE}:30", "team[0].role"]]
+    assert [p.split(": ", 2)[:2] for p in problems] == [
+        [f"{FILE}:12", "culture[0].kind"],
+        [f"{FILE}:30", "team[0].role"],
+    ]
 
 
 def test_old_mac_line_ends_load_and_count(tmp_path):
@@ -189,8 +217,12 @@ def test_line_and_paragraph_separators_pasted_from_a_phone_are_spaces(tmp_path):
 
 def test_a_control_character_is_named_at_its_line(tmp_path):
     problems = _problems(_villages(tmp_path, TEXT.replace("county: 安吉县", "county: 安吉\x1b县")))
-    assert problems == [(f"{FILE}:5: this line holds an invisible control character (U+001B) that YAML does not allow; "
-                         "delete it, or type the text again")]
+    assert problems == [
+        (
+            f"{FILE}:5: this line holds an invisible control character (U+001B) that YAML does not allow; "
+            "delete it, or type the text again"
+        )
+    ]
 
 
 def test_gb18030_file_through_the_command_line(tmp_path):
@@ -210,9 +242,16 @@ def test_full_width_punctuation_in_text_is_kept_as_written(tmp_path):
     assert catalog.villages[0].profile.slogan == {"zh": slogan}
 
 
-@pytest.mark.parametrize(("amount", "expected"), [
-    ("９８", "98"), ('"９８.５"', "98.5"), ("９８．５", "98.5"), ('"９８．５０"', "98.50"), ("１２００", "1200"),
-])
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        ("９８", "98"),
+        ('"９８.５"', "98.5"),
+        ("９８．５", "98.5"),
+        ('"９８．５０"', "98.50"),
+        ("１２００", "1200"),
+    ],
+)
 def test_full_width_digits_in_a_price_are_the_number(tmp_path, amount, expected):
     text = TEXT.replace("amount: 268", f"amount: {amount}").replace("season: [3, 4]", "season: [３, １２]")
     product = load_catalog(_villages(tmp_path, text)).villages[0].profile.products[0]
@@ -222,14 +261,26 @@ def test_full_width_digits_in_a_price_are_the_number(tmp_path, amount, expected)
     assert not [e.message for e in Draft202012Validator(schema).iter_errors(data)], "the editor accepts it too"
 
 
-@pytest.mark.parametrize(("old", "new", "field", "words"), [
-    ("amount: 268", "amount: ２６８元", "products[0].price.amount", "write the number only, like 268; the currency goes in"),
-    ("amount: 268", 'amount: "￥268"', "products[0].price.amount", "write the number only"),
-    ("amount: 268", 'amount: "1,200"', "products[0].price.amount", "without a comma, like 1200"),
-    ("amount: 268", "amount: 1,200", "products[0].price.200", "a comma inside {...} starts a new entry"),
-    ("price: {amount: 268, currency: CNY, unit: 250 g}", "price: ９８", "products[0].price",
-     "like price: {amount: 98, currency: CNY, unit: 250 g}"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [
+        (
+            "amount: 268",
+            "amount: ２６８元",
+            "products[0].price.amount",
+            "write the number only, like 268; the currency goes in",
+        ),
+        ("amount: 268", 'amount: "￥268"', "products[0].price.amount", "write the number only"),
+        ("amount: 268", 'amount: "1,200"', "products[0].price.amount", "without a comma, like 1200"),
+        ("amount: 268", "amount: 1,200", "products[0].price.200", "a comma inside {...} starts a new entry"),
+        (
+            "price: {amount: 268, currency: CNY, unit: 250 g}",
+            "price: ９８",
+            "products[0].price",
+            "like price: {amount: 98, currency: CNY, unit: 250 g}",
+        ),
+    ],
+)
 def test_prices_written_as_people_write_them_get_advice(tmp_path, old, new, field, words):
     problems = _problems(_villages(tmp_path, TEXT.replace(old, new)))
     assert any(p.startswith(f"{FILE}:22: {field}: ") and words in p for p in problems), problems
@@ -249,11 +300,18 @@ def test_a_heic_photo_goes_through_the_responsive_pipeline_upright_and_bare():
             assert image.getpixel((image.width - 5, 5))[1] > 100  # the green corner, turned to the top right
 
 
-@pytest.mark.parametrize(("name", "data", "words"), [
-    ("images/IMG.heic", (BASE / "images" / "hero.jpg").read_bytes(), "the file is a JPEG image but its name says HEIF"),
-    ("images/IMG.jpg", None, "the file is a HEIF image but its name says JPEG"),
-    ("images/cut.heic", "cut", "not a JPEG, PNG or WebP image (nor a phone's HEIC); export the photo again"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        (
+            "images/IMG.heic",
+            (BASE / "images" / "hero.jpg").read_bytes(),
+            "the file is a JPEG image but its name says HEIF",
+        ),
+        ("images/IMG.jpg", None, "the file is a HEIF image but its name says JPEG"),
+        ("images/cut.heic", "cut", "not a JPEG, PNG or WebP image (nor a phone's HEIC); export the photo again"),
+    ],
+)
 def test_heic_problems_name_the_file(tmp_path, name, data, words):
     heic = _heic()
     data = heic if data is None else heic[: len(heic) // 3] if data == "cut" else data
@@ -281,11 +339,13 @@ def odd_site(tmp_path_factory) -> Path:
     shutil.move(village / "images" / "hero.jpg", village / HERO)
     Image.new("RGB", (900, 600), (60, 110, 70)).save(village / PRODUCT, "JPEG")
     (village / "images" / "IMG_0001.HEIC").write_bytes(_heic(orientation=6))
-    text = (TEXT.replace("hero: images/hero.jpg", f'hero: "{HERO}"')
-            .replace("images: [images/tea.jpg]", f'images: ["{PRODUCT}", images/IMG_0001.HEIC]')
-            .replace("amount: 268", "amount: ９８．５")
-            .replace("description: 节日。", "description: 节日。\n    image: images/IMG_0001.HEIC")
-            .replace("title: 开采直播", f'title: "{ESCAPED}"'))
+    text = (
+        TEXT.replace("hero: images/hero.jpg", f'hero: "{HERO}"')
+        .replace("images: [images/tea.jpg]", f'images: ["{PRODUCT}", images/IMG_0001.HEIC]')
+        .replace("amount: 268", "amount: ９８．５")
+        .replace("description: 节日。", "description: 节日。\n    image: images/IMG_0001.HEIC")
+        .replace("title: 开采直播", f'title: "{ESCAPED}"')
+    )
     (village / "village.yml").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     result = run_storefront("build", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -300,7 +360,7 @@ def _photo_urls(page_file: Path, site: Path) -> list[tuple[str, Path]]:
     for _tag, key, value in page.attributes:
         if key not in ("src", "srcset", "href", "content") or "/images/" not in "/" + value:
             continue
-        for url in ([part.strip().split(" ")[0] for part in value.split(",")] if key == "srcset" else [value]):
+        for url in [part.strip().split(" ")[0] for part in value.split(",")] if key == "srcset" else [value]:
             parts = urlsplit(urljoin(base, url))
             assert not parts.fragment and not parts.query, f"{url}: a character of the file name was not escaped"
             found.append((url, site / unquote(parts.path).lstrip("/")))
@@ -323,8 +383,11 @@ def test_a_heic_is_published_as_jpeg_and_webp(odd_site):
     with Image.open(folder / "IMG_0001-heic.jpg") as original:
         assert original.format == "JPEG" and original.size == (900, 1600) and not original.getexif()
     assert sorted(p.name for p in folder.glob("IMG_0001-heic-*")) == [
-        f"IMG_0001-heic-{w}.{f}" for w in (320, 640, 900) for f in ("jpg", "webp")]
-    page = (odd_site / "villages" / "test-village" / "products" / "white-tea" / "index.html").read_text(encoding="utf-8")
+        f"IMG_0001-heic-{w}.{f}" for w in (320, 640, 900) for f in ("jpg", "webp")
+    ]
+    page = (odd_site / "villages" / "test-village" / "products" / "white-tea" / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert "IMG_0001-heic-640.webp" in page and ".HEIC" not in page
 
 
@@ -342,7 +405,9 @@ def test_escaped_control_characters_never_reach_pages_feeds_or_calendars(odd_sit
 
 
 def test_a_full_width_price_is_shown_as_a_number(odd_site):
-    page = (odd_site / "villages" / "test-village" / "products" / "white-tea" / "index.html").read_text(encoding="utf-8")
+    page = (odd_site / "villages" / "test-village" / "products" / "white-tea" / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert "98.50" in page or "98.5" in page
     assert "９８" not in page
 
@@ -357,9 +422,16 @@ def test_validate_uses_the_configured_pixel_limit(tmp_path):
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     assert "      cache_dir: .cache/storefront\n" in text
-    config.write_text(text.replace("      cache_dir: .cache/storefront\n",
-                                   "      cache_dir: .cache/storefront\n      max_image_pixels: 100000\n"), encoding="utf-8")
+    config.write_text(
+        text.replace(
+            "      cache_dir: .cache/storefront\n",
+            "      cache_dir: .cache/storefront\n      max_image_pixels: 100000\n",
+        ),
+        encoding="utf-8",
+    )
     result = run_storefront("validate", cwd=project)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert (f"{FILE}:16: brand.hero: 'images/hero.jpg': the photo is 400x300 pixels, more than the 100,000 allowed"
-            in result.stderr)
+    assert (
+        f"{FILE}:16: brand.hero: 'images/hero.jpg': the photo is 400x300 pixels, more than the 100,000 allowed"
+        in result.stderr
+    )

@@ -48,8 +48,11 @@ def _hostile_profile() -> dict:
     data["team"][0].update(name=HOSTILE, bio=HOSTILE)
     data["live"]["channels"][0]["handle"] = HOSTILE
     data["live"]["sessions"][0].update(title=HOSTILE, scene=HOSTILE)
-    data["service"] = {"shipping": HOSTILE, "returns": HOSTILE,
-                       "contact": {"phone": HOSTILE, "wechat": HOSTILE, "email": "a@b.example.com"}}
+    data["service"] = {
+        "shipping": HOSTILE,
+        "returns": HOSTILE,
+        "contact": {"phone": HOSTILE, "wechat": HOSTILE, "email": "a@b.example.com"},
+    }
     data["region"].update(province="浙江省" + HOSTILE, county=HOSTILE, city=HOSTILE, township=HOSTILE)
     return data
 
@@ -68,8 +71,12 @@ def test_built_pages_hold_no_live_script(tmp_path):
         page = Page(text)
         handlers = [a for a in page.attributes if a[1].lower().startswith("on")]
         assert not handlers, f"{html}: {handlers}"
-        bad_urls = [a for a in page.attributes if a[1] in ("href", "src", "action")
-                    and a[2].strip().lower().startswith(("javascript:", "data:", "vbscript:"))]
+        bad_urls = [
+            a
+            for a in page.attributes
+            if a[1] in ("href", "src", "action")
+            and a[2].strip().lower().startswith(("javascript:", "data:", "vbscript:"))
+        ]
         assert not bad_urls, f"{html}: {bad_urls}"
         for attributes, body in page.scripts:
             # Scripts are the theme's own; profile text may only appear in JSON-LD, as data.

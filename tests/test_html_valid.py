@@ -30,8 +30,10 @@ def parse(text: str):
 def parse_errors(text: str) -> list[str]:
     """Parse errors with the source they point at, for a readable failure."""
     lines = text.splitlines()
-    return [f"{line}:{column} {code} {data or ''}: …{lines[line - 1][max(0, column - 80):column + 20]}…"
-            for line, column, code, data in parse(text)[1]]
+    return [
+        f"{line}:{column} {code} {data or ''}: …{lines[line - 1][max(0, column - 80) : column + 20]}…"
+        for line, column, code, data in parse(text)[1]
+    ]
 
 
 def _pages(site: Path) -> list[Path]:
@@ -72,7 +74,9 @@ def _addresses(tree) -> list[tuple[str, str, str]]:
             if element.get(name):
                 found.append((element.tag, name, element.get(name)))
         if element.get("srcset"):
-            found += [(element.tag, "srcset", c.strip().split()[0]) for c in element.get("srcset").split(",") if c.strip()]
+            found += [
+                (element.tag, "srcset", c.strip().split()[0]) for c in element.get("srcset").split(",") if c.strip()
+            ]
         if element.tag == "meta" and element.get("property", element.get("name")) in SOCIAL_META:
             found.append((element.tag, element.get("property", element.get("name")), element.get("content", "")))
     return found
@@ -82,14 +86,18 @@ def _target(site: Path, page: Path, address: str) -> tuple[Path, str] | None:
     """The file inside `site` an address leads to, and its fragment; None for the outside world."""
     parts = urlsplit(address)
     public = urlsplit(SITE_URL)
-    if parts.scheme in ("http", "https", "webcal") and parts.netloc == public.netloc and parts.path.startswith(public.path):
-        path = parts.path[len(public.path):]
+    if (
+        parts.scheme in ("http", "https", "webcal")
+        and parts.netloc == public.netloc
+        and parts.path.startswith(public.path)
+    ):
+        path = parts.path[len(public.path) :]
         base = site
     elif parts.scheme or parts.netloc:
         return None  # mailto:, tel:, a shop or a live room
     elif parts.path.startswith("/"):
         assert parts.path.startswith(public.path), f"{address} is outside the site's folder {public.path}"
-        path, base = parts.path[len(public.path):], site
+        path, base = parts.path[len(public.path) :], site
     else:
         path, base = parts.path, page.parent
     target = (base / unquote(path)).resolve() if path else page
@@ -101,8 +109,11 @@ def _target(site: Path, page: Path, address: str) -> tuple[Path, str] | None:
 @cache
 def _ids(page: Path) -> frozenset[str]:
     tree, _ = parse(page.read_text(encoding="utf-8"))
-    return frozenset(e.get("id") or e.get("name") for e in tree.iter()
-                     if isinstance(e.tag, str) and (e.get("id") or (e.tag == "a" and e.get("name"))))
+    return frozenset(
+        e.get("id") or e.get("name")
+        for e in tree.iter()
+        if isinstance(e.tag, str) and (e.get("id") or (e.tag == "a" and e.get("name")))
+    )
 
 
 def test_every_internal_address_leads_to_a_built_file(pages, sample_site):

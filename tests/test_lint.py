@@ -103,8 +103,9 @@ def test_case(case, tmp_path):
     found = [(f.rule, f.level, f.text, f.field) for f in findings]
     expected = case["expect"]
     assert len(findings) == len(expected), f"expected {expected}, found {found}"
-    for want, finding in zip(sorted(expected, key=lambda e: (e["rule"], e.get("text", ""))),
-                             sorted(findings, key=lambda f: (f.rule, f.text))):
+    for want, finding in zip(
+        sorted(expected, key=lambda e: (e["rule"], e.get("text", ""))), sorted(findings, key=lambda f: (f.rule, f.text))
+    ):
         assert (finding.rule, finding.level) == (want["rule"], want["level"]), found
         if "text" in want:
             assert finding.text == str(want["text"]), found

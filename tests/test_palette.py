@@ -8,9 +8,11 @@ from generator.assets.palette import MIN_CONTRAST, WHITE, build_palette, contras
 
 
 def _readable(palette) -> bool:
-    return (contrast(palette.primary, palette.on_primary) >= MIN_CONTRAST
-            and contrast(palette.accent, palette.on_accent) >= MIN_CONTRAST
-            and contrast(palette.link, WHITE) >= MIN_CONTRAST)
+    return (
+        contrast(palette.primary, palette.on_primary) >= MIN_CONTRAST
+        and contrast(palette.accent, palette.on_accent) >= MIN_CONTRAST
+        and contrast(palette.link, WHITE) >= MIN_CONTRAST
+    )
 
 
 def test_readable_colours_are_kept_as_given():
@@ -36,7 +38,7 @@ def test_colours_come_from_the_hero_photo_when_absent():
     ImageDraw.Draw(photo).rectangle((0, 80, 200, 120), fill=(220, 170, 40))
     palette = build_palette(None, None, photo=photo, seed="x")
     assert palette.source == "photo" and _readable(palette)
-    red, green, blue = (int(palette.primary[i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (int(palette.primary[i : i + 2], 16) for i in (1, 3, 5))
     assert blue > red and blue > green  # the photo's dominant blue leads
 
 

@@ -35,8 +35,12 @@ from generator.profile.read import load_catalog
 from tests.conftest import REPO, make_project, run_storefront
 
 BASE = REPO / "tests" / "fixtures" / "base"
-SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture,
-        HealthCheck.large_base_example]
+SLOW = [
+    HealthCheck.too_slow,
+    HealthCheck.data_too_large,
+    HealthCheck.function_scoped_fixture,
+    HealthCheck.large_base_example,
+]
 # Derandomized: the same examples on every run and in CI, and no example database on disk.
 CHEAP = settings(max_examples=200, deadline=None, derandomize=True, database=None, suppress_health_check=SLOW)
 BUILDS = settings(CHEAP, max_examples=4)
@@ -50,10 +54,37 @@ MESSAGE = re.compile(r"^  villages/[^:]+(:\d+)?: ", re.MULTILINE)
 # phone actually produces, drawn more often than chance would.
 ANY_CHAR = st.characters(exclude_categories=("Cs",))
 SAMPLE_TEXTS = [
-    "安吉白茶", "黄杜村", "茶园直播", "🍵🌾🐝", "👩🏽‍🌾", "مرحبا بالقرية", "שלום", "\u202eevil\u202c",
-    "e\u0301\u0301\u0301", "ｆｕｌｌ－ｗｉｄｔｈ，。！", "一\t二", "行\r\n分", "\x85\u2028\u2029", "\x00\x07\x1b[31m",
-    "'\"{}[]&*!|>%@`#", "- item", "key: value", "null", "~", "yes", "0x1F", "1e3", "..", "../../etc/passwd",
-    "<b>粗</b>", "[链接](https://example.com)", "\ufeff", "\u200b\u200d", "Ǆǅǆ", "ﷺ", "𠀀𪚥",
+    "安吉白茶",
+    "黄杜村",
+    "茶园直播",
+    "🍵🌾🐝",
+    "👩🏽‍🌾",
+    "مرحبا بالقرية",
+    "שלום",
+    "\u202eevil\u202c",
+    "e\u0301\u0301\u0301",
+    "ｆｕｌｌ－ｗｉｄｔｈ，。！",
+    "一\t二",
+    "行\r\n分",
+    "\x85\u2028\u2029",
+    "\x00\x07\x1b[31m",
+    "'\"{}[]&*!|>%@`#",
+    "- item",
+    "key: value",
+    "null",
+    "~",
+    "yes",
+    "0x1F",
+    "1e3",
+    "..",
+    "../../etc/passwd",
+    "<b>粗</b>",
+    "[链接](https://example.com)",
+    "\ufeff",
+    "\u200b\u200d",
+    "Ǆǅǆ",
+    "ﷺ",
+    "𠀀𪚥",
 ]
 SAMPLES = st.sampled_from(SAMPLE_TEXTS)
 CHUNK = st.one_of(SAMPLES, st.text(ANY_CHAR, min_size=1, max_size=12))
@@ -63,8 +94,13 @@ def _as_loaded(text: str) -> str:
     """What the loader keeps of a text (generator/yamlfile.py): it drops what pages and feeds cannot
     carry (control characters but tab and line ends, noncharacters) and reads NEL, LS, PS as spaces."""
     text = text.translate({0x85: " ", 0x2028: " ", 0x2029: " "})
-    return "".join(c for c in text if not (unicodedata.category(c) == "Cc" and c not in "\t\n\r")
-                   and c not in "\ufffe\uffff" and not "\ufdd0" <= c <= "\ufdef")
+    return "".join(
+        c
+        for c in text
+        if not (unicodedata.category(c) == "Cc" and c not in "\t\n\r")
+        and c not in "\ufffe\uffff"
+        and not "\ufdd0" <= c <= "\ufdef"
+    )
 
 
 def _visible(text: str) -> bool:
@@ -77,23 +113,47 @@ LONG_TEXT = st.one_of(TEXT, TEXT.map(lambda t: (t + " ") * 2000).map(lambda t: t
 LANGUAGES = st.sampled_from(["zh", "en", "ja", "ug", "bo", "zh-Hant", "yue", "en-GB"])
 LOCALIZED = st.one_of(TEXT, st.dictionaries(LANGUAGES, TEXT, min_size=1, max_size=3))
 IDS = st.one_of(
-    st.lists(st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8), min_size=1, max_size=4).map("-".join),
-    st.just("a" * 64), st.just("0-0-0"),
+    st.lists(st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8), min_size=1, max_size=4).map(
+        "-".join
+    ),
+    st.just("a" * 64),
+    st.just("0-0-0"),
 )
-URL = st.builds(lambda host, path: f"https://{host}.example.com/{path}",
-                st.from_regex(r"[a-z0-9]{1,20}", fullmatch=True),
-                st.text(string.ascii_letters + string.digits + "-._~/?=&%", max_size=60))
+URL = st.builds(
+    lambda host, path: f"https://{host}.example.com/{path}",
+    st.from_regex(r"[a-z0-9]{1,20}", fullmatch=True),
+    st.text(string.ascii_letters + string.digits + "-._~/?=&%", max_size=60),
+)
 AMOUNT = st.one_of(
     st.integers(1, 10**9),
     st.decimals(Decimal("0.01"), Decimal("9999999999.99"), places=2).map(str),
     st.integers(1, 99999).map(lambda n: str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))),
 )
 IMAGES = st.sampled_from(["images/tea.jpg", "images/hero.jpg"])
-PLATFORMS = ["douyin", "kuaishou", "taobao-live", "wechat-channels", "xiaohongshu", "bilibili", "youtube", "tiktok", "other"]
-REPEATS = st.sampled_from([None, "FREQ=WEEKLY;COUNT=10", "FREQ=DAILY;COUNT=3", "FREQ=MONTHLY;BYMONTHDAY=1,15",
-                           "FREQ=WEEKLY;BYDAY=MO,FR;UNTIL=20271231T235959", "FREQ=YEARLY"])
-ZONES = st.sampled_from(["Asia/Shanghai", "Asia/Urumqi", "Europe/Rome", "America/New_York", "Pacific/Chatham",
-                         "Australia/Lord_Howe"])
+PLATFORMS = [
+    "douyin",
+    "kuaishou",
+    "taobao-live",
+    "wechat-channels",
+    "xiaohongshu",
+    "bilibili",
+    "youtube",
+    "tiktok",
+    "other",
+]
+REPEATS = st.sampled_from(
+    [
+        None,
+        "FREQ=WEEKLY;COUNT=10",
+        "FREQ=DAILY;COUNT=3",
+        "FREQ=MONTHLY;BYMONTHDAY=1,15",
+        "FREQ=WEEKLY;BYDAY=MO,FR;UNTIL=20271231T235959",
+        "FREQ=YEARLY",
+    ]
+)
+ZONES = st.sampled_from(
+    ["Asia/Shanghai", "Asia/Urumqi", "Europe/Rome", "America/New_York", "Pacific/Chatham", "Australia/Lord_Howe"]
+)
 
 
 def _unique_ids(n: int):
@@ -104,15 +164,23 @@ def _unique_ids(n: int):
 def products(draw, ids: list[str]) -> list[dict]:
     items = []
     for pid in ids:
-        item = {"id": pid, "name": draw(LOCALIZED), "category": draw(st.sampled_from(CATEGORY_IDS)),
-                "description": draw(TEXT),
-                "price": {"amount": draw(AMOUNT), "currency": draw(st.sampled_from(["CNY", "usd", "EUR"])),
-                          "unit": draw(TEXT)}}  # a price without a unit is a lint error
+        item = {
+            "id": pid,
+            "name": draw(LOCALIZED),
+            "category": draw(st.sampled_from(CATEGORY_IDS)),
+            "description": draw(TEXT),
+            "price": {
+                "amount": draw(AMOUNT),
+                "currency": draw(st.sampled_from(["CNY", "usd", "EUR"])),
+                "unit": draw(TEXT),
+            },
+        }  # a price without a unit is a lint error
         if draw(st.booleans()):
             item["season"] = draw(st.lists(st.integers(1, 12), max_size=12))
             item["images"] = draw(st.lists(IMAGES, max_size=2))
-            item["certifications"] = [{"kind": "organic", "id": draw(TEXT), "issuer": draw(TEXT),
-                                       "valid_until": "2030-01-31"}]
+            item["certifications"] = [
+                {"kind": "organic", "id": draw(TEXT), "issuer": draw(TEXT), "valid_until": "2030-01-31"}
+            ]
             item["buy"] = [{"platform": "taobao", "url": draw(URL)}]
         items.append(item)
     return items
@@ -127,34 +195,62 @@ def profiles(draw, max_products: int = 25, max_sessions: int = 12) -> dict:
     data = {
         "schema": 1,
         "name": draw(LOCALIZED),
-        "region": {"province": draw(TEXT), "county": draw(TEXT), "city": draw(st.none() | TEXT),
-                   "coordinates": draw(st.none() | st.tuples(st.floats(-90, 90), st.floats(-180, 180)).map(list))},
+        "region": {
+            "province": draw(TEXT),
+            "county": draw(TEXT),
+            "city": draw(st.none() | TEXT),
+            "coordinates": draw(st.none() | st.tuples(st.floats(-90, 90), st.floats(-180, 180)).map(list)),
+        },
         "timezone": draw(ZONES),
         "slogan": draw(LOCALIZED),
         "story": draw(LONG_TEXT),
-        "culture": [{"name": draw(LOCALIZED), "kind": "craft", "description": draw(TEXT),
-                     **({"image": "images/hero.jpg"} if draw(st.booleans()) else {})}
-                    for _ in range(draw(st.integers(1, 4)))],
-        "brand": draw(st.sampled_from([None, {"hero": "images/hero.jpg", "style": "folk"},
-                                       {"colors": {"primary": "#2F6B3A", "accent": "#E8C547"}}])),
+        "culture": [
+            {
+                "name": draw(LOCALIZED),
+                "kind": "craft",
+                "description": draw(TEXT),
+                **({"image": "images/hero.jpg"} if draw(st.booleans()) else {}),
+            }
+            for _ in range(draw(st.integers(1, 4)))
+        ],
+        "brand": draw(
+            st.sampled_from(
+                [
+                    None,
+                    {"hero": "images/hero.jpg", "style": "folk"},
+                    {"colors": {"primary": "#2F6B3A", "accent": "#E8C547"}},
+                ]
+            )
+        ),
         "products": draw(products(product_ids)),
         "team": [{"id": t, "name": draw(LOCALIZED), "role": "anchor", "bio": draw(TEXT)} for t in team_ids],
     }
     sessions = []
     for _ in range(draw(st.integers(0, max_sessions))):
-        session = {"title": draw(LOCALIZED), "channel": draw(st.sampled_from(channel_ids)),
-                   "start": (datetime(2026, 11, 1, 8) + timedelta(minutes=15 * draw(st.integers(0, 20000)))).isoformat(),
-                   "duration": draw(st.sampled_from(["90m", "2h", "1h30m", "PT45M", "24h"])),
-                   "hosts": draw(st.lists(st.sampled_from(team_ids), unique=True)) if team_ids else [],
-                   "products": draw(st.lists(st.sampled_from(product_ids), unique=True, max_size=4)),
-                   "scene": draw(st.none() | LOCALIZED)}
+        session = {
+            "title": draw(LOCALIZED),
+            "channel": draw(st.sampled_from(channel_ids)),
+            "start": (datetime(2026, 11, 1, 8) + timedelta(minutes=15 * draw(st.integers(0, 20000)))).isoformat(),
+            "duration": draw(st.sampled_from(["90m", "2h", "1h30m", "PT45M", "24h"])),
+            "hosts": draw(st.lists(st.sampled_from(team_ids), unique=True)) if team_ids else [],
+            "products": draw(st.lists(st.sampled_from(product_ids), unique=True, max_size=4)),
+            "scene": draw(st.none() | LOCALIZED),
+        }
         if repeat := draw(REPEATS):
             session["repeat"] = repeat
         sessions.append({k: v for k, v in session.items() if v is not None})
-    data["live"] = {"channels": [{"id": c, "platform": draw(st.sampled_from(PLATFORMS)), "url": draw(URL),
-                                  "handle": draw(TEXT)} for c in channel_ids], "sessions": sessions}
-    data["service"] = {"shipping": draw(TEXT), "returns": draw(TEXT),
-                       "contact": {"phone": draw(TEXT), "wechat": draw(TEXT), "email": "coop@example.com"}}
+    data["live"] = {
+        "channels": [
+            {"id": c, "platform": draw(st.sampled_from(PLATFORMS)), "url": draw(URL), "handle": draw(TEXT)}
+            for c in channel_ids
+        ],
+        "sessions": sessions,
+    }
+    data["service"] = {
+        "shipping": draw(TEXT),
+        "returns": draw(TEXT),
+        "contact": {"phone": draw(TEXT), "wechat": draw(TEXT), "email": "coop@example.com"},
+    }
     data["region"] = {k: v for k, v in data["region"].items() if v is not None}
     return {k: v for k, v in data.items() if v is not None}
 
@@ -242,10 +338,38 @@ def test_valid_profiles_build_a_whole_site(tmp_path_factory, shared_cache, data,
 # --- damaged files ----------------------------------------------------------------------------
 
 GOOD = (BASE / "village.yml").read_bytes()
-NOISE = st.one_of(st.binary(min_size=1, max_size=8), st.text(ANY_CHAR, min_size=1, max_size=8).map(str.encode),
-                  st.sampled_from([b":", b"- ", b"  ", b"\t", b"{", b"[", b"'", b'"', b"&a ", b"*a", b"!!str ",
-                                   b"|", b">", b"#", b"\r", b"\xef\xbb\xbf", b"\xff\xfe", b"\x00", b"%YAML 1.1\n",
-                                   b"---\n", b"...\n", b"? ", "：".encode(), "９８".encode()]))
+NOISE = st.one_of(
+    st.binary(min_size=1, max_size=8),
+    st.text(ANY_CHAR, min_size=1, max_size=8).map(str.encode),
+    st.sampled_from(
+        [
+            b":",
+            b"- ",
+            b"  ",
+            b"\t",
+            b"{",
+            b"[",
+            b"'",
+            b'"',
+            b"&a ",
+            b"*a",
+            b"!!str ",
+            b"|",
+            b">",
+            b"#",
+            b"\r",
+            b"\xef\xbb\xbf",
+            b"\xff\xfe",
+            b"\x00",
+            b"%YAML 1.1\n",
+            b"---\n",
+            b"...\n",
+            b"? ",
+            "：".encode(),
+            "９８".encode(),
+        ]
+    ),
+)
 
 
 @st.composite
@@ -370,7 +494,11 @@ def _damage_with_seed(seed: int) -> bytes:
             lines[at] = b" " * chance.randint(0, 5) + lines[at].lstrip(b" ")
         elif kind == "insert":
             column = chance.randint(0, len(lines[at]))
-            lines[at] = lines[at][:column] + bytes(chance.randrange(256) for _ in range(chance.randint(1, 4))) + lines[at][column:]
+            lines[at] = (
+                lines[at][:column]
+                + bytes(chance.randrange(256) for _ in range(chance.randint(1, 4)))
+                + lines[at][column:]
+            )
         else:
             text = b"\n".join(lines)
             lines = text[: chance.randrange(len(text))].split(b"\n")

@@ -77,7 +77,9 @@ def test_one_off_beyond_the_window_is_still_upcoming_and_the_window_bounds_repea
     by_session = {o.index: [x.start for x in found if x.index == o.index] for o in found}
     assert [s.isoformat() for s in by_session[0]] == ["2027-03-26T19:30:00+01:00", "2027-04-02T19:30:00+02:00"]
     assert [s.isoformat() for s in by_session[4]] == ["2027-11-13T17:00:00+01:00"]  # far beyond, still listed
-    assert [s.isoformat() for s in by_session[2]] == ["2027-10-30T02:30:00+02:00"]  # a series not yet begun: its first start
+    assert [s.isoformat() for s in by_session[2]] == [
+        "2027-10-30T02:30:00+02:00"
+    ]  # a series not yet begun: its first start
     assert 1 in by_session and 3 in by_session and 5 in by_session
     assert [o.start for o in found] == sorted(o.start for o in found)
 
@@ -98,14 +100,22 @@ def test_session_that_is_on_now_counts_as_upcoming():
 
 
 def test_session_ids_are_stable_and_readable():
-    assert list(BORGO.session_ids) == ["yt-borgo-20270312t1930", "douyin-borgo-20270327t0230", "douyin-borgo-20271030t0230",
-                                  "yt-borgo-20270403t1000", "yt-borgo-20271113t1700", "yt-borgo-20270501t1100"]
+    assert list(BORGO.session_ids) == [
+        "yt-borgo-20270312t1930",
+        "douyin-borgo-20270327t0230",
+        "douyin-borgo-20271030t0230",
+        "yt-borgo-20270403t1000",
+        "yt-borgo-20271113t1700",
+        "yt-borgo-20270501t1100",
+    ]
     assert uid(BORGO, 0) == "yt-borgo-20270312t1930.borgo-olio@village-storefront"
 
 
 def test_groups_today_this_week_later_and_past():
     now = datetime(2027, 3, 26, 20, 0, tzinfo=ROME)  # a Friday, during the mill session
-    schedule = group_by_day(build_timeline([BORGO], now, timedelta(weeks=4), timedelta(weeks=8)).window([BORGO]), now, "en")
+    schedule = group_by_day(
+        build_timeline([BORGO], now, timedelta(weeks=4), timedelta(weeks=8)).window([BORGO]), now, "en"
+    )
     groups = {g.id: [(d.date.isoformat(), [o.index for o in d.occurrences]) for d in g.days] for g in schedule.groups}
     assert [g.id for g in schedule.groups] == ["today", "week", "later", "past"]
     assert groups["today"] == [("2027-03-26", [0])]  # on now

@@ -70,7 +70,9 @@ def test_brand_colours_are_applied_and_readable(sample_site, village):
 
 
 def test_villages_get_their_own_colours(sample_site):
-    primaries = {brand_variables(read(sample_site, f"villages/{v.slug}"))["--md-primary-fg-color"] for v in CATALOG.villages}
+    primaries = {
+        brand_variables(read(sample_site, f"villages/{v.slug}"))["--md-primary-fg-color"] for v in CATALOG.villages
+    }
     assert len(primaries) == len(CATALOG.villages)
 
 
@@ -144,8 +146,10 @@ def test_published_photos_carry_no_metadata(sample_site):
 
 def test_feeds_are_announced_and_exist(sample_site):
     for page in (sample_site / "index.html", sample_site / "villages" / "huangdu-white-tea" / "index.html"):
-        feeds = re.findall(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)">',
-                           page.read_text(encoding="utf-8"))
+        feeds = re.findall(
+            r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)">',
+            page.read_text(encoding="utf-8"),
+        )
         assert len(feeds) == 1 and (page.parent / feeds[0]).is_file()
 
 
@@ -155,8 +159,11 @@ def test_json_schema_is_published(sample_site):
 
 
 def test_products_carry_certificates_and_the_villages_promises(sample_site):
-    village = next(v for v in CATALOG.villages if v.profile.service and v.profile.service.returns
-                   and any(p.certifications for p in v.profile.products))
+    village = next(
+        v
+        for v in CATALOG.villages
+        if v.profile.service and v.profile.service.returns and any(p.certifications for p in v.profile.products)
+    )
     product = next(p for p in village.profile.products if p.certifications)
     page_url = f"villages/{village.slug}/products/{product.id}"
     offer = json_ld(read(sample_site, page_url))[0]["offers"]
@@ -180,12 +187,22 @@ def test_live_pages_show_scannable_qr_codes_of_the_channels(sample_site):
     assert f'src="qr-{village.profile.live.channels[0].id}.png"' in html and "poster.jpg" in html
 
 
-@pytest.mark.parametrize("target, base", [
-    ("v/anji/", "v/anji/"), ("v/anji/products/tea/", "v/anji/"), ("v/anji/", "v/anji/products/tea/"),
-    ("assets/brand/logo.png", "v/anji/live/"), ("", "v/anji/"), ("v/anji/", ""), ("search/", "search/"),
-    ("v/anji/photos/tea 1,#2.jpg", "v/anji/products/tea/"), ("v/安吉/茶.webp", "v/安吉/"),
-    ("v/a~b_c.d-e/x.png", "regions/"), ("v/anji/products/tea/", "v/anji/products/teapot/"),
-])
+@pytest.mark.parametrize(
+    "target, base",
+    [
+        ("v/anji/", "v/anji/"),
+        ("v/anji/products/tea/", "v/anji/"),
+        ("v/anji/", "v/anji/products/tea/"),
+        ("assets/brand/logo.png", "v/anji/live/"),
+        ("", "v/anji/"),
+        ("v/anji/", ""),
+        ("search/", "search/"),
+        ("v/anji/photos/tea 1,#2.jpg", "v/anji/products/tea/"),
+        ("v/安吉/茶.webp", "v/安吉/"),
+        ("v/a~b_c.d-e/x.png", "regions/"),
+        ("v/anji/products/tea/", "v/anji/products/teapot/"),
+    ],
+)
 def test_links_are_relative_and_percent_encoded(target, base):
     import posixpath
     from urllib.parse import quote
@@ -194,5 +211,7 @@ def test_links_are_relative_and_percent_encoded(target, base):
 
     # What the standard library says, from the page's folder (a page URL names a folder).
     expected = posixpath.relpath("/" + target.rstrip("/"), "/" + base.rstrip("/"))
-    expected = "./" if expected == "." else quote(expected, safe="/") + ("/" if target.endswith("/") or not target else "")
+    expected = (
+        "./" if expected == "." else quote(expected, safe="/") + ("/" if target.endswith("/") or not target else "")
+    )
     assert relative_url(target, base) == expected

@@ -28,18 +28,31 @@ SLUG = "hostile"
 
 # Every field of generator/schema.py that holds free text: (path in the profile, is it Markdown).
 TEXT_FIELDS = [
-    (("name", "zh"), False), (("name", "en"), False), (("slogan", "zh"), False), (("slogan", "en"), False),
+    (("name", "zh"), False),
+    (("name", "en"), False),
+    (("slogan", "zh"), False),
+    (("slogan", "en"), False),
     (("story",), True),
-    (("region", "province"), False), (("region", "city"), False), (("region", "county"), False),
+    (("region", "province"), False),
+    (("region", "city"), False),
+    (("region", "county"), False),
     (("region", "township"), False),
-    (("culture", 0, "name"), False), (("culture", 0, "description"), True),
-    (("products", 0, "name"), False), (("products", 0, "description"), True), (("products", 0, "price", "unit"), False),
-    (("products", 0, "certifications", 0, "id"), False), (("products", 0, "certifications", 0, "issuer"), False),
-    (("team", 0, "name"), False), (("team", 0, "bio"), True),
+    (("culture", 0, "name"), False),
+    (("culture", 0, "description"), True),
+    (("products", 0, "name"), False),
+    (("products", 0, "description"), True),
+    (("products", 0, "price", "unit"), False),
+    (("products", 0, "certifications", 0, "id"), False),
+    (("products", 0, "certifications", 0, "issuer"), False),
+    (("team", 0, "name"), False),
+    (("team", 0, "bio"), True),
     (("live", "channels", 0, "handle"), False),
-    (("live", "sessions", 0, "title"), False), (("live", "sessions", 0, "scene"), False),
-    (("service", "shipping"), True), (("service", "returns"), True),
-    (("service", "contact", "phone"), False), (("service", "contact", "wechat"), False),
+    (("live", "sessions", 0, "title"), False),
+    (("live", "sessions", 0, "scene"), False),
+    (("service", "shipping"), True),
+    (("service", "returns"), True),
+    (("service", "contact", "phone"), False),
+    (("service", "contact", "wechat"), False),
 ]
 # A photo whose file name is itself a payload: the name reaches src, srcset and JSON-LD.
 PHOTO_NAMES = ['images/"><img src=x onerror=__xss_photo()>.jpg', "images/a 1x, javascript:__xss_photo() 2x.jpg"]
@@ -89,8 +102,14 @@ def hostile_profile() -> tuple[dict, dict[int, str]]:
         else:
             channels.append({"id": f"room-{i}", "platform": "other", "url": url})
     data["service"]["contact"]["email"] = payloads("service.contact.email", CORPUS["emails"][:1])[0]
-    data["team"].append({"id": "mail", "name": "邮箱", "role": "other",
-                         "bio": "\n\n".join(f"<{e}>" for e in payloads("team.1.bio (autolinks)", CORPUS["emails"]))})
+    data["team"].append(
+        {
+            "id": "mail",
+            "name": "邮箱",
+            "role": "other",
+            "bio": "\n\n".join(f"<{e}>" for e in payloads("team.1.bio (autolinks)", CORPUS["emails"])),
+        }
+    )
     product["images"] = ["images/tea.jpg", *PHOTO_NAMES]
     data["culture"][0]["image"] = PHOTO_NAMES[0]
     data["team"][0]["photo"] = PHOTO_NAMES[1]
@@ -136,12 +155,15 @@ DOM_PROBLEMS = """
         problems.push(`${el.tagName} style=${attr.value.slice(0, 60)}`);
     }
   }
-  for (const el of document.querySelectorAll('iframe, frame, object, embed, base, meta[http-equiv], form:not(.md-search__form), .md-content svg, .md-content style, .md-content link'))
+  const foreign = ['iframe', 'frame', 'object', 'embed', 'base', 'meta[http-equiv]', 'form:not(.md-search__form)',
+                   '.md-content svg', '.md-content style', '.md-content link'];
+  for (const el of document.querySelectorAll(foreign.join(', ')))
     problems.push(`element ${el.outerHTML.slice(0, 80)}`);
   for (const script of document.scripts) {
     const data = ['application/ld+json', 'application/json'].includes(script.type);
     if (script.src && new URL(script.src).origin !== location.origin) problems.push(`script from ${script.src}`);
-    if (!data && /__xss|alert\\(|msgbox/.test(script.textContent)) problems.push(`script ${script.textContent.slice(0, 80)}`);
+    if (!data && /__xss|alert\\(|msgbox/.test(script.textContent))
+      problems.push(`script ${script.textContent.slice(0, 80)}`);
     if (data) JSON.parse(script.textContent);  // a data block that payload text broke would throw here
   }
   return problems;
@@ -182,8 +204,14 @@ def test_no_payload_runs_in_a_browser(hostile_site, browser):
         context = browser.new_context()
         context.add_init_script(TRAP % len(markers))
         outside: list[str] = []
-        context.on("request", lambda r: urlsplit(r.url).hostname not in ("127.0.0.1", None)
-                   and urlsplit(r.url).scheme in ("http", "https") and outside.append(r.url))
+        context.on(
+            "request",
+            lambda r: (
+                urlsplit(r.url).hostname not in ("127.0.0.1", None)
+                and urlsplit(r.url).scheme in ("http", "https")
+                and outside.append(r.url)
+            ),
+        )
         for path in pages:
             page = context.new_page()
             dialogs: list[str] = []
@@ -220,7 +248,9 @@ def test_every_field_reaches_the_site(hostile_site):
     site, markers = hostile_site
     text = html.unescape("\n".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html")))
     fields = {where.split(" <- ")[0] for where in markers.values()}
-    missing = [f for f in fields if not any(f"__xss_{n}(" in text for n, w in markers.items() if w.startswith(f + " <- "))]
+    missing = [
+        f for f in fields if not any(f"__xss_{n}(" in text for n, w in markers.items() if w.startswith(f + " <- "))
+    ]
     assert not missing, f"no payload of these fields is anywhere in the site: {missing}"
 
 
@@ -270,7 +300,9 @@ def test_url_fields_refuse_dangerous_addresses(tmp_path):
     for i in range(len(refused)):
         for field in (f"products[0].buy[{i}].url", f"live.channels[{i}].url"):
             lines = [line for line in output.splitlines() if f": {field}: " in line]
-            assert len(lines) == 1 and "https://" in lines[0], f"{field} ({refused[i]!r}) not refused clearly:\n{output}"
+            assert len(lines) == 1 and "https://" in lines[0], (
+                f"{field} ({refused[i]!r}) not refused clearly:\n{output}"
+            )
 
 
 def test_json_ld_keeps_payload_text_as_data(hostile_site):
@@ -278,7 +310,7 @@ def test_json_ld_keeps_payload_text_as_data(hostile_site):
     site, markers = hostile_site
     page = (site / "villages" / SLUG / "index.html").read_text(encoding="utf-8")
     start = page.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
-    graph = json.loads(page[start: page.index("</script>", start)])
+    graph = json.loads(page[start : page.index("</script>", start)])
     organization = graph["@graph"][0]
     breakout = next(n for n, w in markers.items() if w.startswith("name.zh <- '</script><script>"))
     assert f"</script><script>__xss_{breakout}()</script>" in organization["name"]

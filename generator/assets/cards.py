@@ -136,7 +136,9 @@ def _share_ground(photo: str | None, brand: BrandSpec) -> Image.Image:
     photo_box = L["photo"]
     canvas.paste(photo_layer(photo, box_size(photo_box), brand), tuple(photo_box[:2]))
     panel = _panel_mask(canvas.size, tuple(L["panel"]), L["edge"], brand.style)
-    canvas.paste(_patterned(canvas.size, primary, on_primary, brand.style, brand.seed, L["pattern_opacity"]), (0, 0), panel)
+    canvas.paste(
+        _patterned(canvas.size, primary, on_primary, brand.style, brand.seed, L["pattern_opacity"]), (0, 0), panel
+    )
     ImageDraw.Draw(canvas).rectangle(L["accent_bar"], fill=accent)
     paste_logo(canvas, brand, L["logo"], plate=L["logo_plate"])
     return canvas
@@ -202,8 +204,13 @@ def product_card(spec: ProductSpec) -> bytes:
     unit_x = left + amount.font.getlength(amount.lines[0]) + 12
     if spec.unit and unit_x < right:
         unit = fit(spec.unit, right - unit_x, 1, price["unit"], price["unit"] // 2)
-        draw.text((unit_x, top + amount.size - unit.size), unit.lines[0], font=unit.font,
-                  fill=mix(on_primary, primary, 0.22), anchor="la")
+        draw.text(
+            (unit_x, top + amount.size - unit.size),
+            unit.lines[0],
+            font=unit.font,
+            fill=mix(on_primary, primary, 0.22),
+            anchor="la",
+        )
     text_box(draw, L["village"], spec.village, mix(on_primary, primary, 0.22), align="right")
     _badges(canvas, L["badges"], spec.badges, accent, on_accent)
     return encode_jpeg(canvas, L["jpeg"]["quality"])
@@ -218,8 +225,10 @@ def _product_ground(photo: str | None, brand: BrandSpec) -> Image.Image:
     canvas = Image.new("RGB", tuple(L["size"]), primary)
     canvas.paste(photo_layer(photo, box_size(L["photo"]), brand), tuple(L["photo"][:2]))
     panel = L["panel"]
-    canvas.paste(_patterned(box_size(panel), primary, on_primary, brand.style, brand.seed, L["pattern_opacity"]),
-                 tuple(panel[:2]))
+    canvas.paste(
+        _patterned(box_size(panel), primary, on_primary, brand.style, brand.seed, L["pattern_opacity"]),
+        tuple(panel[:2]),
+    )
     ImageDraw.Draw(canvas).rectangle(L["accent_bar"], fill=accent)
     paste_logo(canvas, brand, L["logo"], plate=L["logo_plate"])
     return canvas

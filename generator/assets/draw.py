@@ -132,17 +132,29 @@ def pattern(size: tuple[int, int], colour: RGB, style: str, seed: str, opacity: 
         phase, wave = rng.random() * math.tau, rng.uniform(0.6, 1.6)
         for band in range(bands):
             base = height * (band + 0.5) / bands
-            points = [(x, base + math.sin(x / width * math.tau * wave + phase + band * 0.35) * height / (bands * 1.4))
-                      for x in range(0, width + 24, 24)]
+            points = [
+                (x, base + math.sin(x / width * math.tau * wave + phase + band * 0.35) * height / (bands * 1.4))
+                for x in range(0, width + 24, 24)
+            ]
             draw.line(points, fill=ink, width=line)
     else:  # ink: layered mountain ridges, paler as they recede
         ridges = rng.randint(3, 5)
         for ridge in range(ridges):
             base = height * (0.35 + 0.6 * ridge / ridges)
             waves, phase, tall = rng.uniform(1.2, 2.6), rng.random() * 3, rng.uniform(0.08, 0.22)
-            peaks = [(x, base - (abs(math.sin(x / width * math.pi * waves + phase))
-                                 + 0.25 * abs(math.sin(x / width * math.pi * waves * 3.1 + phase))) * height * tall)
-                     for x in range(0, width + 40, 40)]
+            peaks = [
+                (
+                    x,
+                    base
+                    - (
+                        abs(math.sin(x / width * math.pi * waves + phase))
+                        + 0.25 * abs(math.sin(x / width * math.pi * waves * 3.1 + phase))
+                    )
+                    * height
+                    * tall,
+                )
+                for x in range(0, width + 40, 40)
+            ]
             alpha = round(255 * opacity * (0.5 + ridge / ridges))
             draw.polygon([*peaks, (width, height), (0, height)], fill=(*colour, min(255, alpha)))
     return layer

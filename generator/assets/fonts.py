@@ -64,8 +64,10 @@ def cjk_font() -> FontFile:
     for candidate in SYSTEM_FONTS:
         if Path(candidate).exists():
             return FontFile(Path(candidate), SC_INDEX)
-    raise FontMissing("no Chinese font found: run `pip install -r requirements.txt` (it installs noto-cjk-sans-otc), "
-                      f"or set {FONT_ENV} to a .ttf/.otf/.ttc file")
+    raise FontMissing(
+        "no Chinese font found: run `pip install -r requirements.txt` (it installs noto-cjk-sans-otc), "
+        f"or set {FONT_ENV} to a .ttf/.otf/.ttc file"
+    )
 
 
 @cache
@@ -77,7 +79,7 @@ def font(size: int) -> ImageFont.FreeTypeFont:
 
 @cache
 def _notdef(size: int) -> bytes:
-    return bytes(font(size).getmask("\U0010FFFD"))
+    return bytes(font(size).getmask("\U0010fffd"))
 
 
 def missing_glyphs(text: str, size: int = 24) -> list[str]:
@@ -180,8 +182,15 @@ class Fitted:
 
 
 @lru_cache(maxsize=256)  # a village's name, region and the site's name are on every one of its cards
-def fit(text: str, width: float, max_lines: int, largest: int, smallest: int,
-        height: float | None = None, leading: float = 1.2) -> Fitted:
+def fit(
+    text: str,
+    width: float,
+    max_lines: int,
+    largest: int,
+    smallest: int,
+    height: float | None = None,
+    leading: float = 1.2,
+) -> Fitted:
     """The largest size from `largest` down to `smallest` at which `text` fits `max_lines` lines
     of `width` (and, given `height`, as many lines as that height holds at `leading`); at the
     smallest size, whatever does not fit ends in an ellipsis. Never overflows."""

@@ -14,8 +14,9 @@ def square(logo: Image.Image, size: int) -> Image.Image:
     """The logo centred in a transparent square of `size`, its aspect kept."""
     logo = logo.convert("RGBA")
     scale = size / max(logo.size)
-    fitted = logo.resize((max(1, round(logo.width * scale)), max(1, round(logo.height * scale))),
-                         Image.Resampling.LANCZOS)
+    fitted = logo.resize(
+        (max(1, round(logo.width * scale)), max(1, round(logo.height * scale))), Image.Resampling.LANCZOS
+    )
     canvas = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     canvas.alpha_composite(fitted, ((size - fitted.width) // 2, (size - fitted.height) // 2))
     return canvas
@@ -38,7 +39,9 @@ def icon_files(logo: Image.Image, background: str) -> dict[str, bytes]:
     for n in sizes["png"]:
         # At the logo's own size the icon is the logo itself: encoded once (a PNG encode is most
         # of an icon's cost).
-        files[f"icon-{n}.png"] = files["logo.png"] if n == big.width else _png(big.resize((n, n), Image.Resampling.LANCZOS))
+        files[f"icon-{n}.png"] = (
+            files["logo.png"] if n == big.width else _png(big.resize((n, n), Image.Resampling.LANCZOS))
+        )
     ico = io.BytesIO()
     largest = max(sizes["ico"])
     big.resize((largest, largest), Image.Resampling.LANCZOS).save(ico, "ICO", sizes=[(n, n) for n in sizes["ico"]])

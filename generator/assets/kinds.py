@@ -55,5 +55,9 @@ def draw(kind: str, spec: Any) -> list[bytes]:
 def recipe(kind: str) -> str:
     """What draws a kind of image besides its spec: its code, its layouts and the font."""
     entry = KINDS[kind]
-    return digest(kind, code_identity(entry.module), [layout(name) for name in entry.layouts],
-                  cjk_font().identity if entry.font else "")
+    return digest(
+        kind,
+        code_identity(entry.module),
+        [layout(name) for name in entry.layouts],
+        cjk_font().identity if entry.font else "",
+    )

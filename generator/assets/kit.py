@@ -78,11 +78,18 @@ class Picture:
 
     def relative(self, url: Callable[[str], str]) -> dict[str, Any]:
         """URLs as seen from the page, ready for partials/picture.html."""
+
         def srcset(pairs):
             return ", ".join(f"{url(u)} {w}w" for u, w in pairs)
+
         *better, (_, fallback) = self.sources
-        return {"sources": [{"type": t, "srcset": srcset(p)} for t, p in better], "srcset": srcset(fallback),
-                "src": url(self.src), "width": self.width, "height": self.height}
+        return {
+            "sources": [{"type": t, "srcset": srcset(p)} for t, p in better],
+            "srcset": srcset(fallback),
+            "src": url(self.src),
+            "width": self.width,
+            "height": self.height,
+        }
 
 
 @dataclass(frozen=True)
@@ -145,10 +152,18 @@ def build_kit(
             if job.kind == "icons":
                 icon_urls.setdefault(job.owner, {})[Path(url).name] = url
     total = sum(p.stat().st_size for p in set(files.values()))
-    stats = {"photos": len(photos), "photos_made": counts["photos_made"], "images": len(files),
-             "images_made": counts["made"], "images_reused": counts["reused"], "image_bytes": total}
-    log.info(f"Images: {counts['made']} made, {counts['reused']} reused from cache, {len(files)} files, "
-             f"{total / 1e6:.1f} MB ({time.monotonic() - started:.2f} s, {workers} workers)")
+    stats = {
+        "photos": len(photos),
+        "photos_made": counts["photos_made"],
+        "images": len(files),
+        "images_made": counts["made"],
+        "images_reused": counts["reused"],
+        "image_bytes": total,
+    }
+    log.info(
+        f"Images: {counts['made']} made, {counts['reused']} reused from cache, {len(files)} files, "
+        f"{total / 1e6:.1f} MB ({time.monotonic() - started:.2f} s, {workers} workers)"
+    )
     return Kit(files, photos, palettes, Assets(pictures, icon_urls), stats)
 
 
@@ -243,8 +258,12 @@ def _place_photo(village, relative, manifest, files, pictures, photos) -> None:
     src = min(fallback, key=lambda pair: (abs(pair[1] - target), pair[1]))[0]
     largest = max(entries, key=lambda e: e["width"])
     types = {"webp": "image/webp", "png": "image/png", "jpeg": "image/jpeg"}
-    pictures[original] = Picture(largest["width"], largest["height"],
-                                 tuple((types[f], tuple(sorted(by_format[f], key=lambda p: p[1]))) for f in order), src)
+    pictures[original] = Picture(
+        largest["width"],
+        largest["height"],
+        tuple((types[f], tuple(sorted(by_format[f], key=lambda p: p[1]))) for f in order),
+        src,
+    )
 
 
 # --- marks, icons, cards, posters ---------------------------------------------------------------
@@ -260,14 +279,19 @@ class Job:
     urls: tuple[str, ...]
 
 
-def _brand(village: Village | None, name: str, palette: Palette, style: str, seed: str,
-           photos: Mapping[str, Path]) -> BrandSpec:
+def _brand(
+    village: Village | None, name: str, palette: Palette, style: str, seed: str, photos: Mapping[str, Path]
+) -> BrandSpec:
     colours = {f: getattr(palette, f) for f in PALETTE_FIELDS}
     logo = village.profile.brand.logo if village and village.profile.brand else None
     if logo:
         return BrandSpec(**colours, style=style, seed=seed, mark=None, logo=str(photos[photo_url(village, logo)]))
-    return BrandSpec(**colours, style=style, seed=seed, mark=MarkSpec(name, seed, style, palette.primary,
-                                                                      palette.on_primary, palette.accent))
+    return BrandSpec(
+        **colours,
+        style=style,
+        seed=seed,
+        mark=MarkSpec(name, seed, style, palette.primary, palette.on_primary, palette.accent),
+    )
 
 
 def _drawing_jobs(catalog, palettes, site_palette, site_name, photos, timeline, language) -> Iterable[Job]:
@@ -285,23 +309,48 @@ def _drawing_jobs(catalog, palettes, site_palette, site_name, photos, timeline, 
         hero_path = str(photos[photo_url(village, hero)]) if hero else None
         title = pick(profile.name, language)
         region = " ".join(filter(None, [profile.region.province, profile.region.city, profile.region.county]))
-        yield Job("share", village.slug, ShareSpec(brand, region, title, pick(profile.slogan, language), site_name,
-                                                   hero_path), (share_card_url(village),))
+        yield Job(
+            "share",
+            village.slug,
+            ShareSpec(brand, region, title, pick(profile.slogan, language), site_name, hero_path),
+            (share_card_url(village),),
+        )
         for product in profile.products:
             photo = str(photos[photo_url(village, product.images[0])]) if product.images else hero_path
             amount, unit = price_parts(product.price)
-            badges = tuple(dict.fromkeys(certificate_label(c.kind, language, short=True) for c in product.certifications))
+            badges = tuple(
+                dict.fromkeys(certificate_label(c.kind, language, short=True) for c in product.certifications)
+            )
             product_name = pick(product.name, language)
             subtitle = " · ".join(filter(None, [f"{amount} / {unit}" if unit else amount, *badges]))
-            yield Job("share", village.slug, ShareSpec(brand, title, product_name, subtitle, site_name, photo),
-                      (share_card_url(village, product.id),))
-            yield Job("product", village.slug, ProductSpec(brand, product_name, amount, unit, title, badges, photo),
-                      (product_card_url(village, product.id),))
+            yield Job(
+                "share",
+                village.slug,
+                ShareSpec(brand, title, product_name, subtitle, site_name, photo),
+                (share_card_url(village, product.id),),
+            )
+            yield Job(
+                "product",
+                village.slug,
+                ProductSpec(brand, product_name, amount, unit, title, badges, photo),
+                (product_card_url(village, product.id),),
+            )
         for channel in village.channels:
             yield Job("qr", village.slug, channel.url, (qr_url(village, channel.id),))
         for index, session in enumerate(village.sessions):
-            yield from _session_jobs(village, index, session, brand, title, region, hero_path, photos,
-                                     timeline.next_start(village, index), language, site_name)
+            yield from _session_jobs(
+                village,
+                index,
+                session,
+                brand,
+                title,
+                region,
+                hero_path,
+                photos,
+                timeline.next_start(village, index),
+                language,
+                site_name,
+            )
 
 
 def _session_jobs(village, index, session, brand, title, region, hero_path, photos, start, language, site_name):
@@ -318,11 +367,27 @@ def _session_jobs(village, index, session, brand, title, region, hero_path, phot
     session_title = pick(session.title, language)
     label = say(language, "poster.label")
     first_photo = next((p for _, p in products if p), hero_path)
-    yield Job("share", village.slug, ShareSpec(brand, f"{title} · {label}", session_title, f"{when}\n{zone}",
-                                               where, first_photo), (session_card_url(village, index),))
-    spec = PosterSpec(brand, title, region, label, session_title, when, zone,
-                      say(language, "poster.hosts", hosts=hosts) if hosts else "", tuple(products), channel.url,
-                      say(language, "poster.scan"), f"{where}\n{channel.url}", site_name)
+    yield Job(
+        "share",
+        village.slug,
+        ShareSpec(brand, f"{title} · {label}", session_title, f"{when}\n{zone}", where, first_photo),
+        (session_card_url(village, index),),
+    )
+    spec = PosterSpec(
+        brand,
+        title,
+        region,
+        label,
+        session_title,
+        when,
+        zone,
+        say(language, "poster.hosts", hosts=hosts) if hosts else "",
+        tuple(products),
+        channel.url,
+        say(language, "poster.scan"),
+        f"{where}\n{channel.url}",
+        site_name,
+    )
     yield Job("poster", village.slug, spec, (poster_url(village, index),))
 
 
@@ -347,8 +412,10 @@ def _job_key(job: Job, store: Store) -> str:
 def _draw_batch(batch) -> list[list[str]]:
     """In a worker: one village's images in a row, so that what its cards share (the hero cut to
     size, the pattern, the resized logo; see cards.py) is prepared once, not once per card."""
-    return [[str(write_atomic(Path(t), data)) for t, data in zip(targets, kinds.draw(kind, spec))]
-            for kind, spec, targets in batch]
+    return [
+        [str(write_atomic(Path(t), data)) for t, data in zip(targets, kinds.draw(kind, spec))]
+        for kind, spec, targets in batch
+    ]
 
 
 def _run(jobs: list[Job], store: Store, pool: _Pool, progress, step: str, counts) -> list[list[Path]]:
@@ -366,8 +433,15 @@ def _run(jobs: list[Job], store: Store, pool: _Pool, progress, step: str, counts
     made = sum(len(batch) for batch in batches)
     counts["reused"] += len(jobs) - made
     counts["made"] += made
-    drawn = pool.map(_draw_batch, [[task for _, task in batch] for batch in batches], progress, step, len(jobs),
-                     len(jobs) - made, sizes=[len(batch) for batch in batches])
+    drawn = pool.map(
+        _draw_batch,
+        [[task for _, task in batch] for batch in batches],
+        progress,
+        step,
+        len(jobs),
+        len(jobs) - made,
+        sizes=[len(batch) for batch in batches],
+    )
     for batch, written in zip(batches, drawn):
         for (slot, _), paths in zip(batch, written):
             results[slot] = [Path(p) for p in paths]
@@ -399,8 +473,16 @@ class _Pool:
         if self.executor:
             self.executor.shutdown(cancel_futures=True)
 
-    def map(self, function, tasks: list, progress: Progress | None, step: str, total: int, done: int,
-            sizes: list[int] | None = None) -> list:
+    def map(
+        self,
+        function,
+        tasks: list,
+        progress: Progress | None,
+        step: str,
+        total: int,
+        done: int,
+        sizes: list[int] | None = None,
+    ) -> list:
         """function(task) for every task, results in the order of `tasks`; progress as they finish,
         counting `sizes[i]` items for task i (default 1)."""
         sizes = sizes or [1] * len(tasks)

@@ -80,8 +80,12 @@ def _cells(count: int, box: tuple[int, int, int, int], gap: int, rtl: bool) -> l
         cells = [(right - half, top, right, bottom), (left, top, left + half, bottom)]
         return cells if rtl else cells[::-1]
     half_w, half_h = (width - gap) // 2, (height - gap) // 2
-    return [(right - half_w, top, right, top + half_h), (right - half_w, bottom - half_h, right, bottom),
-            (left, top, left + half_w, top + half_h), (left, bottom - half_h, left + half_w, bottom)]
+    return [
+        (right - half_w, top, right, top + half_h),
+        (right - half_w, bottom - half_h, right, bottom),
+        (left, top, left + half_w, top + half_h),
+        (left, bottom - half_h, left + half_w, bottom),
+    ]
 
 
 def _wear(size: int, seed: str, amount: float) -> Image.Image:
@@ -118,8 +122,9 @@ def draw_mark(spec: MarkSpec) -> Image.Image:
         # A hand-cut square: each corner nudged by the seed.
         jitter = size * 0.012
         corners = [(outer[0], outer[1]), (outer[2], outer[1]), (outer[2], outer[3]), (outer[0], outer[3])]
-        shaper.polygon([(x + rng.uniform(-jitter, jitter), y + rng.uniform(-jitter, jitter)) for x, y in corners],
-                       fill=255)
+        shaper.polygon(
+            [(x + rng.uniform(-jitter, jitter), y + rng.uniform(-jitter, jitter)) for x, y in corners], fill=255
+        )
 
     inner_margin = round(size * style["inner"])
     text_box = (inner_margin, inner_margin, size - inner_margin, size - inner_margin)
@@ -153,14 +158,18 @@ def draw_mark(spec: MarkSpec) -> Image.Image:
         if style["shape"] == "circle":
             ringer.ellipse(outer, outline=255, width=border)
             inset = border + round(size * 0.03)
-            ringer.ellipse([v + inset if i < 2 else v - inset for i, v in enumerate(outer)], outline=255,
-                           width=max(2, border // 3))
+            ringer.ellipse(
+                [v + inset if i < 2 else v - inset for i, v in enumerate(outer)], outline=255, width=max(2, border // 3)
+            )
         else:
             ringer.rectangle(outer, outline=255, width=border)
             if style.get("double"):
                 inset = border + round(size * style["double"])
-                ringer.rectangle([v + inset if i < 2 else v - inset for i, v in enumerate(outer)], outline=255,
-                                 width=max(2, border // 3))
+                ringer.rectangle(
+                    [v + inset if i < 2 else v - inset for i, v in enumerate(outer)],
+                    outline=255,
+                    width=max(2, border // 3),
+                )
         ink = ImageChops.lighter(ring, letters)
         ink = ImageChops.multiply(ink, _wear(size, spec.seed, style["roughness"]))
         canvas.paste((*primary, 255), mask=ink)

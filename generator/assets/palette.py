@@ -159,13 +159,15 @@ def village_palette(village: Village, photos: Mapping[str, Path], memo: Memo | N
     primary, accent = (colors.primary, colors.accent) if colors else (None, None)
     hero = photos[photo_url(village, brand.hero)] if brand and brand.hero and not (primary and accent) else None
     key = digest(code_identity(__name__), primary, accent, hero and hero.name, village.slug)
-    compute = lambda: asdict(_palette_from(primary, accent, hero, village.slug))  # noqa: E731
+    compute = lambda: asdict(_palette_from(primary, accent, hero, village.slug))
     fields = memo.get(key, compute) if memo else compute()
     palette = Palette(**{**fields, "adjustments": tuple(fields["adjustments"])})
     for note in palette.adjustments:
         log.info(f"{village.source}: {note}")
     if palette.source != "profile":
-        log.info(f"{village.source}: brand colours derived from the {palette.source} ({palette.primary}, {palette.accent})")
+        log.info(
+            f"{village.source}: brand colours derived from the {palette.source} ({palette.primary}, {palette.accent})"
+        )
     return palette
 
 

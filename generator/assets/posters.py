@@ -70,8 +70,9 @@ def poster(spec: PosterSpec) -> bytes:
     soft = mix(on_primary, primary, 0.22)
     canvas = Image.new("RGBA", tuple(L["size"]), (*primary, 255))
     band = L["pattern"]
-    canvas.alpha_composite(pattern(box_size(band), on_primary, brand.style, brand.seed, L["pattern_opacity"]),
-                           tuple(band[:2]))
+    canvas.alpha_composite(
+        pattern(box_size(band), on_primary, brand.style, brand.seed, L["pattern_opacity"]), tuple(band[:2])
+    )
     canvas = canvas.convert("RGB")
     draw = ImageDraw.Draw(canvas)
     paste_logo(canvas, brand, L["logo"], plate=6)

@@ -51,7 +51,9 @@ def render_variants(data: bytes, display: str, max_pixels: int) -> list[Variant]
     except PhotoProblem:
         raise
     except (OSError, SyntaxError, ValueError):
-        raise PhotoProblem(display, "this is not a readable JPEG, PNG or WebP photo (nor a phone's HEIC); export it again") from None
+        raise PhotoProblem(
+            display, "this is not a readable JPEG, PNG or WebP photo (nor a phone's HEIC); export it again"
+        ) from None
     image = _to_srgb(image, icc)
     alpha = not opaque and (image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info))
     image = image.convert("RGBA" if alpha else "RGB")

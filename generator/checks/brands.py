@@ -41,7 +41,9 @@ def load_registries(names: Iterable[str | Path], root: Path) -> list[Registry]:
         path = root / name
         if not path.is_file():
             known = ", ".join(BUILTIN_REGISTRIES)
-            raise StorefrontError(f"registry {name}: no such file (looked at {path}); give a CSV/YAML file or one of {known}")
+            raise StorefrontError(
+                f"registry {name}: no such file (looked at {path}); give a CSV/YAML file or one of {known}"
+            )
         try:
             registries.append(load_registry(path))
         except OSError as error:
@@ -57,8 +59,11 @@ def thresholds_from(options: Mapping[str, Any]) -> Thresholds:
     known = list(fields)
     for name, value in options.items():
         default = getattr(Thresholds(), name, None)
-        if name in fields and (isinstance(value, bool) or not isinstance(value, (int, float))
-                               or (isinstance(default, int) and not isinstance(value, int))):
+        if name in fields and (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (isinstance(default, int) and not isinstance(value, int))
+        ):
             raise StorefrontError(f"check thresholds: {name} should be a number like {default}, not {value!r}")
     for name in options:
         if name not in known:
@@ -83,33 +88,41 @@ def check_brands(
     if fail_on != "never" and report.failed(fail_on):
         raise StorefrontError("Village brands too similar to publish (storefront check explains):\n" + report.to_text())
     for pair in report.pairs:
-        log.info(f"Similar brands ({pair.level}, {pair.score:.2f}): {pair.a} ~ {pair.b_label}; "
-                 f"see /report/ or run `storefront check`")
+        log.info(
+            f"Similar brands ({pair.level}, {pair.score:.2f}): {pair.a} ~ {pair.b_label}; "
+            f"see /report/ or run `storefront check`"
+        )
     return report
 
 
-def remembered_report(catalog: Catalog, registries: list[Registry], thresholds: Thresholds,
-                      cache_dir: Path | None) -> Report:
+def remembered_report(
+    catalog: Catalog, registries: list[Registry], thresholds: Thresholds, cache_dir: Path | None
+) -> Report:
     """The whole-site report; the last build's when nothing it depends on changed: the profiles
     and brand images (their digests and file stamps, as the signature cache keys them), the
     registries' rows, the thresholds, the language, the check's code and its libraries' versions.
     A build that changed no brand then neither imports nor runs the check."""
     if cache_dir is None:
-        return differentiation.check(catalog.villages, registries=registries, thresholds=thresholds,
-                                     language=catalog.language)
-    key = digest(code_identity(CHECK_CODE),
-                 [(v.slug, village_digest(v)) for v in catalog.villages],
-                 [[registry.id, [row.digest for row in registry]] for registry in registries],
-                 dataclasses.asdict(thresholds), catalog.language)
+        return differentiation.check(
+            catalog.villages, registries=registries, thresholds=thresholds, language=catalog.language
+        )
+    key = digest(
+        code_identity(CHECK_CODE),
+        [(v.slug, village_digest(v)) for v in catalog.villages],
+        [[registry.id, [row.digest for row in registry]] for registry in registries],
+        dataclasses.asdict(thresholds),
+        catalog.language,
+    )
     path = Path(cache_dir) / "differentiation" / f"report-{key[:32]}.pickle"
     try:
         report = pickle.loads(path.read_bytes())
-    except Exception:  # noqa: BLE001 - no report yet, or a damaged file: the check runs again
+    except Exception:
         report = None
     if isinstance(report, Report):
         return report
-    report = differentiation.check(catalog.villages, registries=registries, thresholds=thresholds,
-                                   cache_dir=cache_dir, language=catalog.language)
+    report = differentiation.check(
+        catalog.villages, registries=registries, thresholds=thresholds, cache_dir=cache_dir, language=catalog.language
+    )
     for old in path.parent.glob("report-*.pickle"):
         old.unlink(missing_ok=True)
     write_atomic(path, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))

@@ -132,8 +132,16 @@ def _data() -> tuple[dict[str, Rule], re.Pattern[str]]:
     for id_, spec in raw["rules"].items():
         terms = tuple(Term(_compile(t["pattern"]), t.get("suggest")) for t in spec.get("terms", ()))
         contexts = tuple(Context(_compile(c.pop("pattern")), **c) for c in spec.get("except", ()))
-        found[id_] = Rule(id_, spec["level"], spec["why"], spec["suggestion"], terms, contexts,
-                          spec.get("certificate"), spec.get("deniable", False))
+        found[id_] = Rule(
+            id_,
+            spec["level"],
+            spec["why"],
+            spec["suggestion"],
+            terms,
+            contexts,
+            spec.get("certificate"),
+            spec.get("deniable", False),
+        )
     return found, _compile(raw["negation"])
 
 
@@ -157,7 +165,9 @@ def lint_catalog(
     its file and the word lists only; dates and levels are judged afresh)."""
     moment = build_now() if now is None else now
     config = config or LintConfig()
-    return sorted(f for village in catalog.villages for f in lint_village(village, config, _today(moment, village), memo))
+    return sorted(
+        f for village in catalog.villages for f in lint_village(village, config, _today(moment, village), memo)
+    )
 
 
 def lint_village(village: Village, config: LintConfig, today: date, memo: Memo | None = None) -> list[Finding]:
@@ -250,7 +260,7 @@ def _claims(original: str, certificates: frozenset[str]) -> Iterator[tuple[Rule,
 
 
 def _denied(text: str, start: int, negation: re.Pattern[str]) -> bool:
-    clause = CLAUSE_END.split(text[max(0, start - NEGATION_WINDOW):start])[-1]
+    clause = CLAUSE_END.split(text[max(0, start - NEGATION_WINDOW) : start])[-1]
     return bool(negation.search(clause))
 
 

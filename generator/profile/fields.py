@@ -44,7 +44,9 @@ def _shape(hint: Any, marks: frozenset[Walk] = frozenset(), many: bool = False) 
     return marks, many, hint if dataclasses.is_dataclass(hint) else None
 
 
-def raw_fields(data: Any, record: type = Profile, at: FieldPath = ()) -> Iterator[tuple[FieldPath, frozenset[Walk], Any]]:
+def raw_fields(
+    data: Any, record: type = Profile, at: FieldPath = ()
+) -> Iterator[tuple[FieldPath, frozenset[Walk], Any]]:
     """(path, marks, value) of every marked field in a profile's raw data, as the file has it
     (before validation: what is not a mapping or a list where the contract wants one is skipped)."""
     if not isinstance(data, dict):
@@ -95,4 +97,3 @@ def buyer_texts(village: Village) -> Iterator[tuple[FieldPath, dict[str, str] | 
     for place, marks, value in model_fields(village.profile):
         if (TEXT in marks or MARKDOWN in marks) and NAME not in marks:
             yield place, value
-

@@ -36,7 +36,9 @@ class PhotoProblem(Exception):
         self.problem = Problem(display, 0, "", message)
 
 
-def open_photo(data: bytes | BinaryIO, display: str, max_pixels: int = MAX_PIXELS, *, decode: bool = True) -> Image.Image:
+def open_photo(
+    data: bytes | BinaryIO, display: str, max_pixels: int = MAX_PIXELS, *, decode: bool = True
+) -> Image.Image:
     """The photo in `data` (its bytes, or an open file: then only the header is read unless
     decoding), opened (and decoded unless `decode` is false), or PhotoProblem saying plainly why
     it cannot be used. `display` is the file as the cooperative knows it."""
@@ -48,24 +50,37 @@ def open_photo(data: bytes | BinaryIO, display: str, max_pixels: int = MAX_PIXEL
             image = Image.open(io.BytesIO(data) if isinstance(data, bytes) else data, formats=list(FORMATS.values()))
             width, height = image.size
             if width * height > max_pixels:
-                raise PhotoProblem(display, f"the photo is {width}x{height} pixels, more than the {max_pixels:,} "
-                                            "allowed; resize it (a long side of 4000 pixels is plenty)")
+                raise PhotoProblem(
+                    display,
+                    f"the photo is {width}x{height} pixels, more than the {max_pixels:,} "
+                    "allowed; resize it (a long side of 4000 pixels is plenty)",
+                )
             if expected and image.format != expected:
-                raise PhotoProblem(display, f"the file is a {image.format} image but its name says {expected}; "
-                                            f"save it as {expected} or rename it")
+                raise PhotoProblem(
+                    display,
+                    f"the file is a {image.format} image but its name says {expected}; "
+                    f"save it as {expected} or rename it",
+                )
             if decode:
                 image.load()
             return image
     except PhotoProblem:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoProblem(display, "the photo unpacks to far too many pixels (a decompression bomb?); "
-                                    "export it again at a normal size") from None
+        raise PhotoProblem(
+            display,
+            "the photo unpacks to far too many pixels (a decompression bomb?); export it again at a normal size",
+        ) from None
     except Image.UnidentifiedImageError:
-        raise PhotoProblem(display, "this file is not a JPEG, PNG or WebP image (nor a phone's HEIC); export the photo again") from None
+        raise PhotoProblem(
+            display, "this file is not a JPEG, PNG or WebP image (nor a phone's HEIC); export the photo again"
+        ) from None
     except (OSError, SyntaxError, ValueError):
-        raise PhotoProblem(display, "this is not a readable JPEG, PNG or WebP photo (nor a phone's HEIC): damaged or cut short? "
-                                    "export it again") from None
+        raise PhotoProblem(
+            display,
+            "this is not a readable JPEG, PNG or WebP photo (nor a phone's HEIC): damaged or cut short? "
+            "export it again",
+        ) from None
 
 
 ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height

@@ -34,8 +34,15 @@ from generator.urls import photo_url, variant_url
 PROFILE_NAME = "village.yml"
 
 
-def load_catalog(villages_dir: Path, *, language: str = "zh", display_root: Path | None = None,
-                 max_pixels: int = MAX_PIXELS, memo: Memo | None = None, stamps: Stamps | None = None) -> Catalog:
+def load_catalog(
+    villages_dir: Path,
+    *,
+    language: str = "zh",
+    display_root: Path | None = None,
+    max_pixels: int = MAX_PIXELS,
+    memo: Memo | None = None,
+    stamps: Stamps | None = None,
+) -> Catalog:
     """All villages under `villages_dir`, or ProfileErrors naming every problem found.
     `max_pixels` is the photo size limit of mkdocs.yml (`max_image_pixels`), the build's own.
     With a `memo` (pickled) and the photo `stamps`, a village validated by an earlier build is
@@ -44,11 +51,14 @@ def load_catalog(villages_dir: Path, *, language: str = "zh", display_root: Path
     villages_dir = Path(villages_dir)
     root = display_root or villages_dir.parent
     if not villages_dir.is_dir():
-        raise ProfileErrors([Problem(str(villages_dir), 0, "", "this folder does not exist; create it, or pass --villages DIR")])
+        raise ProfileErrors(
+            [Problem(str(villages_dir), 0, "", "this folder does not exist; create it, or pass --villages DIR")]
+        )
     villages, problems = [], []
     for folder in sorted(p for p in villages_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        village, found = load_village(folder, root=root, language=language, max_pixels=max_pixels, memo=memo,
-                                      stamps=stamps)
+        village, found = load_village(
+            folder, root=root, language=language, max_pixels=max_pixels, memo=memo, stamps=stamps
+        )
         problems += found
         if village:
             villages.append(village)
@@ -61,17 +71,45 @@ def load_catalog(villages_dir: Path, *, language: str = "zh", display_root: Path
     return Catalog(villages=tuple(villages), language=language)
 
 
-def load_village(folder: Path, *, root: Path, language: str = "zh", max_pixels: int = MAX_PIXELS,
-                 memo: Memo | None = None, stamps: Stamps | None = None) -> tuple[Village | None, list[Problem]]:
+def load_village(
+    folder: Path,
+    *,
+    root: Path,
+    language: str = "zh",
+    max_pixels: int = MAX_PIXELS,
+    memo: Memo | None = None,
+    stamps: Stamps | None = None,
+) -> tuple[Village | None, list[Problem]]:
     """One village and the problems of its file (the village is None when there are any)."""
     path = folder / PROFILE_NAME
     source = _display(path, root)
     if not path.is_file():
-        return None, [Problem(_display(folder, root), 0, "", f"there is no {PROFILE_NAME} in this folder; add one or remove the folder")]
+        return None, [
+            Problem(
+                _display(folder, root),
+                0,
+                "",
+                f"there is no {PROFILE_NAME} in this folder; add one or remove the folder",
+            )
+        ]
     if not path.resolve().is_relative_to(folder.resolve()):
-        return None, [Problem(source, 0, "", f"{PROFILE_NAME} is a link to a file outside the village folder; copy the file here instead")]
+        return None, [
+            Problem(
+                source,
+                0,
+                "",
+                f"{PROFILE_NAME} is a link to a file outside the village folder; copy the file here instead",
+            )
+        ]
     if path.stat().st_size > MAX_BYTES:
-        return None, [Problem(source, 0, "", f"the file is {path.stat().st_size:,} bytes; a profile should be well under {MAX_BYTES:,} bytes")]
+        return None, [
+            Problem(
+                source,
+                0,
+                "",
+                f"the file is {path.stat().st_size:,} bytes; a profile should be well under {MAX_BYTES:,} bytes",
+            )
+        ]
     raw = path.read_bytes()
     raw_digest = hashlib.sha256(raw).hexdigest()
     remembering = memo is not None and stamps is not None
@@ -86,8 +124,14 @@ def load_village(folder: Path, *, root: Path, language: str = "zh", max_pixels: 
     if not ID_PATTERN.match(folder.name):
         problems.append(Problem(source, 1, "(folder name)", _slug_advice(folder.name)))
     if not isinstance(document.data, dict):
-        return None, [*problems, Problem(source, 1, "", "the file should be a list of `key: value` lines, like `name: 黄杜村`")]
-    problems += [Problem(source, document.line_of(p), format_path(p), m) for p, m in cross_check(document.data, folder, max_pixels)]
+        return None, [
+            *problems,
+            Problem(source, 1, "", "the file should be a list of `key: value` lines, like `name: 黄杜村`"),
+        ]
+    problems += [
+        Problem(source, document.line_of(p), format_path(p), m)
+        for p, m in cross_check(document.data, folder, max_pixels)
+    ]
     try:
         profile = profile_adapter().validate_python(document.data, context={"language": language})
     except ValidationError as error:
@@ -98,7 +142,10 @@ def load_village(folder: Path, *, root: Path, language: str = "zh", max_pixels: 
     if problems:
         return None, problems
     village = Village(folder.name, source, folder, profile, document.lines, raw_digest, document.text_starts)
-    problems += [Problem(source, document.line_of(p), format_path(p), m) for p, m in _clashing_photos(village, document, max_pixels)]
+    problems += [
+        Problem(source, document.line_of(p), format_path(p), m)
+        for p, m in _clashing_photos(village, document, max_pixels)
+    ]
     if problems:
         return None, problems
     if remembering:
@@ -109,8 +156,17 @@ def load_village(folder: Path, *, root: Path, language: str = "zh", max_pixels: 
 
 
 def _memo_key(raw_digest: str, folder: Path, source: str, language: str, max_pixels: int) -> str:
-    return digest(code_identity(__name__), zone_data(), CATEGORY_IDS, layout("photos"),
-                  raw_digest, str(folder.resolve()), source, language, max_pixels)
+    return digest(
+        code_identity(__name__),
+        zone_data(),
+        CATEGORY_IDS,
+        layout("photos"),
+        raw_digest,
+        str(folder.resolve()),
+        source,
+        language,
+        max_pixels,
+    )
 
 
 def _remembered(memo: Memo, key: str, folder: Path, stamps: Stamps) -> Village | None:
@@ -174,7 +230,10 @@ def _check_repeats(profile: Profile) -> Iterator[tuple[tuple, str]]:
     zone = ZoneInfo(profile.timezone)
     for i, session in enumerate(profile.live.sessions if profile.live else ()):
         if never_happens(session, zone):
-            yield ("live", "sessions", i, "repeat"), "the rule never happens on or after `start` (is UNTIL before start?)"
+            yield (
+                ("live", "sessions", i, "repeat"),
+                "the rule never happens on or after `start` (is UNTIL before start?)",
+            )
 
 
 def _clashing_photos(village: Village, document: Document, max_pixels: int) -> Iterator[tuple[tuple, str]]:
@@ -191,10 +250,18 @@ def _clashing_photos(village: Village, document: Document, max_pixels: int) -> I
             # The same bytes twice publish the same file: compared only when two names meet, so
             # that an ordinary build never reads a photo whole just to check its name.
             if first != relative and not filecmp.cmp(village.folder / first, village.folder / relative, shallow=False):
-                why = (" (Windows and macOS do not tell upper from lower case)"
-                       if name.casefold() != name or first.casefold() == relative.casefold() else "")
-                yield at, (f"{relative!r} and {first!r} would be published as one file, "
-                           f"{name.rsplit('/', 1)[-1]!r}{why}, and one photo would replace the other; rename one")
+                why = (
+                    " (Windows and macOS do not tell upper from lower case)"
+                    if name.casefold() != name or first.casefold() == relative.casefold()
+                    else ""
+                )
+                yield (
+                    at,
+                    (
+                        f"{relative!r} and {first!r} would be published as one file, "
+                        f"{name.rsplit('/', 1)[-1]!r}{why}, and one photo would replace the other; rename one"
+                    ),
+                )
                 break
 
 
@@ -202,8 +269,10 @@ def _published_names(village: Village, relative: str, max_pixels: int) -> set[st
     """Every file name the site publishes for a photo: the original and each width and format."""
     with open(village.folder / relative, "rb") as file:
         widths = published_widths(open_photo(file, relative, max_pixels, decode=False))
-    return {photo_url(village, relative), *(variant_url(village, relative, width, fmt)
-                                            for width in widths for fmt in ("webp", "jpeg", "png"))}
+    return {
+        photo_url(village, relative),
+        *(variant_url(village, relative, width, fmt) for width in widths for fmt in ("webp", "jpeg", "png")),
+    }
 
 
 def check_image_path(folder: Path, relative: str, max_pixels: int = MAX_PIXELS) -> str | None:
@@ -295,8 +364,10 @@ def _problem(source: str, document: Document, error: dict[str, Any]) -> Problem:
 def _unknown_key(loc: tuple) -> str:
     key = str(loc[-1])
     if key.isdigit():  # `{amount: 1,200}`: the comma split the number into a second entry
-        return (f"unknown key {key!r}: a comma inside {{...}} starts a new entry; write numbers without a comma "
-                "(1200) and put text that contains a comma in quotes")
+        return (
+            f"unknown key {key!r}: a comma inside {{...}} starts a new entry; write numbers without a comma "
+            "(1200) and put text that contains a comma in quotes"
+        )
     allowed = sorted(_schema_at(loc[:-1]).get("properties", {}))
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:

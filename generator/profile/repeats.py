@@ -73,8 +73,9 @@ def until_wall(value: str, zone: ZoneInfo) -> datetime:
 
 def ical_rule(session: Session, zone: ZoneInfo) -> str:
     """The repeat as RFC 5545 wants it beside a DTSTART with TZID: UNTIL in UTC."""
-    return _with_until(session.repeat or "",
-                       lambda until: f"{aware(until_wall(until, zone), zone).astimezone(UTC):%Y%m%dT%H%M%SZ}")
+    return _with_until(
+        session.repeat or "", lambda until: f"{aware(until_wall(until, zone), zone).astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    )
 
 
 def _wall_rule(session: Session, zone: ZoneInfo) -> rrule:

@@ -70,8 +70,11 @@ def _text(value: Any, info: ValidationInfo) -> dict[str, str]:
         texts = {}
         for code, text in value.items():
             if text is None:
-                raise _fail("text", f"{code!r} has no text after it: a comma inside {{...}} starts a new entry, "
-                                    "so put text that contains a comma in quotes, like {en: \"Anji tea, spring\"}")
+                raise _fail(
+                    "text",
+                    f"{code!r} has no text after it: a comma inside {{...}} starts a new entry, "
+                    'so put text that contains a comma in quotes, like {en: "Anji tea, spring"}',
+                )
             if not isinstance(code, str) or not LANGUAGE_PATTERN.match(code):
                 raise _fail("text", f"{code!r} is not a language code; use codes like zh, en, ja")
             if not isinstance(text, (str, int, float)) or not str(text).strip():
@@ -137,20 +140,31 @@ def relative_image_path(value: Any) -> str:
         raise _fail("path", "should be a path like images/photo.jpg")
     text = value.strip()
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
-        raise _fail("path", f"{text!r} is a web address; save the photo into the village's images/ folder "
-                            "and write its path, like images/photo.jpg")
+        raise _fail(
+            "path",
+            f"{text!r} is a web address; save the photo into the village's images/ folder "
+            "and write its path, like images/photo.jpg",
+        )
     if "\\" in text:
         raise _fail("path", f"{text!r} uses '\\'; write paths with '/' like images/photo.jpg")
     path = PurePosixPath(text)
     if path.is_absolute() or re.match(r"^[A-Za-z]:", text) or text.startswith("~"):
-        raise _fail("path", f"{text!r} is an absolute path; write it relative to the village folder, like images/photo.jpg")
+        raise _fail(
+            "path", f"{text!r} is an absolute path; write it relative to the village folder, like images/photo.jpg"
+        )
     if ".." in path.parts:
         raise _fail("path", f"{text!r} leads outside the village folder; keep photos in its images/ folder")
     if path.suffix.lower() not in IMAGE_SUFFIXES:
-        raise _fail("path", f"{text!r} is not a JPEG, PNG or WebP file name (.jpg, .jpeg, .png, .webp; a phone's .heic works too)")
+        raise _fail(
+            "path",
+            f"{text!r} is not a JPEG, PNG or WebP file name (.jpg, .jpeg, .png, .webp; a phone's .heic works too)",
+        )
     if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in path.parts) or len(path.parts) > 32:
-        raise _fail("path", f"{_short_path(text)} is too long for a file system (a name of at most "
-                            f"{MAX_NAME_BYTES} bytes, about 85 Chinese characters); shorten it")
+        raise _fail(
+            "path",
+            f"{_short_path(text)} is too long for a file system (a name of at most "
+            f"{MAX_NAME_BYTES} bytes, about 85 Chinese characters); shorten it",
+        )
     return str(path)
 
 
@@ -176,14 +190,12 @@ def _https_url(value: Any) -> str:
     return text
 
 
-HttpsUrl = Annotated[
-    str, BeforeValidator(_https_url), WithJsonSchema({"type": "string", "pattern": "^https://\\S+$"})
-]
+HttpsUrl = Annotated[str, BeforeValidator(_https_url), WithJsonSchema({"type": "string", "pattern": "^https://\\S+$"})]
 
 
 def _hex_colour(value: Any) -> str:
     if not isinstance(value, str) or not HEX_PATTERN.match(value.strip()):
-        raise _fail("colour", f"{value!r} is not a colour; write it as \"#RRGGBB\" in quotes, like \"#2F6B3A\"")
+        raise _fail("colour", f'{value!r} is not a colour; write it as "#RRGGBB" in quotes, like "#2F6B3A"')
     text = value.strip().upper()
     if len(text) == 4:
         text = "#" + "".join(c * 2 for c in text[1:])
@@ -220,9 +232,7 @@ def _currency(value: Any) -> str:
     return code
 
 
-Currency = Annotated[
-    str, BeforeValidator(_currency), WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{3}$"})
-]
+Currency = Annotated[str, BeforeValidator(_currency), WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{3}$"})]
 
 
 def parse_duration(value: Any) -> timedelta:
@@ -274,16 +284,29 @@ def _price_block(value: Any) -> Any:
     """`price: 98` says too little: the unit (and the currency) belong with it."""
     if isinstance(value, (int, float, str)):
         amount = _typed_number(value) if isinstance(value, str) else value
-        raise _fail("price", f"{value!r} should be a block with the amount and what it buys, "
-                             f"like price: {{amount: {amount}, currency: CNY, unit: 250 g}}")
+        raise _fail(
+            "price",
+            f"{value!r} should be a block with the amount and what it buys, "
+            f"like price: {{amount: {amount}, currency: CNY, unit: 250 g}}",
+        )
     return value
 
 
 Amount = Annotated[Decimal, BeforeValidator(_amount)]
-Month = Annotated[int, Field(ge=1, le=12), BeforeValidator(_typed_number),
-                  # An editor should not underline a month typed in full-width digits (３) either.
-                  WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1, "maximum": 12},
-                                            {"type": "string", "pattern": r"^\s*([1-9]|1[0-2]|[１-９]|１[０-２])\s*$"}]})]
+Month = Annotated[
+    int,
+    Field(ge=1, le=12),
+    BeforeValidator(_typed_number),
+    # An editor should not underline a month typed in full-width digits (３) either.
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": 12},
+                {"type": "string", "pattern": r"^\s*([1-9]|1[0-2]|[１-９]|１[０-２])\s*$"},
+            ]
+        }
+    ),
+]
 
 # --- enumerations ------------------------------------------------------------------------------
 
@@ -314,8 +337,8 @@ class Region:
     county: str = Field(min_length=1, description="County or district, like 安吉县.")
     city: str | None = Field(None, description="Prefecture-level city, like 湖州市.")
     township: str | None = Field(None, description="Township or town, like 溪龙乡.")
-    coordinates: tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]] | None = (
-        Field(None, description="[latitude, longitude] in WGS 84.")
+    coordinates: tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]] | None = Field(
+        None, description="[latitude, longitude] in WGS 84."
     )
 
 
@@ -329,8 +352,8 @@ class CultureItem:
 
 @_record
 class BrandColors:
-    primary: HexColour | None = Field(None, description="Main brand colour, \"#RRGGBB\".")
-    accent: HexColour | None = Field(None, description="Second brand colour, \"#RRGGBB\".")
+    primary: HexColour | None = Field(None, description='Main brand colour, "#RRGGBB".')
+    accent: HexColour | None = Field(None, description='Second brand colour, "#RRGGBB".')
 
 
 @_record
@@ -399,9 +422,7 @@ class Session:
     start: datetime = Field(description="First (or only) start, like 2027-03-20T19:30 (village time).")
     duration: Duration = Field(description="How long: 90m, 2h, 1h30m or PT1H30M.")
     repeat: RepeatRule | None = Field(None, description="RFC 5545 RRULE, like FREQ=WEEKLY;BYDAY=FR.")
-    except_: list[datetime] = Field(
-        default_factory=list, alias="except", description="Starts left out of the repeat."
-    )
+    except_: list[datetime] = Field(default_factory=list, alias="except", description="Starts left out of the repeat.")
     hosts: list[Identifier] = Field(default_factory=list, description="Ids of team members who host.")
     products: list[Identifier] = Field(default_factory=list, description="Ids of featured products.")
     scene: Text | None = Field(None, description="Where the stream is shot.")

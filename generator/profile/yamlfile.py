@@ -135,8 +135,10 @@ def _control_character_advice(text: str, error: yaml.reader.ReaderError) -> tupl
     pasted from a chat or a spreadsheet); PyYAML names them by offset, a person needs the line."""
     line = len(re.findall(r"\r\n?|\n", text[: error.position])) + 1  # the line ends YAML counts
     character = error.character if isinstance(error.character, str) else chr(error.character)
-    return line, (f"this line holds an invisible control character (U+{ord(character):04X}) that YAML does not allow; "
-                  "delete it, or type the text again")
+    return line, (
+        f"this line holds an invisible control character (U+{ord(character):04X}) that YAML does not allow; "
+        "delete it, or type the text again"
+    )
 
 
 def _syntax_advice(error: yaml.MarkedYAMLError) -> tuple[int, str]:
@@ -180,7 +182,8 @@ class _Builder:
         if self.budget < 0:
             raise YamlProblem(
                 node.start_mark.line + 1,
-                f"the file expands to more than {MAX_VALUES:,} values (YAML anchors and aliases?); write the values out",
+                f"the file expands to more than {MAX_VALUES:,} values (YAML anchors and aliases?); "
+                "write the values out",
                 path,
             )
         if len(path) > MAX_DEPTH:

@@ -106,8 +106,14 @@ def to_ical(name: str, sessions: list[tuple[Village, int]], site: Publisher) -> 
 
 
 def _remembered_ical(memo: Memo, name: str, sessions: list[tuple[Village, int]], site: Publisher) -> bytes:
-    key = digest(code_identity(__name__), zone_data(), name,
-                 [(village.slug, village.digest, index) for village, index in sessions], site.url, site.language)
+    key = digest(
+        code_identity(__name__),
+        zone_data(),
+        name,
+        [(village.slug, village.digest, index) for village, index in sessions],
+        site.url,
+        site.language,
+    )
     return memo.get(key, lambda: to_ical(name, sessions, site).decode()).encode()
 
 
@@ -189,14 +195,26 @@ def _feeds(catalog: Catalog, timeline: Timeline, site: Publisher) -> dict[str, b
         everything += upcoming
         name = pick(village.profile.name, site.language)
         files[village_feed_url(village)] = atom_feed(
-            say(site.language, "feed", name=name), live_url(village),
-            village_feed_url(village), upcoming, now=now, ahead=ahead,
-            absolute=lambda u: _absolute(site, u), language=site.language)
+            say(site.language, "feed", name=name),
+            live_url(village),
+            village_feed_url(village),
+            upcoming,
+            now=now,
+            ahead=ahead,
+            absolute=lambda u: _absolute(site, u),
+            language=site.language,
+        )
     everything.sort(key=lambda o: (o.start, o.village.slug, o.index))
     files[SITE_FEED_URL] = atom_feed(
-        say(site.language, "feed", name=site.name), SCHEDULE_URL,
-        SITE_FEED_URL, everything, now=now, ahead=ahead,
-        absolute=lambda u: _absolute(site, u), language=site.language)
+        say(site.language, "feed", name=site.name),
+        SCHEDULE_URL,
+        SITE_FEED_URL,
+        everything,
+        now=now,
+        ahead=ahead,
+        absolute=lambda u: _absolute(site, u),
+        language=site.language,
+    )
     return files
 
 
@@ -204,8 +222,17 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def atom_feed(title: str, page: str, feed: str, upcoming: Iterable[Occurrence], *, now: datetime,
-              ahead: timedelta, absolute: Callable[[str], str], language: str) -> bytes:
+def atom_feed(
+    title: str,
+    page: str,
+    feed: str,
+    upcoming: Iterable[Occurrence],
+    *,
+    now: datetime,
+    ahead: timedelta,
+    absolute: Callable[[str], str],
+    language: str,
+) -> bytes:
     """Upcoming sessions as Atom. An entry's `updated` is when its start came within the window
     (`ahead` before it), never later than the build's now: a feed reader shows it as news then."""
     root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": language})
@@ -219,15 +246,20 @@ def atom_feed(title: str, page: str, feed: str, upcoming: Iterable[Occurrence], 
         village, session = o.village, o.session
         room = village.channel(session.channel)
         entry = ET.SubElement(root, "entry")
-        ET.SubElement(entry, "id").text = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{uid(village, o.index)}/{o.key}"))
+        ET.SubElement(entry, "id").text = "urn:uuid:" + str(
+            uuid.uuid5(uuid.NAMESPACE_URL, f"{uid(village, o.index)}/{o.key}")
+        )
         ET.SubElement(entry, "title").text = f"{pick(session.title, language)} · {pick(village.profile.name, language)}"
         ET.SubElement(entry, "updated").text = _stamp(min(now, o.start - ahead))
-        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": absolute(live_url(village)) + "#" + o.key})
+        ET.SubElement(
+            entry, "link", {"rel": "alternate", "type": "text/html", "href": absolute(live_url(village)) + "#" + o.key}
+        )
         ET.SubElement(entry, "link", {"rel": "related", "href": room.url})
         ET.SubElement(ET.SubElement(entry, "author"), "name").text = pick(village.profile.name, language)
         where = channel_label(room, language)
-        ET.SubElement(entry, "summary").text = " · ".join(filter(None, [session_time(o.start, o.end), where,
-                                                                         pick(session.scene, language)]))
+        ET.SubElement(entry, "summary").text = " · ".join(
+            filter(None, [session_time(o.start, o.end), where, pick(session.scene, language)])
+        )
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 

@@ -58,8 +58,10 @@ def group_by_day(occurrences: Iterable[Occurrence], now: datetime, language: str
     groups = []
     for key, days in buckets.items():
         order = sorted(days, reverse=key == "past")
-        listed = [Day(d, day_label(d, language), tuple(sorted(days[d], key=lambda o: o.start, reverse=key == "past")))
-                  for d in order]
+        listed = [
+            Day(d, day_label(d, language), tuple(sorted(days[d], key=lambda o: o.start, reverse=key == "past")))
+            for d in order
+        ]
         if listed:
             groups.append(Group(key, say(language, key), tuple(listed)))
     return Schedule(tuple(groups), tuple(upcoming))

@@ -98,8 +98,10 @@ def build_timeline(villages: Iterable[Village], now: datetime, back: timedelta, 
     found = {}
     for village in villages:
         zone = village.zone
-        found[village.slug] = tuple(Starts(tuple(starts(session, zone, begin, end)), next_start(session, zone, end))
-                                    for session in village.sessions)
+        found[village.slug] = tuple(
+            Starts(tuple(starts(session, zone, begin, end)), next_start(session, zone, end))
+            for session in village.sessions
+        )
     return Timeline(now, back, ahead, found)
 
 

@@ -44,13 +44,40 @@ from generator.words import say
 PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
 # 陕西 and 山西 share the pinyin "shanxi"; the official romanization tells them apart.
 PROVINCE_SLUGS = {
-    "北京": "beijing", "天津": "tianjin", "河北": "hebei", "山西": "shanxi", "内蒙古": "neimenggu",
-    "辽宁": "liaoning", "吉林": "jilin", "黑龙江": "heilongjiang", "上海": "shanghai", "江苏": "jiangsu",
-    "浙江": "zhejiang", "安徽": "anhui", "福建": "fujian", "江西": "jiangxi", "山东": "shandong",
-    "河南": "henan", "湖北": "hubei", "湖南": "hunan", "广东": "guangdong", "广西": "guangxi",
-    "海南": "hainan", "重庆": "chongqing", "四川": "sichuan", "贵州": "guizhou", "云南": "yunnan",
-    "西藏": "xizang", "陕西": "shaanxi", "甘肃": "gansu", "青海": "qinghai", "宁夏": "ningxia",
-    "新疆": "xinjiang", "台湾": "taiwan", "香港": "xianggang", "澳门": "aomen",
+    "北京": "beijing",
+    "天津": "tianjin",
+    "河北": "hebei",
+    "山西": "shanxi",
+    "内蒙古": "neimenggu",
+    "辽宁": "liaoning",
+    "吉林": "jilin",
+    "黑龙江": "heilongjiang",
+    "上海": "shanghai",
+    "江苏": "jiangsu",
+    "浙江": "zhejiang",
+    "安徽": "anhui",
+    "福建": "fujian",
+    "江西": "jiangxi",
+    "山东": "shandong",
+    "河南": "henan",
+    "湖北": "hubei",
+    "湖南": "hunan",
+    "广东": "guangdong",
+    "广西": "guangxi",
+    "海南": "hainan",
+    "重庆": "chongqing",
+    "四川": "sichuan",
+    "贵州": "guizhou",
+    "云南": "yunnan",
+    "西藏": "xizang",
+    "陕西": "shaanxi",
+    "甘肃": "gansu",
+    "青海": "qinghai",
+    "宁夏": "ningxia",
+    "新疆": "xinjiang",
+    "台湾": "taiwan",
+    "香港": "xianggang",
+    "澳门": "aomen",
 }
 """Every provincial-level division, as pypinyin spells it, except 陕西: "shaanxi", the official
 spelling that keeps it apart from 山西. A build of real villages then never imports pypinyin (a
@@ -125,31 +152,75 @@ def plan_pages(catalog: Catalog, site: Site, report: Report | None = None) -> li
         pages.append(_village_page(village, site))
         pages += [_product_page(village, product, site) for product in village.profile.products]
     provinces = region_slugs(list(by_province))
-    pages.append(PageSpec("regions/", say(language, "regions"), say(language, "regions.about"),
-                          "regions.html", {"provinces": [(n, provinces[n], len(by_province[n])) for n in provinces]}))
+    pages.append(
+        PageSpec(
+            "regions/",
+            say(language, "regions"),
+            say(language, "regions.about"),
+            "regions.html",
+            {"provinces": [(n, provinces[n], len(by_province[n])) for n in provinces]},
+        )
+    )
     for name, slug in provinces.items():
-        pages.append(PageSpec(f"regions/{slug}/", name, say(language, "region.about", name=name),
-                              "listing.html", {"villages": by_province[name], "heading": name}))
+        pages.append(
+            PageSpec(
+                f"regions/{slug}/",
+                name,
+                say(language, "region.about", name=name),
+                "listing.html",
+                {"villages": by_province[name], "heading": name},
+            )
+        )
     ordered = [c for c in categories().values() if c.id in by_category]
-    pages.append(PageSpec("categories/", say(language, "categories"), say(language, "categories.about"),
-                          "categories.html", {"categories": [(c, len(by_category[c.id])) for c in ordered]}))
+    pages.append(
+        PageSpec(
+            "categories/",
+            say(language, "categories"),
+            say(language, "categories.about"),
+            "categories.html",
+            {"categories": [(c, len(by_category[c.id])) for c in ordered]},
+        )
+    )
     for category in ordered:
         label = category.label(language)
-        pages.append(PageSpec(f"categories/{category.id}/", label, say(language, "category.about", name=label),
-                              "listing.html", {"villages": by_category[category.id], "heading": label, "category": category.id}))
+        pages.append(
+            PageSpec(
+                f"categories/{category.id}/",
+                label,
+                say(language, "category.about", name=label),
+                "listing.html",
+                {"villages": by_category[category.id], "heading": label, "category": category.id},
+            )
+        )
     schedule = group_by_day(timeline.window(catalog.villages), site.now, language)
-    pages.append(PageSpec(SCHEDULE_URL, say(language, "schedule"), say(language, "schedule.about"),
-                          "schedule.html", {"schedule": schedule, **_site_links(catalog.villages, site.url)}))
+    pages.append(
+        PageSpec(
+            SCHEDULE_URL,
+            say(language, "schedule"),
+            say(language, "schedule.about"),
+            "schedule.html",
+            {"schedule": schedule, **_site_links(catalog.villages, site.url)},
+        )
+    )
     for village in catalog.villages:
         if not village.goes_live:
             continue
         name = pick(village.profile.name, language)
         hero = village.profile.brand.hero if village.profile.brand else None
-        pages.append(PageSpec(live_url(village), say(language, "village.live", name=name),
-                              say(language, "village.live.about", name=name), "village-live.html",
-                              {"schedule": group_by_day(timeline.window([village]), site.now, language),
-                               **_village_links(village, site.url)},
-                              village, tuple(photo_url(village, p) for p in filter(None, [hero]))))
+        pages.append(
+            PageSpec(
+                live_url(village),
+                say(language, "village.live", name=name),
+                say(language, "village.live.about", name=name),
+                "village-live.html",
+                {
+                    "schedule": group_by_day(timeline.window([village]), site.now, language),
+                    **_village_links(village, site.url),
+                },
+                village,
+                tuple(photo_url(village, p) for p in filter(None, [hero])),
+            )
+        )
     if report is not None:
         pages.append(_report_page(catalog, report))
     return pages
@@ -240,8 +311,11 @@ def _pinyin(text: str) -> str:
 def _village_links(village: Village, site_url: str | None) -> dict[str, str | None]:
     """The calendar, subscribe and feed links of a village's live page (none without sessions)."""
     calendar = village_calendar_url(village) if village.sessions else None
-    return {"calendar_url": calendar, "webcal_url": calendar and webcal(site_url, calendar),
-            "feed_url": village_feed_url(village)}
+    return {
+        "calendar_url": calendar,
+        "webcal_url": calendar and webcal(site_url, calendar),
+        "feed_url": village_feed_url(village),
+    }
 
 
 def _site_links(villages, site_url: str | None) -> dict[str, str | None]:

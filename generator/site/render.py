@@ -65,7 +65,9 @@ def _environment(theme_dir: Path) -> jinja2.Environment:
     )
     # Profile texts go through the build's converter (site.texts), which the page's context carries.
     env.filters["md"] = jinja2.pass_context(lambda context, text: context["site"].texts.html(text))
-    env.filters["plain"] = jinja2.pass_context(lambda context, text, limit=160: context["site"].texts.plain(text, limit))
+    env.filters["plain"] = jinja2.pass_context(
+        lambda context, text, limit=160: context["site"].texts.plain(text, limit)
+    )
     return env
 
 
@@ -107,7 +109,11 @@ def render_page(page: PageSpec, site: Site, theme_dir: Path = THEME_DIR) -> Rend
     context["jsonld"] = [script_tag(g) for g in _graphs(page, site, absolute)]
     social = page.images[0] if page.images else share_card_url(None) if site.assets else None
     context["social_image"] = absolute(social) if social and site.url else None
-    context["icons"] = {name: url(u) for name, u in site.assets.icons.get(page.village.slug if page.village else "", {}).items()} if site.assets else {}
+    context["icons"] = (
+        {name: url(u) for name, u in site.assets.icons.get(page.village.slug if page.village else "", {}).items()}
+        if site.assets
+        else {}
+    )
     context["page_url"] = absolute(page.url) if site.url else None
     context["brand_css"] = css_variables(context["palette"])
     head = env.get_template("head.html").render(context)
@@ -129,8 +135,9 @@ def _graphs(page: PageSpec, site: Site, absolute) -> list[dict]:
         return [village_graph(village, page.url, list(page.images), absolute, site.language, site.texts)]
     if page.kind == "product" and village:
         product = page.data["product"]
-        return [product_graph(village, product, page.url, list(page.images), absolute, site.now, site.language,
-                              site.texts)]
+        return [
+            product_graph(village, product, page.url, list(page.images), absolute, site.now, site.language, site.texts)
+        ]
     return []
 
 

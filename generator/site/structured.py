@@ -21,8 +21,9 @@ Absolute = Callable[[str], str]
 AVAILABILITY = "https://schema.org/"
 
 
-def village_graph(village: Village, page_url: str, image_urls: list[str], absolute: Absolute, language: str,
-                  texts: Texts) -> dict:
+def village_graph(
+    village: Village, page_url: str, image_urls: list[str], absolute: Absolute, language: str, texts: Texts
+) -> dict:
     profile = village.profile
     region = profile.region
     address = {
@@ -31,9 +32,18 @@ def village_graph(village: Village, page_url: str, image_urls: list[str], absolu
         "addressRegion": region.province,
         "addressLocality": " ".join(filter(None, [region.city, region.county, region.township])),
     }
-    place = {"@type": "Place", "@id": absolute(page_url) + "#place", "name": pick(profile.name, language), "address": _clean(address)}
+    place = {
+        "@type": "Place",
+        "@id": absolute(page_url) + "#place",
+        "name": pick(profile.name, language),
+        "address": _clean(address),
+    }
     if region.coordinates:
-        place["geo"] = {"@type": "GeoCoordinates", "latitude": region.coordinates[0], "longitude": region.coordinates[1]}
+        place["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": region.coordinates[0],
+            "longitude": region.coordinates[1],
+        }
     organization = {
         "@type": "Organization",
         "@id": absolute(page_url) + "#organization",
@@ -50,8 +60,14 @@ def village_graph(village: Village, page_url: str, image_urls: list[str], absolu
 
 
 def product_graph(
-    village: Village, product: Product, page_url: str, image_urls: list[str], absolute: Absolute, now: datetime,
-    language: str, texts: Texts,
+    village: Village,
+    product: Product,
+    page_url: str,
+    image_urls: list[str],
+    absolute: Absolute,
+    now: datetime,
+    language: str,
+    texts: Texts,
 ) -> dict:
     price = product.price
     offer = {
@@ -60,7 +76,10 @@ def product_graph(
         "price": f"{price.amount:.2f}",
         "priceCurrency": price.currency,
         "availability": AVAILABILITY + ("InStock" if in_season(product, now) else "OutOfStock"),
-        "seller": {"@id": absolute(village_url(village)) + "#organization", "name": pick(village.profile.name, language)},
+        "seller": {
+            "@id": absolute(village_url(village)) + "#organization",
+            "name": pick(village.profile.name, language),
+        },
     }
     offer.update(_service_promises(village, absolute(village_url(village)) + "#service", texts))
     if price.unit:
@@ -96,15 +115,20 @@ def event_node(o: Occurrence, absolute: Absolute, language: str) -> dict:
     offers = []
     for product_id in session.products:
         product = village.product(product_id)
-        offers.append({
-            "@type": "Offer",
-            "url": absolute(product_url(village, product_id)),
-            "price": f"{product.price.amount:.2f}",
-            "priceCurrency": product.price.currency,
-            "availability": AVAILABILITY + ("InStock" if in_season(product, o.start) else "OutOfStock"),
-            "itemOffered": {"@type": "Product", "@id": absolute(product_url(village, product_id)) + "#product",
-                            "name": pick(product.name, language)},
-        })
+        offers.append(
+            {
+                "@type": "Offer",
+                "url": absolute(product_url(village, product_id)),
+                "price": f"{product.price.amount:.2f}",
+                "priceCurrency": product.price.currency,
+                "availability": AVAILABILITY + ("InStock" if in_season(product, o.start) else "OutOfStock"),
+                "itemOffered": {
+                    "@type": "Product",
+                    "@id": absolute(product_url(village, product_id)) + "#product",
+                    "name": pick(product.name, language),
+                },
+            }
+        )
     node = {
         "@type": "Event",
         "@id": absolute(live_url(village)) + "#" + o.key,
@@ -114,10 +138,17 @@ def event_node(o: Occurrence, absolute: Absolute, language: str) -> dict:
         "endDate": o.end.isoformat(),
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OnlineEventAttendanceMode",
-        "location": {"@type": "VirtualLocation", "url": room.url,
-                     "name": " ".join(filter(None, [platform_label(room.platform, language), room.handle]))},
-        "organizer": {"@type": "Organization", "@id": home + "#organization",
-                      "name": pick(village.profile.name, language), "url": home},
+        "location": {
+            "@type": "VirtualLocation",
+            "url": room.url,
+            "name": " ".join(filter(None, [platform_label(room.platform, language), room.handle])),
+        },
+        "organizer": {
+            "@type": "Organization",
+            "@id": home + "#organization",
+            "name": pick(village.profile.name, language),
+            "url": home,
+        },
         "performer": [{"@type": "Person", "name": pick(p.name, language)} for p in people] or None,
         "image": [absolute(photo_url(village, hero))] if hero else None,
         "url": absolute(live_url(village)) + "#" + o.key,
@@ -128,7 +159,10 @@ def event_node(o: Occurrence, absolute: Absolute, language: str) -> dict:
 
 
 def events_graph(occurrences: Iterable[Occurrence], absolute: Absolute, language: str, limit: int = 100) -> dict:
-    return {"@context": "https://schema.org", "@graph": [event_node(o, absolute, language) for o in list(occurrences)[:limit]]}
+    return {
+        "@context": "https://schema.org",
+        "@graph": [event_node(o, absolute, language) for o in list(occurrences)[:limit]],
+    }
 
 
 def country(village: Village) -> str | None:
@@ -146,13 +180,21 @@ def _service_promises(village: Village, service_url: str, texts: Texts) -> dict:
     promises: dict = {}
     if service and service.returns:
         promises["hasMerchantReturnPolicy"] = {
-            "@type": "MerchantReturnPolicy", "description": texts.plain(service.returns, 300), "url": service_url}
+            "@type": "MerchantReturnPolicy",
+            "description": texts.plain(service.returns, 300),
+            "url": service_url,
+        }
     if service and service.shipping:
         promises["shippingDetails"] = {
             "@type": "OfferShippingDetails",
             "description": texts.plain(service.shipping, 300),
-            "shippingOrigin": _clean({"@type": "DefinedRegion", "addressCountry": country(village),
-                                      "addressRegion": village.profile.region.province}),
+            "shippingOrigin": _clean(
+                {
+                    "@type": "DefinedRegion",
+                    "addressCountry": country(village),
+                    "addressRegion": village.profile.region.province,
+                }
+            ),
         }
     return promises
 
@@ -162,7 +204,9 @@ def _contact(village: Village) -> dict | None:
     contact = service.contact if service else None
     if not contact or not (contact.phone or contact.email):
         return None
-    return _clean({"@type": "ContactPoint", "contactType": "customer service", "telephone": contact.phone, "email": contact.email})
+    return _clean(
+        {"@type": "ContactPoint", "contactType": "customer service", "telephone": contact.phone, "email": contact.email}
+    )
 
 
 def _clean(node: dict) -> dict:

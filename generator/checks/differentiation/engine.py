@@ -46,7 +46,11 @@ class Corpus:
         self.digests: list[str] = []
 
     def digest(self, row: int) -> str:
-        return village_digest(self.villages[row]) if row < len(self.villages) else self.references[row - len(self.villages)].digest
+        return (
+            village_digest(self.villages[row])
+            if row < len(self.villages)
+            else self.references[row - len(self.villages)].digest
+        )
 
     def record(self, row: int) -> Record:
         if row not in self._records:
@@ -68,6 +72,7 @@ class Corpus:
 
 DEFAULTS = Thresholds()
 """The thresholds of a check that names none (frozen, so one instance serves every call)."""
+
 
 def check(
     villages: Iterable[Village],
@@ -133,11 +138,16 @@ def _query_rows(slugs: list[str], only: Sequence[str] | None) -> list[int]:
         return list(range(len(slugs)))
     unknown = [s for s in only if s not in slugs]
     if unknown:
-        raise StorefrontError(f"--only: no village named {', '.join(map(repr, unknown))}; the villages are folder names like {slugs[0] if slugs else 'huangdu-white-tea'}")
+        raise StorefrontError(
+            f"--only: no village named {', '.join(map(repr, unknown))}; the villages are folder names like "
+            f"{slugs[0] if slugs else 'huangdu-white-tea'}"
+        )
     return sorted(slugs.index(s) for s in dict.fromkeys(only))
 
 
-def _score(corpus: Corpus, index: CandidateIndex, a: int, b: int, common: frozenset[str], th: Thresholds, language: str) -> Pair:
+def _score(
+    corpus: Corpus, index: CandidateIndex, a: int, b: int, common: frozenset[str], th: Thresholds, language: str
+) -> Pair:
     fa, fb = corpus.features(a), corpus.features(b)
     ra, rb = fa.record, fb.record
     weights = _weights(index, fa.products | fb.products | fa.culture | fb.culture, fa, fb)
@@ -145,8 +155,12 @@ def _score(corpus: Corpus, index: CandidateIndex, a: int, b: int, common: frozen
     def text(field: str, x: frozenset[str], y: frozenset[str], tx: str, ty: str, min_shared: int) -> sg.Signal:
         return sg.text_signal(field, x, y, tx, ty, common, min_shared, language)
 
-    products_text = text("products", fa.product_text, fb.product_text, _descriptions(ra.products), _descriptions(rb.products), 6)
-    culture_text = text("culture", fa.culture_text, fb.culture_text, _descriptions(ra.culture), _descriptions(rb.culture), 6)
+    products_text = text(
+        "products", fa.product_text, fb.product_text, _descriptions(ra.products), _descriptions(rb.products), 6
+    )
+    culture_text = text(
+        "culture", fa.culture_text, fb.culture_text, _descriptions(ra.culture), _descriptions(rb.culture), 6
+    )
     signals = {
         "name": sg.name_signal(fa, fb, language),
         "slogan": text("slogan", fa.slogan, fb.slogan, "\n".join(ra.slogan.values()), "\n".join(rb.slogan.values()), 3),
@@ -162,12 +176,29 @@ def _score(corpus: Corpus, index: CandidateIndex, a: int, b: int, common: frozen
     if where and scored.level != "ok":
         evidence.append(where)
     b_label = rb.label(language) if rb.is_village else f"{rb.label(language)}（{rb.place.label()}，{rb.origin}）"
-    advice = pair_advice(scored.parts, signals, fa, rb.label(language), _rare_labels(index, fa, language, fb.products | fb.culture), language) if scored.level != "ok" else []
+    advice = (
+        pair_advice(
+            scored.parts,
+            signals,
+            fa,
+            rb.label(language),
+            _rare_labels(index, fa, language, fb.products | fb.culture),
+            language,
+        )
+        if scored.level != "ok"
+        else []
+    )
     return Pair(
-        a=ra.key, b=rb.key, score=scored.score, level=scored.level,
+        a=ra.key,
+        b=rb.key,
+        score=scored.score,
+        level=scored.level,
         signals={name: s.value for name, s in signals.items()},
-        evidence=tuple(dict.fromkeys(evidence)), advice=tuple(advice), b_label=b_label,
-        a_label=ra.label(language), parts=scored.parts,
+        evidence=tuple(dict.fromkeys(evidence)),
+        advice=tuple(advice),
+        b_label=b_label,
+        a_label=ra.label(language),
+        parts=scored.parts,
     )
 
 
@@ -180,7 +211,11 @@ def _weights(index: CandidateIndex, tokens: Iterable[str], fa: Features, fb: Fea
     others = max(index.count - 2, 0)
     weights = {}
     for token in tokens:
-        df = index.token_count(key_hash(token)) - (token in fa.products or token in fa.culture) - (token in fb.products or token in fb.culture)
+        df = (
+            index.token_count(key_hash(token))
+            - (token in fa.products or token in fa.culture)
+            - (token in fb.products or token in fb.culture)
+        )
         kind = KIND_FACTOR.get(token.split(":", 1)[0], 1.0)
         weights[token] = kind * (1 + math.log((others + 1) / (max(df, 0) + 1)))
     return weights
@@ -204,9 +239,13 @@ def _same_place_and_name(a: Features, b: Features) -> bool:
     return bool(a.zh_core) and a.zh_core == b.zh_core and same_county
 
 
-def _common_shingles(corpus: Corpus, index: CandidateIndex, digests: list[str], th: Thresholds, folder: Path | None) -> frozenset[str]:
+def _common_shingles(
+    corpus: Corpus, index: CandidateIndex, digests: list[str], th: Thresholds, folder: Path | None
+) -> frozenset[str]:
     """Shingles in many texts (stock phrasing), found on a deterministic sample of at most `common_sample` records."""
-    rows = heapq.nsmallest(th.common_sample, np.flatnonzero(index.present.any(axis=1)).tolist(), key=digests.__getitem__)
+    rows = heapq.nsmallest(
+        th.common_sample, np.flatnonzero(index.present.any(axis=1)).tolist(), key=digests.__getitem__
+    )
     minimum = max(th.common_min, math.ceil(th.common_fraction * len(rows)))
     fingerprint = hashlib.sha256(f"{minimum}|{'|'.join(sorted(digests[r] for r in rows))}".encode()).hexdigest()[:20]
     path = folder / f"common-{fingerprint}.json" if folder else None
@@ -227,7 +266,9 @@ def _common_shingles(corpus: Corpus, index: CandidateIndex, digests: list[str], 
     return common
 
 
-def _distinct(corpus: Corpus, index: CandidateIndex, rows: list[int], self_listings: dict[int, list[Record]]) -> dict[str, dict[str, tuple[str, ...]]]:
+def _distinct(
+    corpus: Corpus, index: CandidateIndex, rows: list[int], self_listings: dict[int, list[Record]]
+) -> dict[str, dict[str, tuple[str, ...]]]:
     coloured = np.flatnonzero(~np.isnan(index.lab[:, 0]))
     tree = cKDTree(index.lab[coloured]) if len(coloured) > 1 else None
     out: dict[str, dict[str, tuple[str, ...]]] = {"zh": {}, "en": {}}
@@ -247,10 +288,19 @@ def _distinct(corpus: Corpus, index: CandidateIndex, rows: list[int], self_listi
 
         for language in ("zh", "en"):
             sentences = distinct_sentences(
-                f, others_with,
-                (nearest[0].label(language), nearest[1]) if nearest else None, index.count, language,
+                f,
+                others_with,
+                (nearest[0].label(language), nearest[1]) if nearest else None,
+                index.count,
+                language,
             )
             for listed in self_listings.get(row, []):
-                sentences.append(sg.say(language, f"本村已列入 {listed.origin}（{listed.source}）。", f"Listed in {listed.origin} ({listed.source})."))
+                sentences.append(
+                    sg.say(
+                        language,
+                        f"本村已列入 {listed.origin}（{listed.source}）。",
+                        f"Listed in {listed.origin} ({listed.source}).",
+                    )
+                )
             out[language][f.key] = tuple(sentences)
     return out

@@ -160,7 +160,10 @@ def blocking_keys(features: Features) -> list[str]:
         if len(syllables) >= 2:
             # Spelled alike: one syllable kept whole, the rest by initials, within the same goods
             # or the same county: the two places where a near-name confuses buyers.
-            shapes = (f"{syllables[0]}|{t.initials(' '.join(syllables[1:]))}", f"{t.initials(' '.join(syllables[:-1]))}|{syllables[-1]}")
+            shapes = (
+                f"{syllables[0]}|{t.initials(' '.join(syllables[1:]))}",
+                f"{t.initials(' '.join(syllables[:-1]))}|{syllables[-1]}",
+            )
             scopes = ([goods] if goods else []) + ([f"@{place.county}"] if place.county else [])
             keys.update(f"ni:{shape}|{scope}" for shape in shapes for scope in scopes)
     if len(features.en_core) >= 3:

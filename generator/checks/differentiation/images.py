@@ -74,7 +74,7 @@ def band_keys(hashes: ImageHashes) -> list[str]:
     keys = []
     for value in (hashes.phash, hashes.phash_mirror):
         width = len(value) // BANDS
-        keys += [f"{i}{value[i * width:(i + 1) * width]}" for i in range(BANDS)]
+        keys += [f"{i}{value[i * width : (i + 1) * width]}" for i in range(BANDS)]
     return keys
 
 

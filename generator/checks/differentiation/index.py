@@ -1,9 +1,10 @@
 """Signatures, their cache per digest, and the sub-quadratic search for candidate pairs.
 
 A signature is what candidate search needs of a record: four seeded MinHashes (slogan, story,
-product descriptions, culture descriptions), hashed blocking keys, hashed counted tokens, the primary colour in Lab, and image
-hashes. It depends only on the record, so it is cached by the record's digest (the profile's
-SHA-256 plus image file stamps): a rebuild recomputes only changed villages.
+product descriptions, culture descriptions), hashed blocking keys, hashed counted tokens, the
+primary colour in Lab, and image hashes. It depends only on the record, so it is cached by the
+record's digest (the profile's SHA-256 plus image file stamps): a rebuild recomputes only changed
+villages.
 
 Two ways to find text candidates, with the same bands and so the same answers:
 - many queries (a full check): datasketch `MinHashLSH` hash tables, built once;
@@ -107,13 +108,19 @@ class Table:
         """The table of some signatures, in their order."""
         fields = len(TEXT_FIELDS)
         return cls(
-            minhashes=np.stack([s.minhashes for s in signatures]) if signatures else np.zeros((0, fields, num_perm), np.uint32),
+            minhashes=np.stack([s.minhashes for s in signatures])
+            if signatures
+            else np.zeros((0, fields, num_perm), np.uint32),
             present=np.stack([s.present for s in signatures]) if signatures else np.zeros((0, fields), bool),
             lab=np.stack([s.lab for s in signatures]) if signatures else np.zeros((0, 3)),
             keys=np.concatenate([s.keys for s in signatures]) if signatures else np.zeros(0, np.uint64),
-            key_offsets=np.concatenate([[0], np.cumsum([len(s.keys) for s in signatures], dtype=np.int64)]).astype(np.int64),
+            key_offsets=np.concatenate([[0], np.cumsum([len(s.keys) for s in signatures], dtype=np.int64)]).astype(
+                np.int64
+            ),
             tokens=np.concatenate([s.tokens for s in signatures]) if signatures else np.zeros(0, np.uint64),
-            token_offsets=np.concatenate([[0], np.cumsum([len(s.tokens) for s in signatures], dtype=np.int64)]).astype(np.int64),
+            token_offsets=np.concatenate([[0], np.cumsum([len(s.tokens) for s in signatures], dtype=np.int64)]).astype(
+                np.int64
+            ),
             images={i: s.images for i, s in enumerate(signatures) if s.images},
         )
 
@@ -124,16 +131,28 @@ class Table:
         keys, key_offsets = _take_ragged(self.keys, self.key_offsets, rows)
         tokens, token_offsets = _take_ragged(self.tokens, self.token_offsets, rows)
         position = {int(old): new for new, old in enumerate(rows.tolist()) if int(old) in self.images}
-        return Table(self.minhashes[rows], self.present[rows], self.lab[rows], keys, key_offsets, tokens, token_offsets,
-                     {new: self.images[old] for old, new in position.items()})
+        return Table(
+            self.minhashes[rows],
+            self.present[rows],
+            self.lab[rows],
+            keys,
+            key_offsets,
+            tokens,
+            token_offsets,
+            {new: self.images[old] for old, new in position.items()},
+        )
 
     @staticmethod
     def concat(a: Table, b: Table) -> Table:
         shift = len(a)
         return Table(
-            np.concatenate([a.minhashes, b.minhashes]), np.concatenate([a.present, b.present]), np.concatenate([a.lab, b.lab]),
-            np.concatenate([a.keys, b.keys]), np.concatenate([a.key_offsets, b.key_offsets[1:] + a.key_offsets[-1]]),
-            np.concatenate([a.tokens, b.tokens]), np.concatenate([a.token_offsets, b.token_offsets[1:] + a.token_offsets[-1]]),
+            np.concatenate([a.minhashes, b.minhashes]),
+            np.concatenate([a.present, b.present]),
+            np.concatenate([a.lab, b.lab]),
+            np.concatenate([a.keys, b.keys]),
+            np.concatenate([a.key_offsets, b.key_offsets[1:] + a.key_offsets[-1]]),
+            np.concatenate([a.tokens, b.tokens]),
+            np.concatenate([a.token_offsets, b.token_offsets[1:] + a.token_offsets[-1]]),
             {**a.images, **{i + shift: v for i, v in b.images.items()}},
         )
 
@@ -190,7 +209,9 @@ class SignatureCache:
     def gather(self, digests: Sequence[str]) -> Table:
         """The table of these digests in this order; every one must have a signature."""
         fresh = [d for d in dict.fromkeys(digests) if d in self.new and d not in self.rows]
-        combined = Table.concat(self.table, Table.of([self.new[d] for d in fresh], self.num_perm)) if fresh else self.table
+        combined = (
+            Table.concat(self.table, Table.of([self.new[d] for d in fresh], self.num_perm)) if fresh else self.table
+        )
         where = {**self.rows, **{d: len(self.table) + i for i, d in enumerate(fresh)}}
         return combined.take(np.array([where[d] for d in digests], dtype=np.int64))
 
@@ -203,9 +224,13 @@ class SignatureCache:
         table = self.gather(digests)
         arrays = {
             "digests": np.array(digests, dtype="U64"),
-            "minhashes": table.minhashes, "present": table.present, "lab": table.lab,
-            "keys": table.keys, "key_offsets": table.key_offsets,
-            "tokens": table.tokens, "token_offsets": table.token_offsets,
+            "minhashes": table.minhashes,
+            "present": table.present,
+            "lab": table.lab,
+            "keys": table.keys,
+            "key_offsets": table.key_offsets,
+            "tokens": table.tokens,
+            "token_offsets": table.token_offsets,
             "images": np.array([json.dumps({digests[i]: [h.to_list() for h in v] for i, v in table.images.items()})]),
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -227,8 +252,13 @@ class SignatureCache:
             images = json.loads(str(data["images"][0]))
             index = {d: i for i, d in enumerate(digests)}
             self.table = Table(
-                data["minhashes"], data["present"], data["lab"], data["keys"], data["key_offsets"],
-                data["tokens"], data["token_offsets"],
+                data["minhashes"],
+                data["present"],
+                data["lab"],
+                data["keys"],
+                data["key_offsets"],
+                data["tokens"],
+                data["token_offsets"],
                 {index[d]: tuple(ImageHashes.from_list(x) for x in v) for d, v in images.items() if d in index},
             )
             self.rows = index
@@ -239,7 +269,9 @@ class SignatureCache:
 class CandidateIndex:
     """All signatures of one run, stacked, with the two ways of proposing pairs."""
 
-    def __init__(self, table: Table, is_village: Sequence[bool], thresholds: Sequence[float], num_perm: int, max_block: int):
+    def __init__(
+        self, table: Table, is_village: Sequence[bool], thresholds: Sequence[float], num_perm: int, max_block: int
+    ):
         self.count = len(table)
         self.is_village = np.array(is_village, dtype=bool)
         self.minhashes, self.present, self.lab = table.minhashes, table.present, table.lab
@@ -289,7 +321,11 @@ class CandidateIndex:
             rows = np.flatnonzero(self.present[:, field])
             with lsh.insertion_session() as session:
                 for row in rows:
-                    session.insert(int(row), LeanMinHash(seed=SEED, hashvalues=self.minhashes[row, field], scheme=SCHEME), check_duplication=False)
+                    session.insert(
+                        int(row),
+                        LeanMinHash(seed=SEED, hashvalues=self.minhashes[row, field], scheme=SCHEME),
+                        check_duplication=False,
+                    )
             proposed: set[tuple[int, int]] = set()
             for row in rows[self.is_village[rows]]:
                 query = LeanMinHash(seed=SEED, hashvalues=self.minhashes[row, field], scheme=SCHEME)
@@ -318,7 +354,7 @@ class CandidateIndex:
             hit = (matrix == query).all(axis=2).any(axis=1) & self.present[:, field]
             proposed = {_ordered(row, int(other)) for other in np.flatnonzero(hit) if other != row}
             found.update(a if b == row else b for a, b in self._estimated_at_least(proposed, field))
-        own = self.keys[self.key_offsets[row]:self.key_offsets[row + 1]]
+        own = self.keys[self.key_offsets[row] : self.key_offsets[row + 1]]
         if len(own):
             sharing = np.flatnonzero(np.isin(self.keys, own))
             values, sizes = np.unique(self.keys[sharing], return_counts=True)

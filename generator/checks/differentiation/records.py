@@ -124,8 +124,9 @@ def village_digest(village: Village) -> str:
     # logo is re-hashed even when village.yml did not change. The path is made absolute (string
     # work, no file-system call): `storefront check` names the folder relative to the project,
     # the build absolute, and both must find the same signatures.
-    return _digest(village.digest, tuple(f"{os.path.abspath(path)}:{stat.st_size}:{stat.st_mtime_ns}"
-                                         for _, path, stat in stats))
+    return _digest(
+        village.digest, tuple(f"{os.path.abspath(path)}:{stat.st_size}:{stat.st_mtime_ns}" for _, path, stat in stats)
+    )
 
 
 def _brand_image_stats(village: Village) -> list[tuple[str, Path, os.stat_result]]:

@@ -63,7 +63,9 @@ def load_registry(path: Path | str, registry_id: str | None = None) -> Registry:
     except FileNotFoundError:
         raise StorefrontError(f"{path}: registry file not found; check the path given to --against") from None
     except UnicodeDecodeError as error:
-        raise StorefrontError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8") from None
+        raise StorefrontError(
+            f"{path}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8"
+        ) from None
     suffix = path.suffix.lower()
     if suffix == ".csv":
         rows = _csv_rows(text, path)
@@ -93,7 +95,9 @@ def _csv_rows(text: str, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            raise StorefrontError(f"{path}:{line}: {len(row)} columns, the header has {len(header)}; check for an unquoted comma")
+            raise StorefrontError(
+                f"{path}:{line}: {len(row)} columns, the header has {len(header)}; check for an unquoted comma"
+            )
         yield line, {fields[i]: cell.strip() for i, cell in enumerate(row) if i in fields and cell.strip()}
 
 
@@ -104,7 +108,9 @@ def _map_header(header: list[str], path: Path) -> dict[int, str]:
             if column in names:
                 fields[i] = field
     if "name" not in fields.values():
-        raise StorefrontError(f"{path}:1: no name column; name one column 'name' or 'village' (found: {', '.join(header)})")
+        raise StorefrontError(
+            f"{path}:1: no name column; name one column 'name' or 'village' (found: {', '.join(header)})"
+        )
     if not {"province", "county"} & set(fields.values()):
         raise StorefrontError(f"{path}:1: no region column; add 'province' and 'county' (found: {', '.join(header)})")
     return fields
@@ -115,7 +121,9 @@ def _yaml_rows(text: str, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         document = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise StorefrontError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML ({getattr(error, 'problem', error)})") from None
+        raise StorefrontError(
+            f"{path}:{mark.line + 1 if mark else 1}: not valid YAML ({getattr(error, 'problem', error)})"
+        ) from None
     if isinstance(document, yaml.MappingNode):  # {villages: [...]} is accepted too
         document = next((v for k, v in document.value if k.value == "villages"), None)
     if not isinstance(document, yaml.SequenceNode):
@@ -124,7 +132,9 @@ def _yaml_rows(text: str, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         line = node.start_mark.line + 1
         data = yaml.safe_load(yaml.serialize(node))
         if not isinstance(data, dict):
-            raise StorefrontError(f"{path}:{line}: each entry should be `name: ...`, `province: ...`, `county: ...` lines")
+            raise StorefrontError(
+                f"{path}:{line}: each entry should be `name: ...`, `province: ...`, `county: ...` lines"
+            )
         region = data.pop("region", None)
         if isinstance(region, dict):
             data.update(region)
@@ -147,13 +157,16 @@ def _record(rid: str, source: str, line: int, row: Mapping[str, Any]) -> Record:
     names = dict(name) if isinstance(name, dict) else {"zh": str(name)}
     colours = tuple(_colour(row[k], where, k) for k in ("primary", "accent") if row.get(k))
     products = tuple(
-        ProductInfo(id=f"p{i}", names={"zh": item}, category="other") for i, item in enumerate(_items(row.get("products")))
+        ProductInfo(id=f"p{i}", names={"zh": item}, category="other")
+        for i, item in enumerate(_items(row.get("products")))
     )
     known = categories()
     for category in _items(row.get("categories")):
         if category not in known:
             raise StorefrontError(f"{where}: unknown category {category!r}; use one of {', '.join(known)}")
-        products += (ProductInfo(id=category, names={"zh": known[category].zh, "en": known[category].en}, category=category),)
+        products += (
+            ProductInfo(id=category, names={"zh": known[category].zh, "en": known[category].en}, category=category),
+        )
     slogan = row.get("slogan")
     record = Record(
         key=f"{rid}:{line}",
@@ -184,5 +197,5 @@ def _items(value: Any) -> list[str]:
 def _colour(value: Any, where: str, field: str) -> str:
     text = str(value).strip()
     if not HEX_PATTERN.match(text):
-        raise StorefrontError(f"{where}: {field} {text!r} is not a colour like \"#2F6B3A\"")
+        raise StorefrontError(f'{where}: {field} {text!r} is not a colour like "#2F6B3A"')
     return text.upper() if len(text) == 7 else "#" + "".join(c * 2 for c in text[1:]).upper()

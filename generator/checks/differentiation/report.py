@@ -84,15 +84,22 @@ class Report:
         fails = sum(p.level == "fail" for p in self.pairs)
         warns = len(self.pairs) - fails
         lines = [
-            (f"差异化检查 Differentiation check: {self.villages} villages, {self.references} registry rows, "
-             f"{self.compared} candidate pairs scored"),
+            (
+                f"差异化检查 Differentiation check: {self.villages} villages, {self.references} registry rows, "
+                f"{self.compared} candidate pairs scored"
+            ),
             f"  fail {fails} · warn {warns}",
             "",
         ]
         for rank, pair in enumerate(self.pairs, 1):
             mark = "FAIL" if pair.level == "fail" else "warn"
-            lines.append(f"{rank:>3}. [{mark}] {pair.score:.2f}  {pair.a_label or pair.a} ({pair.a})  ~  {pair.b_label} ({pair.b})")
-            shown = "  ".join(f"{name} {pair.signals.get(name, 0):.2f}" for name in SIGNALS if pair.signals.get(name, 0) >= 0.05)
+            lines.append(
+                f"{rank:>3}. [{mark}] {pair.score:.2f}  {pair.a_label or pair.a} ({pair.a})  ~  {pair.b_label} "
+                f"({pair.b})"
+            )
+            shown = "  ".join(
+                f"{name} {pair.signals.get(name, 0):.2f}" for name in SIGNALS if pair.signals.get(name, 0) >= 0.05
+            )
             lines.append(f"       {shown}")
             lines += [f"       - {e}" for e in pair.evidence]
             if pair.advice:
@@ -103,7 +110,11 @@ class Report:
             lines += ["没有相似度达到警告线的村子。" if zh else "No pair reaches the warning level.", ""]
         distinct = self.distinct
         if distinct:
-            lines.append("各村的独特之处 What each village has that others do not:" if zh else "What each village has that others do not:")
+            lines.append(
+                "各村的独特之处 What each village has that others do not:"
+                if zh
+                else "What each village has that others do not:"
+            )
             for slug in sorted(distinct):
                 lines.append(f"  {slug}")
                 lines += [f"    - {s}" for s in distinct[slug]]

@@ -8,8 +8,8 @@ never pass 1. Each part is one signal times what makes it matter:
 | story, slogan | weight x ramp(similarity, text_floor, text_copy) | a copied text fails whatever the products |
 | product/culture descriptions | copy_weight x ramp(...) | copied catalogue copy is copying too |
 | logo | logo_weight x ramp(image similarity, logo_floor, logo_copy) | a copied picture is a copied brand |
-| name | name x (name_base + name_products x P + name_region x S) | names repeat legitimately; same goods or county make them confusable |
-| palette | palette x (palette_base + palette_products x P + palette_region x S) | green is every farm's colour; with the same goods it is a look-alike |
+| name | name x (name_base + name_products x P + name_region x S) | names repeat; same goods or county confuse |
+| palette | palette x (palette_base + palette_products x P + palette_region x S) | green is common; not with the goods |
 | culture | culture x (culture_base + culture_products x P + culture_region x S) | neighbours share festivals |
 | products | P x (products_base + products_region x S) | sharing a category is not homogeneity |
 
@@ -114,8 +114,10 @@ def combine(signals: dict[str, Signal], stakes: float, th: Thresholds) -> Scored
         "culture-text": th.copy_weight * ramp(signals["culture"].copied, th.text_floor, th.text_copy),
         "logo": th.logo_weight * ramp(signals["logo"].value, th.logo_floor, th.logo_copy),
         "name": signals["name"].value * min(1.0, th.name_base + th.name_products * p + th.name_region * s),
-        "palette": signals["palette"].value * min(1.0, th.palette_base + th.palette_products * p + th.palette_region * s),
-        "culture": signals["culture"].overlap * min(1.0, th.culture_base + th.culture_products * p + th.culture_region * s),
+        "palette": signals["palette"].value
+        * min(1.0, th.palette_base + th.palette_products * p + th.palette_region * s),
+        "culture": signals["culture"].overlap
+        * min(1.0, th.culture_base + th.culture_products * p + th.culture_region * s),
         "products": p * min(1.0, th.products_base + th.products_region * s),
     }
     parts = {k: round(v, 4) for k, v in parts.items() if v >= th.noise}
@@ -128,4 +130,3 @@ def combine(signals: dict[str, Signal], stakes: float, th: Thresholds) -> Scored
     if level == "fail" and not copied and p < th.escalate_products:
         level = "warn"
     return Scored(score, level, dict(sorted(parts.items(), key=lambda kv: -kv[1])))
-

@@ -52,17 +52,55 @@ def name_signal(a: Features, b: Features, language: str) -> Signal:
     else 0.85 x the fuzzy ratio of pinyin or English cores when that ratio is at least SPELLED_ALIKE."""
     shown = f"{a.record.label(language)} / {b.record.label(language)}"
     if len(a.zh_core) >= 2 and a.zh_core == b.zh_core:
-        return Signal(1.0, (say(language, f"名称：{shown}，去掉通名后同为「{a.zh_core}」", f"name: {shown} share the core {a.zh_core!r}"),))
+        return Signal(
+            1.0,
+            (
+                say(
+                    language,
+                    f"名称：{shown}，去掉通名后同为「{a.zh_core}」",
+                    f"name: {shown} share the core {a.zh_core!r}",
+                ),
+            ),
+        )
     if a.spelled and a.spelled == b.spelled:
-        return Signal(0.9, (say(language, f"名称：{shown} 同音（拼音 {a.spelled}），字形不同", f"name: {shown} sound the same ({a.spelled!r}), written differently"),))
+        return Signal(
+            0.9,
+            (
+                say(
+                    language,
+                    f"名称：{shown} 同音（拼音 {a.spelled}），字形不同",
+                    f"name: {shown} sound the same ({a.spelled!r}), written differently",
+                ),
+            ),
+        )
     if a.spelled and b.spelled and t.fuzzy_pinyin(a.spelled) == t.fuzzy_pinyin(b.spelled):
-        return Signal(0.8, (say(language, f"名称：{shown} 读音相近（{a.spelled} / {b.spelled}，方言中常混读）", f"name: {shown} sound alike ({a.spelled!r} / {b.spelled!r}, merged in many accents)"),))
+        return Signal(
+            0.8,
+            (
+                say(
+                    language,
+                    f"名称：{shown} 读音相近（{a.spelled} / {b.spelled}，方言中常混读）",
+                    f"name: {shown} sound alike ({a.spelled!r} / {b.spelled!r}, merged in many accents)",
+                ),
+            ),
+        )
     short, long_ = sorted((a.zh_core, b.zh_core), key=len)
     if len(short) >= 2 and short in long_:
-        return Signal(0.75, (say(language, f"名称：「{long_}」包含「{short}」", f"name: {long_!r} contains {short!r}"),))
+        return Signal(
+            0.75, (say(language, f"名称：「{long_}」包含「{short}」", f"name: {long_!r} contains {short!r}"),)
+        )
     ratio = max(_ratio(a.spelled.replace(" ", ""), b.spelled.replace(" ", "")), _ratio(a.en_core, b.en_core))
     if ratio >= SPELLED_ALIKE:
-        return Signal(round(0.85 * ratio, 3), (say(language, f"名称：{shown} 拼写相近（相似度 {ratio:.0%}）", f"name: {shown} are spelled alike ({ratio:.0%})"),))
+        return Signal(
+            round(0.85 * ratio, 3),
+            (
+                say(
+                    language,
+                    f"名称：{shown} 拼写相近（相似度 {ratio:.0%}）",
+                    f"name: {shown} are spelled alike ({ratio:.0%})",
+                ),
+            ),
+        )
     return NOTHING
 
 
@@ -77,7 +115,9 @@ def _ratio(a: str, b: str) -> float:
 # --- text: slogan, story, descriptions --------------------------------------------------------
 
 
-def text_similarity(a: frozenset[str], b: frozenset[str], common: frozenset[str], min_shared: int) -> tuple[float, float, int]:
+def text_similarity(
+    a: frozenset[str], b: frozenset[str], common: frozenset[str], min_shared: int
+) -> tuple[float, float, int]:
     """(Jaccard, containment, shared) of two shingle sets after dropping shingles common in the corpus.
 
     Containment (shared / smaller set) catches a copy padded with new text; it is trusted only when
@@ -92,8 +132,16 @@ def text_similarity(a: frozenset[str], b: frozenset[str], common: frozenset[str]
     return jaccard, containment, shared
 
 
-def text_signal(field: str, a_set: frozenset[str], b_set: frozenset[str], a_text: str, b_text: str,
-                common: frozenset[str], min_shared: int, language: str) -> Signal:
+def text_signal(
+    field: str,
+    a_set: frozenset[str],
+    b_set: frozenset[str],
+    a_text: str,
+    b_text: str,
+    common: frozenset[str],
+    min_shared: int,
+    language: str,
+) -> Signal:
     """The mean of Jaccard and containment, with the best-matching sentence pairs as evidence."""
     jaccard, containment, shared = text_similarity(a_set, b_set, common, min_shared)
     value = round((jaccard + containment) / 2, 3)
@@ -143,25 +191,46 @@ def overlap(a: frozenset[str], b: frozenset[str], weight: Mapping[str, float]) -
 def products_signal(a: Features, b: Features, weight: Mapping[str, float], text: Signal, language: str) -> Signal:
     """Overlap of categories, vocabulary terms and product names (rarer counts more); copied
     product descriptions count as `copied`."""
-    return _overlap_signal(a.products, b.products, a.product_labels, weight, text, language,
-                           ("产品：共有 {names}（重合度 {value:.2f}）", "products: both offer {names} (overlap {value:.2f})"))
+    return _overlap_signal(
+        a.products,
+        b.products,
+        a.product_labels,
+        weight,
+        text,
+        language,
+        ("产品：共有 {names}（重合度 {value:.2f}）", "products: both offer {names} (overlap {value:.2f})"),
+    )
 
 
 def culture_signal(a: Features, b: Features, weight: Mapping[str, float], text: Signal, language: str) -> Signal:
     """Overlap of culture elements (festivals, crafts, landscapes) by name; copied descriptions as `copied`."""
-    return _overlap_signal(a.culture, b.culture, a.culture_labels, weight, text, language,
-                           ("文化：都写了 {names}（重合度 {value:.2f}）", "culture: both name {names} (overlap {value:.2f})"))
+    return _overlap_signal(
+        a.culture,
+        b.culture,
+        a.culture_labels,
+        weight,
+        text,
+        language,
+        ("文化：都写了 {names}（重合度 {value:.2f}）", "culture: both name {names} (overlap {value:.2f})"),
+    )
 
 
-def _overlap_signal(mine, theirs, labels, weight: Mapping[str, float], text: Signal, language: str,
-                    wording: tuple[str, str]) -> Signal:
+def _overlap_signal(
+    mine, theirs, labels, weight: Mapping[str, float], text: Signal, language: str, wording: tuple[str, str]
+) -> Signal:
     """A weighted overlap of two sets, its shared items as evidence, and the copied-text signal beside it."""
     value, shared = overlap(mine, theirs, weight)
     evidence = []
     if shared:
         names = _labels(labels, shared, language)
         evidence.append(say(language, *(w.format(names=names, value=value) for w in wording)))
-    return Signal(round(max(value, text.value), 3), (*evidence, *text.evidence), copied=text.value, snippets=text.snippets, overlap=round(value, 3))
+    return Signal(
+        round(max(value, text.value), 3),
+        (*evidence, *text.evidence),
+        copied=text.value,
+        snippets=text.snippets,
+        overlap=round(value, 3),
+    )
 
 
 def _labels(labels: Mapping[str, Mapping[str, str]], tokens: list[str], language: str) -> str:
@@ -196,7 +265,9 @@ def palette_signal(a: Features, b: Features, scale: float, language: str) -> Sig
     value = max(0.0, 1 - distance / scale)
     if value < 0.2:
         return Signal(round(value, 3))
-    matched = say(language, "；", "; ").join(f"{a.colors[i]} ↔ {b.colors[j]} ΔE00 {cost[i][j]:.1f}" for i, j in zip(rows, cols))
+    matched = say(language, "；", "; ").join(
+        f"{a.colors[i]} ↔ {b.colors[j]} ΔE00 {cost[i][j]:.1f}" for i, j in zip(rows, cols)
+    )
     close = min(cost[i][j] for i, j in zip(rows, cols)) < 5
     remark = say(language, "（ΔE00 小于 5：一眼难分）", " (below 5: hard to tell apart)") if close else ""
     return Signal(round(value, 3), (say(language, f"配色：{matched}{remark}", f"palette: {matched}{remark}"),))
@@ -217,13 +288,24 @@ def logo_signal(a: Features, b: Features, scale: float, language: str) -> Signal
     if value <= 0:
         return NOTHING
     flip = say(language, "（镜像）", " (mirrored)") if mirrored else ""
-    return Signal(round(value, 3), (say(language, f"图形：{x.role} {x.file} 与 {y.role} {y.file} 感知哈希相差 {bits}/64 位{flip}", f"image: {x.role} {x.file} vs {y.role} {y.file}: {bits}/64 hash bits differ{flip}"),))
+    return Signal(
+        round(value, 3),
+        (
+            say(
+                language,
+                f"图形：{x.role} {x.file} 与 {y.role} {y.file} 感知哈希相差 {bits}/64 位{flip}",
+                f"image: {x.role} {x.file} vs {y.role} {y.file}: {bits}/64 hash bits differ{flip}",
+            ),
+        ),
+    )
 
 
 # --- place: the stakes ------------------------------------------------------------------------
 
 
-def region_stakes(a: Record, b: Record, county: float, city: float, province: float, language: str) -> tuple[float, str]:
+def region_stakes(
+    a: Record, b: Record, county: float, city: float, province: float, language: str
+) -> tuple[float, str]:
     """How close the two are on the map, as a multiplier of the stakes, and a sentence saying so."""
     pa, pb = a.place, b.place
     if pa.province and pa.province == pb.province:

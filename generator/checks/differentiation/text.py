@@ -31,7 +31,56 @@ ZH_SHINGLE = 3
 """Chinese shingles are 3 characters: 2-grams are shared by any two texts on one topic (茶园, 采茶),
 and a light paraphrase still leaves most 3-grams of the untouched clauses intact."""
 EN_STOPWORDS = frozenset(
-    ["a", "an", "the", "of", "and", "or", "to", "in", "on", "at", "for", "from", "by", "with", "is", "are", "was", "were", "be", "been", "it", "its", "this", "that", "these", "those", "we", "our", "us", "they", "their", "them", "he", "she", "his", "her", "you", "your", "as", "into", "than", "then", "there", "here", "so", "but", "not", "no"]
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "by",
+        "with",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "we",
+        "our",
+        "us",
+        "they",
+        "their",
+        "them",
+        "he",
+        "she",
+        "his",
+        "her",
+        "you",
+        "your",
+        "as",
+        "into",
+        "than",
+        "then",
+        "there",
+        "here",
+        "so",
+        "but",
+        "not",
+        "no",
+    ]
 )
 FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"), ("f", "h"), ("r", "l"))
 FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"), ("uan", "uan"))
@@ -85,7 +134,7 @@ def fuzzy_pinyin(spelled: str) -> str:
     for syllable in spelled.split():
         for a, b in FUZZY_INITIALS:
             if syllable.startswith(a):
-                syllable = b + syllable[len(a):]
+                syllable = b + syllable[len(a) :]
                 break
         for a, b in FUZZY_FINALS:
             if syllable.endswith(a):
