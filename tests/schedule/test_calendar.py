@@ -22,7 +22,7 @@ from generator.site.pages import Site, plan_pages
 from generator.site.render import render_page
 from tests.conftest import REPO
 from tests.reading import Page
-from tests.test_schedule import BORGO, CATALOG, YUZU
+from tests.schedule.test_schedule import BORGO, CATALOG, YUZU
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 NOW = datetime(2027, 3, 20, 12, tzinfo=UTC)

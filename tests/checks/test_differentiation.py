@@ -36,8 +36,8 @@ from generator.errors import StorefrontError
 from generator.profile.model import Village
 from generator.profile.schema import profile_adapter
 
-REPO = Path(__file__).resolve().parents[1]
-PAIRS = Path(__file__).parent / "fixtures" / "pairs"
+REPO = Path(__file__).resolve().parents[2]
+PAIRS = REPO / "tests" / "fixtures" / "pairs"
 REGISTRIES = REPO / "generator" / "data" / "registries"  # the real lists, vendored with their licence
 BASES = yaml.safe_load((PAIRS / "_bases.yml").read_text(encoding="utf-8"))
 

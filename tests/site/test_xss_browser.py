@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO, make_project, run_storefront, serve
-from tests.test_html_valid import parse_errors
+from tests.site.test_html_valid import parse_errors
 
 CORPUS = yaml.safe_load((REPO / "tests" / "fixtures" / "xss" / "payloads.yml").read_text(encoding="utf-8"))
 BASE = REPO / "tests" / "fixtures" / "base"
