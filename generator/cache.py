@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import importlib.util
 import json
 import os
 import pickle
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT_PACKAGE = __name__.split(".")[0]
+PACKAGE_DIR = Path(__file__).resolve().parent
 STAMPS_VERSION = 1
 RACY_NS = 3_000_000_000
 
@@ -164,7 +164,7 @@ def code_identity(module: str) -> str:
     number to bump: any change to the code that computes a value, or to a library it uses, is a
     new key."""
     ours, libraries = _closure(module)
-    distributions = metadata.packages_distributions()
+    distributions = _distributions()
     versions = sorted({(name, package_version(name)) for top in libraries for name in distributions.get(top, ())})
     return digest([_source(name) for name in sorted(ours)], versions, platform.python_version())
 
@@ -222,16 +222,33 @@ def _imports(name: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+@cache
+def _distributions() -> dict[str, list[str]]:
+    """Top-level import name -> the distributions that provide it (read once per process)."""
+    return metadata.packages_distributions()
+
+
+def _path(name: str) -> Path | None:
+    """The source file of our module `name`, found on disk: nothing is imported to find it (an
+    import would run the module, and the check's libraries take longer to import than a warm
+    build of a small site takes in all)."""
+    base = PACKAGE_DIR.joinpath(*name.split(".")[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def _is_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
+    return _path(name) is not None
 
 
 @cache
 def _source(name: str) -> bytes:
-    return Path(importlib.util.find_spec(name).origin).read_bytes()
+    path = _path(name)
+    if path is None:
+        raise ModuleNotFoundError(name)
+    return path.read_bytes()
 
 
 @cache

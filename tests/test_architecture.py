@@ -104,3 +104,18 @@ def test_a_code_identity_follows_what_the_code_imports():
 def test_imports_for_type_checkers_only_are_not_in_a_code_identity():
     ours, _ = cache._closure("generator.urls")
     assert ours == {"generator", "generator.urls"}
+
+
+def test_a_code_identity_imports_nothing():
+    # A warm build whose brands did not change must not even import the check's libraries.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from generator.cache import code_identity; "
+        "code_identity('generator.checks.differentiation.engine'); "
+        "print(sorted(m for m in ('scipy', 'datasketch', 'rapidfuzz', 'generator.checks.differentiation.engine') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -26,8 +26,8 @@ from generator.assets.responsive import render_variants
 from generator.profile.read import load_catalog
 from generator.profile.yamlfile import parse
 from tests.conftest import REPO, make_project, run_storefront
-from tests.reading import Page
 from tests.profile.test_bad_input import _problems, _village
+from tests.reading import Page
 
 BASE = REPO / "tests" / "fixtures" / "base"
 FILE = "villages/test-village/village.yml"
