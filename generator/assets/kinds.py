@@ -24,8 +24,9 @@ from generator.layouts import layout
 class Kind:
     draw: Callable[[Any], list[bytes]]
     """spec -> the bytes of each file of one image (icons: several sizes of one logo)."""
-    module: str
-    """The module that draws it: its code identity is in the recipe."""
+    modules: tuple[str, ...]
+    """The modules that draw it: their code identity is in the recipe (not this table's: a new
+    kind here does not redraw the others)."""
     layouts: tuple[str, ...] = ()
     """The layout files it reads."""
     font: bool = True
@@ -39,11 +40,11 @@ def _icons(spec) -> list[bytes]:
 
 
 KINDS: dict[str, Kind] = {
-    "icons": Kind(_icons, "generator.assets.kinds", ("icons", "marks")),
-    "share": Kind(lambda spec: [cards.share_card(spec)], "generator.assets.cards", ("share", "marks")),
-    "product": Kind(lambda spec: [cards.product_card(spec)], "generator.assets.cards", ("product", "marks")),
-    "poster": Kind(lambda spec: [posters.poster(spec)], "generator.assets.posters", ("poster", "share", "marks")),
-    "qr": Kind(lambda url: [qr.qr_png(url)], "generator.assets.qr", font=False),
+    "icons": Kind(_icons, ("generator.assets.icons", "generator.assets.cards"), ("icons", "marks")),
+    "share": Kind(lambda spec: [cards.share_card(spec)], ("generator.assets.cards",), ("share", "marks")),
+    "product": Kind(lambda spec: [cards.product_card(spec)], ("generator.assets.cards",), ("product", "marks")),
+    "poster": Kind(lambda spec: [posters.poster(spec)], ("generator.assets.posters",), ("poster", "share", "marks")),
+    "qr": Kind(lambda url: [qr.qr_png(url)], ("generator.assets.qr",), font=False),
 }
 
 
@@ -57,7 +58,7 @@ def recipe(kind: str) -> str:
     entry = KINDS[kind]
     return digest(
         kind,
-        code_identity(entry.module),
+        [code_identity(module) for module in entry.modules],
         [layout(name) for name in entry.layouts],
         cjk_font().identity if entry.font else "",
     )
