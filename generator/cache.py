@@ -221,8 +221,14 @@ def _imports(name: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-IMPORT_NAMES = {"PIL": "pillow", "yaml": "PyYAML", "dateutil": "python-dateutil", "pillow_heif": "pillow-heif",
-                "pydantic_core": "pydantic-core", "noto_cjk_sans_otc": "noto-cjk-sans-otc"}
+IMPORT_NAMES = {
+    "PIL": "pillow",
+    "yaml": "PyYAML",
+    "dateutil": "python-dateutil",
+    "pillow_heif": "pillow-heif",
+    "pydantic_core": "pydantic-core",
+    "noto_cjk_sans_otc": "noto-cjk-sans-otc",
+}
 """Import names of our libraries that are not their distribution's name. Only a shortcut: a name
 missing here is looked up among every installed distribution (a tenth of a second per process)."""
 

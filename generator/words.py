@@ -95,13 +95,32 @@ PLATFORMS = {
 """Live platforms (`live.channels[].platform`)."""
 
 CERTIFICATES = {
-    "geographical-indication": (("地理标志产品", "Geographical indication"), ("地理标志", "Geographical indication")),
-    "organic": (("有机产品认证", "Certified organic"), ("有机", "Organic")),
-    "green-food": (("绿色食品", "Green Food"), ("绿色食品", "Green Food")),
-    "intangible-heritage": (("非物质文化遗产", "Intangible cultural heritage"), ("非遗", "Intangible heritage")),
-    "other": (("认证", "Certificate"), ("认证", "Certified")),
+    "geographical-indication": (
+        ("地理标志产品", "Geographical indication"),
+        ("地理标志", "Geographical indication"),
+        ("地理标志", "geographical indication"),
+    ),
+    "organic": (("有机产品认证", "Certified organic"), ("有机", "Organic"), ("有机认证", "organic")),
+    "green-food": (("绿色食品", "Green Food"), ("绿色食品", "Green Food"), ("绿色食品", "green food")),
+    "intangible-heritage": (
+        ("非物质文化遗产", "Intangible cultural heritage"),
+        ("非遗", "Intangible heritage"),
+        ("非物质文化遗产", "intangible heritage"),
+    ),
+    "other": (("认证", "Certificate"), ("认证", "Certified"), ("认证", "other")),
 }
-"""Certificate kinds: (the full name a product page lists, the short badge a card has room for)."""
+"""Certificate kinds, in three wordings: the full name a product page lists, the short badge a card
+has room for, and the word for what a product holds (the check's advice: 持有有机认证)."""
+
+CERTIFICATE_WORDINGS = ("page", "badge", "held")
+
+CULTURE_KINDS = {
+    "festival": ("节庆", "festival"), "craft": ("手艺", "craft"), "heritage": ("非遗", "heritage"),
+    "landscape": ("风景", "landscape"), "cuisine": ("饮食", "cuisine"), "dialect": ("方言", "dialect"),
+    "custom": ("习俗", "custom"), "history": ("历史", "history"), "ecology": ("生态", "ecology"),
+    "other": ("文化", "other"),
+}  # fmt: skip
+"""Kinds of culture element (`culture[].kind`)."""
 
 REPEATS = {
     "DAILY": ("每天", "daily"),
@@ -124,8 +143,14 @@ def channel_label(channel, language: str) -> str:
     return f"{platform} @{channel.handle}" if channel.handle else platform
 
 
-def certificate_label(kind: str, language: str, *, short: bool = False) -> str:
-    return choose(language, *CERTIFICATES[kind][1 if short else 0])
+def certificate_label(kind: str, language: str, wording: str = "page") -> str:
+    """A certificate kind in one of its CERTIFICATE_WORDINGS; an unknown kind is a certificate."""
+    forms = CERTIFICATES.get(kind, CERTIFICATES["other"])
+    return choose(language, *forms[CERTIFICATE_WORDINGS.index(wording)])
+
+
+def culture_label(kind: str, language: str) -> str:
+    return choose(language, *CULTURE_KINDS.get(kind, CULTURE_KINDS["other"]))
 
 
 def list_names(names: list[str], language: str) -> str:

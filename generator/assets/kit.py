@@ -318,9 +318,7 @@ def _drawing_jobs(catalog, palettes, site_palette, site_name, photos, timeline, 
         for product in profile.products:
             photo = str(photos[photo_url(village, product.images[0])]) if product.images else hero_path
             amount, unit = price_parts(product.price)
-            badges = tuple(
-                dict.fromkeys(certificate_label(c.kind, language, short=True) for c in product.certifications)
-            )
+            badges = tuple(dict.fromkeys(certificate_label(c.kind, language, "badge") for c in product.certifications))
             product_name = pick(product.name, language)
             subtitle = " · ".join(filter(None, [f"{amount} / {unit}" if unit else amount, *badges]))
             yield Job(

@@ -12,27 +12,7 @@ from generator.checks.differentiation import text as t
 from generator.checks.differentiation.features import Features
 from generator.checks.differentiation.signals import Signal, say
 from generator.profile.model import pick
-from generator.words import chinese
-
-KIND_ZH = {
-    "festival": "节庆",
-    "craft": "手艺",
-    "heritage": "非遗",
-    "landscape": "风景",
-    "cuisine": "饮食",
-    "dialect": "方言",
-    "custom": "习俗",
-    "history": "历史",
-    "ecology": "生态",
-    "other": "文化",
-}
-CERT_ZH = {
-    "geographical-indication": "地理标志",
-    "organic": "有机认证",
-    "green-food": "绿色食品",
-    "intangible-heritage": "非物质文化遗产",
-    "other": "认证",
-}
+from generator.words import certificate_label, chinese, culture_label
 
 
 def pair_advice(
@@ -195,7 +175,7 @@ def distinct_sentences(
         tokens = [x for x in f.culture if f.culture_labels.get(x) == item.names]
         name = item.names.get("zh" if chinese(language) else "en") or next(iter(item.names.values()))
         if tokens and all(others_with(x) == 0 for x in tokens):
-            kind = KIND_ZH.get(item.kind, "文化")
+            kind = culture_label(item.kind, "zh")
             out.append(
                 m(
                     f"{kind}「{name}」只属于本村：在故事和直播里讲它。",
@@ -206,11 +186,12 @@ def distinct_sentences(
         for cert in product.certifications:
             kind = cert.split(" ", 1)[0]
             shown = pick(product.names, language)
+            number = cert.split(" ", 1)[1]
             out.append(
                 m(
-                    f"「{shown}」持有{CERT_ZH.get(kind, '认证')}（{cert.split(' ', 1)[1]}）：写在包装和商品页上。",
-                    f"{shown} holds a {kind.replace('-', ' ')} certificate ({cert.split(' ', 1)[1]}): show it on the "
-                    f"pack and page.",
+                    f"「{shown}」持有{certificate_label(kind, 'zh', 'held')}（{number}）：写在包装和商品页上。",
+                    f"{shown} holds a {certificate_label(kind, 'en', 'held')} certificate ({number}): "
+                    "show it on the pack and page.",
                 )
             )
     if nearest_colour and f.colors:
