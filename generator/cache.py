@@ -94,6 +94,7 @@ class Stamps:
         """Keep the stamps of this build's photos (others' are dropped), if anything changed."""
         if self.seen != self.known:
             write_atomic(self.path, json.dumps(self.seen, sort_keys=True).encode())
+            self.known = dict(self.seen)
 
 
 class Memo:
@@ -126,6 +127,8 @@ class Memo:
 
     def get(self, key: str, compute: Callable[[], Any]) -> Any:
         """The value remembered under `key`, else `compute()`."""
+        if key in self.used:  # computed or recalled earlier in this build
+            return self.used[key]
         if key in self.known:
             value = self.used[key] = self.known[key]
             return value
@@ -200,7 +203,7 @@ def _imports(name: str) -> tuple[str, ...]:
     found: list[str] = []
 
     def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
             for child in node.orelse:
                 visit(child)
             return

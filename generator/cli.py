@@ -23,6 +23,7 @@ from generator.profile.schema import json_schema
 from generator.progress import TerminalProgress
 
 SCHEMA_FILE = "village.schema.json"
+CONFIG_FILE = Path("mkdocs.yml")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,9 +61,9 @@ def _parser() -> argparse.ArgumentParser:
             "-f",
             "--config-file",
             type=Path,
-            default=Path("mkdocs.yml"),
+            default=None,
             metavar="FILE",
-            help="the site's settings (default: mkdocs.yml)",
+            help=f"the site's settings (default: {CONFIG_FILE})",
         )
         sub.set_defaults(run=run)
         return sub
@@ -106,22 +107,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _config_file(args) -> Path:
+    return args.config_file or CONFIG_FILE
+
+
 def _settings(args) -> Settings:
-    """mkdocs.yml's settings, read once (a folder of villages without it gets the defaults)."""
-    if args.config_file.is_file():
-        return settings_of(read_config(args.config_file), args.villages)
-    return default_settings(args.villages)
+    """mkdocs.yml's settings, read once. Without one, a folder of villages is checked with the
+    defaults; a file named with --config-file must be there."""
+    if args.config_file is None and not CONFIG_FILE.is_file():
+        return default_settings(args.villages)
+    return settings_of(read_config(_config_file(args)), args.villages)
 
 
-def _villages(args) -> Path:
-    return args.villages or Path("villages")
+def _shown(path: Path) -> Path:
+    """`path` as the person typing the command names it: relative to where they are, if inside."""
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
 
 
 def _new(args) -> int:
-    folder, notes = scaffold(_villages(args), args.slug, args.name)
+    folder, notes = scaffold(_settings(args).villages_dir, args.slug, args.name)
     for note in notes:
         print(note)
-    print(f"Created {folder / 'village.yml'}: fill it in, then run `storefront validate`.")
+    print(f"Created {_shown(folder / 'village.yml')}: fill it in, then run `storefront validate`.")
     return 0
 
 
@@ -163,7 +170,7 @@ def _check(args) -> int:
     catalog = _load(args, settings)
     unknown = sorted(set(args.only or ()) - {v.slug for v in catalog.villages})
     if unknown:
-        raise StorefrontError(f"--only: no village {', '.join(map(repr, unknown))} in {_villages(args)}")
+        raise StorefrontError(f"--only: no village {', '.join(map(repr, unknown))} in {settings.villages_dir}")
     report = differentiation.check(
         catalog.villages,
         registries=registries,
@@ -181,12 +188,12 @@ def _check(args) -> int:
 
 
 def _schema(args) -> int:
-    villages = _villages(args)
+    villages = _settings(args).villages_dir
     if not villages.is_dir():
-        raise StorefrontError(f"{villages}: this folder does not exist; create it, or pass --villages DIR")
+        raise StorefrontError(f"{_shown(villages)}: this folder does not exist; create it, or pass --villages DIR")
     target = villages / SCHEMA_FILE
     target.write_text(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"Wrote {target}")
+    print(f"Wrote {_shown(target)}")
     return 0
 
 
@@ -202,7 +209,9 @@ def _build(args) -> int:
     logging.getLogger("mkdocs").addHandler(warnings)
     overrides = {"site_dir": str(args.site_dir)} if args.site_dir else {}
     try:
-        config = read_config(args.config_file, strict=args.strict or None, **overrides)
+        config = read_config(_config_file(args), strict=args.strict or None, **overrides)
+        if PLUGIN not in config.plugins:
+            raise StorefrontError(f"{_config_file(args)}: the `{PLUGIN}` plugin is not in `plugins:`; add it")
         if args.villages:
             config.plugins[PLUGIN].config["villages_dir"] = str(args.villages.resolve())
         config.plugins.on_startup(command="build", dirty=False)
@@ -230,23 +239,34 @@ def _serve(args) -> int:
     _log_to_stderr()
     # MkDocs' serve reads mkdocs.yml itself (again on every rebuild): `--villages` reaches the
     # plugin as an option of its entry in `plugins`, as if mkdocs.yml said it.
-    overrides = {"plugins": _plugins_with(args.config_file, args.villages)} if args.villages else {}
-    serve(str(args.config_file), dev_addr=args.dev_addr, livereload=True, **overrides)
+    config_file = _config_file(args)
+    read_config(config_file)  # a missing or wrong file is told now, not by a traceback in the server
+    overrides = {"plugins": _plugins_with(config_file, args.villages)} if args.villages else {}
+    serve(str(config_file), dev_addr=args.dev_addr, livereload=True, **overrides)
     return 0
 
 
 def _plugins_with(config_file: Path, villages: Path) -> list:
-    """mkdocs.yml's `plugins`, read as MkDocs reads the file, with `villages_dir` set to `villages`."""
+    """mkdocs.yml's `plugins` (a list, or a mapping of name to options), read as MkDocs reads the
+    file, with the villages plugin's `villages_dir` set to `villages`."""
     from mkdocs.utils.yaml import yaml_load
 
     with open(config_file, encoding="utf-8") as handle:
-        plugins = list((yaml_load(handle) or {}).get("plugins") or [])
-    for i, entry in enumerate(plugins):
-        name = entry if isinstance(entry, str) else next(iter(entry), None) if isinstance(entry, dict) else None
-        if name == PLUGIN:
-            options = dict(entry[PLUGIN] or {}) if isinstance(entry, dict) else {}
-            plugins[i] = {PLUGIN: {**options, "villages_dir": str(villages.resolve())}}
+        listed = (yaml_load(handle) or {}).get("plugins") or []
+    entries = listed.items() if isinstance(listed, dict) else (_entry(item) for item in listed)
+    plugins = [{name: options} if options is not None else name for name, options in entries]
+    names = [entry if isinstance(entry, str) else next(iter(entry)) for entry in plugins]
+    if PLUGIN not in names:
+        raise StorefrontError(f"{config_file}: the `{PLUGIN}` plugin is not in `plugins:`; add it")
+    at = names.index(PLUGIN)
+    options = plugins[at][PLUGIN] if isinstance(plugins[at], dict) else {}
+    plugins[at] = {PLUGIN: {**(options or {}), "villages_dir": str(villages.resolve())}}
     return plugins
+
+
+def _entry(item) -> tuple[str, dict | None]:
+    """A `plugins:` list item, `name` or `{name: options}`, as (name, options)."""
+    return (item, None) if isinstance(item, str) else next(iter(item.items()))
 
 
 def _log_to_stderr() -> None:

@@ -123,7 +123,8 @@ def read_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
 
     if not Path(config_file).is_file():
         raise StorefrontError(
-            f"{config_file}: there is no such file; run the command in the project folder, or pass --config-file FILE"
+            f"{config_file}: there is no such file; run the command in the project folder, "
+            "or name the right file with --config-file"
         )
     try:
         return load_config(str(config_file), **overrides)

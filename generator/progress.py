@@ -38,12 +38,14 @@ class TerminalProgress(logging.Handler):
         self._last = 0.0
 
     def __enter__(self) -> TerminalProgress:
+        self._level = _log.level
         _log.addHandler(self)
         _log.setLevel(logging.INFO)
         return self
 
     def __exit__(self, *exc) -> None:
         _log.removeHandler(self)
+        _log.setLevel(self._level)
 
     def emit(self, record: logging.LogRecord) -> None:
         self(*record.progress)

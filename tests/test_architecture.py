@@ -29,8 +29,9 @@ STAGES = (
 
 
 def _stage(module: str) -> int:
+    """The stage of a module of ours, -1 for one in no room of STAGES."""
     room = module.split(".")[1] if "." in module else "__init__"
-    return next(i for i, rooms in enumerate(STAGES) if room in rooms)
+    return next((i for i, rooms in enumerate(STAGES) if room in rooms), -1)
 
 
 def _modules() -> dict[str, Path]:
@@ -45,7 +46,7 @@ def _runtime_imports(path: Path):
     """(imported module, names) of every import that runs (not those for type checkers only)."""
 
     def visit(node):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
             return
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("generator"):
             yield node.module, [alias.name for alias in node.names]

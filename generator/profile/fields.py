@@ -25,11 +25,11 @@ Shape = tuple[frozenset[Walk], bool, type | None]
 def _shapes(record: type) -> tuple[tuple[str, str, Shape], ...]:
     """(attribute, key in the file, shape) of each field of a record class."""
     hints = typing.get_type_hints(record, include_extras=True)
-    found = []
-    for field in dataclasses.fields(record):
-        alias = getattr(field.default, "alias", None) if field.default is not dataclasses.MISSING else None
-        found.append((field.name, alias or field.name, _shape(hints[field.name])))
-    return tuple(found)
+    declared = record.__pydantic_fields__  # pydantic's view of each field: its alias wherever it was given
+    return tuple(
+        (field.name, declared[field.name].alias or field.name, _shape(hints[field.name]))
+        for field in dataclasses.fields(record)
+    )
 
 
 def _shape(hint: Any, marks: frozenset[Walk] = frozenset(), many: bool = False) -> Shape:
@@ -40,7 +40,9 @@ def _shape(hint: Any, marks: frozenset[Walk] = frozenset(), many: bool = False) 
         return _shape(get_args(hint)[0], marks, True)
     if get_origin(hint) in (typing.Union, types.UnionType):
         inner = [a for a in get_args(hint) if a is not type(None)]
-        return _shape(inner[0], marks, many) if len(inner) == 1 else (marks, many, None)
+        if len(inner) != 1:  # a walker cannot know which record a value is: the schema says one type
+            raise TypeError(f"{hint}: a profile field holds one type (or None), so that it can be walked")
+        return _shape(inner[0], marks, many)
     return marks, many, hint if dataclasses.is_dataclass(hint) else None
 
 
