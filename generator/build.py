@@ -10,18 +10,17 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 from generator.assets.kit import build_kit
 from generator.assets.palette import build_palette
 from generator.cache import Caches
-from generator.checks.brands import check_brands
+from generator.checks.brands import check_brands, load_registries, thresholds_from
 from generator.checks.claims import LintConfig, exit_status, lint_catalog, to_text
-from generator.checks.differentiation import Registry, Report, Thresholds
+from generator.checks.differentiation import Report
+from generator.config import Settings
 from generator.errors import StorefrontError
 from generator.profile.model import Catalog
-from generator.profile.photos import MAX_PIXELS
 from generator.profile.read import load_catalog
 from generator.profile.times import build_now
 from generator.progress import Progress
@@ -48,30 +47,16 @@ class Prepared:
     convert profile texts too)."""
 
 
-def prepare(
-    villages_dir: Path,
-    *,
-    cache_dir: Path,
-    site_name: str,
-    site_url: str | None,
-    language: str,
-    site_colors: tuple[str, str],
-    schedule_window: tuple[timedelta, timedelta] = (timedelta(weeks=4), timedelta(weeks=8)),
-    progress: Progress | None = None,
-    max_image_pixels: int = MAX_PIXELS,
-    lint: LintConfig | None = None,
-    registries: list[Registry] | None = None,
-    thresholds: Thresholds | None = None,
-    fail_on: str = "fail",
-) -> Prepared:
-    """Everything the site needs, computed before anything is written; raises ProfileErrors."""
+def prepare(settings: Settings, progress: Progress | None = None) -> Prepared:
+    """Everything the site needs, computed before anything is written; raises ProfileErrors (and
+    StorefrontError for a lint error, a copied brand or a bad registry)."""
     started = time.monotonic()
-    caches = Caches(cache_dir)
+    caches = Caches(settings.cache_dir)
     try:  # what was computed is kept (caches.save) even when a later step stops the build
         catalog = load_catalog(
-            villages_dir,
-            language=language,
-            max_pixels=max_image_pixels,
+            settings.villages_dir,
+            language=settings.language,
+            max_pixels=settings.max_image_pixels,
             memo=caches.memo("villages", pickled=True),
             stamps=caches.stamps,
         )
@@ -80,23 +65,25 @@ def prepare(
             f"({time.monotonic() - started:.2f} s)"
         )
         now = build_now()
-        check_claims(catalog, lint or LintConfig(), caches, now)
-        report = check_brands(catalog, registries or [], thresholds or Thresholds(), fail_on, cache_dir)
-        timeline = build_timeline(catalog.villages, now, *schedule_window)
-        site_palette = build_palette(*site_colors, photo=None, seed="site")
+        check_claims(catalog, settings.lint, caches, now)
+        registries = load_registries(settings.registries, settings.root)
+        thresholds = thresholds_from(settings.thresholds)
+        report = check_brands(catalog, registries, thresholds, settings.fail_on, settings.cache_dir)
+        timeline = build_timeline(catalog.villages, now, *settings.schedule_window)
+        site_palette = build_palette(*settings.site_colors, photo=None, seed="site")
         kit = build_kit(
             catalog,
             caches,
             timeline=timeline,
             site_palette=site_palette,
-            site_name=site_name,
+            site_name=settings.site_name,
             progress=progress,
-            max_pixels=max_image_pixels,
+            max_pixels=settings.max_image_pixels,
         )
         site = Site(
-            name=site_name,
-            url=site_url or None,
-            language=language,
+            name=settings.site_name,
+            url=settings.site_url,
+            language=settings.language,
             now=now,
             palettes=kit.palettes,
             site_palette=site_palette,
@@ -106,7 +93,7 @@ def prepare(
         )
         pages = plan_pages(catalog, site, report)
         calendars = calendar_files(
-            catalog, timeline, Publisher(site_name, site.url, language), caches.memo("calendars")
+            catalog, timeline, Publisher(site.name, site.url, site.language), caches.memo("calendars")
         )
     finally:
         caches.save()

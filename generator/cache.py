@@ -171,6 +171,16 @@ def code_identity(module: str) -> str:
     return digest([_source(name) for name in sorted(ours)], versions, platform.python_version())
 
 
+def code_modules(module: str) -> frozenset[str]:
+    """Our modules whose code runs when `module` is imported: what its code identity covers."""
+    return _closure(module)[0]
+
+
+def module_source(name: str) -> bytes:
+    """The source of our module `name`, read from disk (nothing is imported)."""
+    return _source(name)
+
+
 @cache
 def _closure(module: str) -> tuple[frozenset[str], frozenset[str]]:
     """Our modules that `module` runs when imported (itself, its packages, what they import) and

@@ -63,7 +63,7 @@ class CheckOptions(base.Config):
     fail_on = c.Choice(("fail", "warn", "never"), default="fail")
     """Which pairs stop the build: those at fail (default), at warn too, or none."""
     thresholds = c.Type(object, default={})  # any value: thresholds_from says what is wrong with it
-    """Settings of the score (see generator/differentiation/scoring.py), like {warn: 0.5, fail: 0.75}."""
+    """Settings of the score (see generator/checks/differentiation/scoring.py), like {warn: 0.5, fail: 0.75}."""
 
 
 class VillagesConfig(base.Config):

@@ -14,7 +14,6 @@ from mkdocs.utils import CountHandler
 
 from generator import progress
 from generator.build import Prepared, prepare
-from generator.checks.brands import load_registries, thresholds_from
 from generator.config import VillagesConfig, settings_of
 from generator.errors import StorefrontError
 from generator.output import AtomicOutput, LinkedFile, compact_search_index, unsafe_output
@@ -36,21 +35,7 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
         settings = settings_of(config)
         self.villages_dir = settings.villages_dir
         try:
-            self.prepared = prepare(
-                settings.villages_dir,
-                cache_dir=settings.cache_dir,
-                site_name=settings.site_name,
-                site_url=settings.site_url,
-                language=settings.language,
-                site_colors=settings.site_colors,
-                schedule_window=settings.schedule_window,
-                progress=progress.report,
-                max_image_pixels=settings.max_image_pixels,
-                lint=settings.lint,
-                registries=load_registries(settings.registries, settings.root),
-                thresholds=thresholds_from(settings.thresholds),
-                fail_on=settings.fail_on,
-            )
+            self.prepared = prepare(settings, progress=progress.report)
         except StorefrontError as error:
             raise PluginError(str(error)) from None
         self.site_dir = Path(config.site_dir)  # where the site ends up, whatever folder it is built in

@@ -9,6 +9,20 @@ if TYPE_CHECKING:
     from generator.profile.model import Village
 
 
+REGIONS_URL = "regions/"
+CATEGORIES_URL = "categories/"
+REPORT_URL = "report/"
+
+
+def region_url(slug: str) -> str:
+    """A province's page, by its slug (site/pages.py `region_slugs`)."""
+    return f"{REGIONS_URL}{slug}/"
+
+
+def category_url(category_id: str) -> str:
+    return f"{CATEGORIES_URL}{category_id}/"
+
+
 def village_url(village: Village) -> str:
     return f"villages/{village.slug}/"
 

@@ -1,1 +1,1 @@
-"""Images: photos made safe to publish, and (later) generated marks and cards."""
+"""Images: photos made safe to publish, palettes, and every generated image (kinds.py lists them)."""

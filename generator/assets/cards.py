@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 
 from generator.assets.draw import box_size, cover, decoded, draft_size, mix, pattern, rgb, rounded_mask, text_box
 from generator.assets.fonts import fit, font
-from generator.assets.icons import square
+from generator.assets.icons import icon_files, icon_names, square
 from generator.assets.marks import MarkSpec, draw_mark
 from generator.layouts import layout
 
@@ -249,3 +249,11 @@ def _badges(canvas: Image.Image, spec, badges: tuple[str, ...], fill, text) -> N
         canvas.paste(fill, (x, top), pill)
         draw.text((x + width / 2, top + height / 2), badge, font=face, fill=text, anchor="mm")
         x += width + spec["gap"]
+
+
+def icon_set(spec) -> list[bytes]:
+    """The image kind `icons`: (brand, background) -> the bytes of each of `icons.icon_names()`,
+    from the village's logo (given or drawn)."""
+    brand, background = spec
+    files = icon_files(logo_image(brand), background)
+    return [files[name] for name in icon_names()]

@@ -11,7 +11,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from generator.assets.fonts import fit, font
+from generator.assets.fonts import fit
 
 RGB = tuple[int, int, int]
 Box = Sequence[int]
@@ -84,10 +84,6 @@ def text_box(draw: ImageDraw.ImageDraw, spec: Mapping[str, Any], text: str, fill
         draw.text((x, y), line, font=fitted.font, fill=fill, anchor=anchor)
         y += step
     return y
-
-
-def text_width(text: str, size: int) -> float:
-    return font(size).getlength(text)
 
 
 def rounded_mask(size: tuple[int, int], radius: int) -> Image.Image:

@@ -34,6 +34,7 @@ from generator.layouts import layout
 from generator.profile.fields import photos_of
 from generator.profile.model import Catalog, Village, pick
 from generator.profile.photos import MAX_PIXELS, PhotoProblem, display_name
+from generator.profile.repeats import frequency
 from generator.profile.times import later
 from generator.progress import Progress
 from generator.schedule.timeline import Timeline
@@ -390,8 +391,7 @@ def _session_jobs(village, index, session, brand, title, region, hero_path, phot
 
 
 def _when(start: datetime, end: datetime, repeat: str | None, language: str) -> tuple[str, str]:
-    freq = dict(part.split("=", 1) for part in repeat.split(";") if "=" in part).get("FREQ") if repeat else None
-    again = REPEATS.get(freq or "", None)
+    again = REPEATS.get(frequency(repeat) or "", None)
     times = f"{start:%H:%M}–{end:%H:%M}"
     when = f"{day_label(start, language)} {times}" if chinese(language) else f"{day_label(start, language)}, {times}"
     zone = say(language, "poster.zone", zone=start.tzinfo, utc=utc_offset(start))

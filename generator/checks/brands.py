@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.cache import code_identity, digest, write_atomic
 from generator.checks import differentiation
-from generator.checks.differentiation import Registry, Report, Thresholds, load_registry
+from generator.checks.differentiation import CHECK_CODE, Registry, Report, Thresholds, load_registry
 from generator.checks.differentiation.records import village_digest
 from generator.errors import StorefrontError
 from generator.profile.model import Catalog
@@ -74,10 +74,6 @@ def thresholds_from(options: Mapping[str, Any]) -> Thresholds:
         return Thresholds(**options)
     except (TypeError, ValueError) as error:
         raise StorefrontError(f"check thresholds: {error}") from None
-
-
-CHECK_CODE = "generator.checks.differentiation.engine"
-"""The module that makes a report: with what it imports, the code whose change makes a new one."""
 
 
 def check_brands(

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rruleset, rrulestr
 
-from generator.profile.times import DAY, aware, later, wall
+from generator.profile.times import DAY, aware, later, localize, wall
 
 if TYPE_CHECKING:
     from generator.profile.schema import Session
@@ -93,6 +93,26 @@ def _parsed(rule: str, dtstart: datetime) -> rrule:
 def _with_until(rule: str, until: Callable[[str], str]) -> str:
     """`rule` with its UNTIL rewritten by `until`, every other part as written."""
     return ";".join(f"{key}={until(value) if key == 'UNTIL' else value}" for key, value in rule_parts(rule))
+
+
+def frequency(rule: str | None) -> str | None:
+    """DAILY, WEEKLY, MONTHLY or YEARLY: how often the rule comes back (None without a rule)."""
+    return dict(rule_parts(rule)).get("FREQ") if rule else None
+
+
+def last_start(session: Session, zone: ZoneInfo) -> datetime | None:
+    """The session's last start, aware: its only start, the last before UNTIL or of COUNT; None
+    for a series without an end."""
+    start = localize(session.start, zone)
+    if not session.repeat:
+        return start
+    parts = dict(rule_parts(session.repeat))
+    if "UNTIL" in parts:
+        return localize(until_wall(parts["UNTIL"], zone), zone)
+    if "COUNT" in parts:
+        starts = list(series(session, zone))  # finite: the rule has a COUNT
+        return aware(starts[-1], zone) if starts else start
+    return None
 
 
 def never_happens(session: Session, zone: ZoneInfo) -> bool:

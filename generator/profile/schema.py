@@ -26,11 +26,10 @@ from pydantic_core import PydanticCustomError
 from generator.profile.categories import CATEGORY_IDS
 from generator.profile.repeats import RuleProblem, checked_rule
 
-SCHEMA_VERSION = 1
 DEFAULT_LANGUAGE = "zh"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")  # HEIC: as a phone saves it
 
-# extra="forbid" turns a misspelt key into an error (with a did-you-mean from profiles.py);
+# extra="forbid" turns a misspelt key into an error (with a did-you-mean from read.py);
 # numbers are accepted where text is expected because a certificate number or a phone number
 # is often written without quotes.
 CONFIG = ConfigDict(extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=True)

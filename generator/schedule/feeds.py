@@ -21,8 +21,8 @@ from icalendar import Calendar, Event, Timezone, vRecur
 
 from generator.cache import Memo, code_identity, digest, zone_data
 from generator.profile.model import Catalog, Village, pick
-from generator.profile.repeats import exdates, ical_rule, rule_parts, series, until_wall
-from generator.profile.times import aware, localize
+from generator.profile.repeats import exdates, ical_rule, last_start
+from generator.profile.times import localize
 from generator.schedule.timeline import Occurrence, Timeline
 from generator.urls import (
     SCHEDULE_URL,
@@ -165,34 +165,19 @@ def _years(sessions: list[tuple[Village, int]]) -> tuple[date, date]:
     for village, index in sessions:
         zone, session = village.zone, village.sessions[index]
         start = localize(session.start, zone)
-        end = start
-        if session.repeat:
-            parts = dict(rule_parts(session.repeat))
-            if "UNTIL" in parts:
-                end = localize(until_wall(parts["UNTIL"], zone), zone)
-            elif "COUNT" not in parts:
-                end = start + timedelta(days=366 * OPEN_ENDED_YEARS)  # no Feb 29 trap
-            else:
-                end = _last_of_count(session, zone) or start
+        end = last_start(session, zone) or start + timedelta(days=366 * OPEN_ENDED_YEARS)  # no Feb 29 trap
         first = min(first or start.date(), start.date())
         last = max(last or end.date(), end.date())
     return date(first.year, 1, 1), date(last.year + 2, 1, 1)
 
 
-def _last_of_count(session, zone) -> datetime | None:
-    starts = list(series(session, zone))  # finite: the rule has a COUNT
-    return aware(starts[-1], zone) if starts else None
-
-
 def _feeds(catalog: Catalog, timeline: Timeline, site: Publisher) -> dict[str, bytes]:
     ahead, now = timeline.ahead, timeline.now
     files = {}
-    everything = []
     for village in catalog.villages:
         if not village.goes_live:
             continue
-        upcoming = timeline.upcoming(village)
-        everything += upcoming
+        upcoming = timeline.upcoming([village])
         name = pick(village.profile.name, site.language)
         files[village_feed_url(village)] = atom_feed(
             say(site.language, "feed", name=name),
@@ -204,12 +189,11 @@ def _feeds(catalog: Catalog, timeline: Timeline, site: Publisher) -> dict[str, b
             absolute=lambda u: _absolute(site, u),
             language=site.language,
         )
-    everything.sort(key=lambda o: (o.start, o.village.slug, o.index))
     files[SITE_FEED_URL] = atom_feed(
         say(site.language, "feed", name=site.name),
         SCHEDULE_URL,
         SITE_FEED_URL,
-        everything,
+        timeline.upcoming(catalog.villages),
         now=now,
         ahead=ahead,
         absolute=lambda u: _absolute(site, u),

@@ -67,10 +67,10 @@ class Timeline:
         in spring, a series that has not begun yet)."""
         return self._collect(villages, self.now - self.back, lambda start, end: True)
 
-    def upcoming(self, village: Village) -> list[Occurrence]:
-        """The village's sessions on now or starting within `ahead` (and the next start of any
+    def upcoming(self, villages: Iterable[Village]) -> list[Occurrence]:
+        """The sessions of `villages` on now or starting within `ahead` (and the next start of any
         session beyond), in order."""
-        return self._collect([village], self.now, lambda start, end: end > self.now)
+        return self._collect(villages, self.now, lambda start, end: end > self.now)
 
     def next_start(self, village: Village, index: int) -> datetime:
         """The start a session's poster announces: the first that has not ended by now, else
@@ -108,4 +108,4 @@ def build_timeline(villages: Iterable[Village], now: datetime, back: timedelta, 
 def between(village: Village, start: datetime, end: datetime) -> list[Occurrence]:
     """The village's sessions on in [start, end) (and the next start of any session beyond): the
     timeline of one village over one span, for a caller outside the build (tests, benchmarks)."""
-    return build_timeline([village], start, timedelta(0), end - start).upcoming(village)
+    return build_timeline([village], start, timedelta(0), end - start).upcoming([village])

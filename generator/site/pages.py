@@ -1,9 +1,6 @@
-"""The pages of the site, as data, and their bodies rendered from `theme/storefront/*.html`.
-
-`plan_pages` decides which pages exist (one list, built once from the whole catalogue);
-`render_page` turns one of them into HTML for the head and the body. Both work without MkDocs:
-the plugin only hands the results to MkDocs. Our templates run in an environment of their own
-with autoescaping on, since every value in them comes from a profile.
+"""The pages of the site, as data: the `Site` context every page is rendered in, and `plan_pages`,
+which decides which pages exist (one list, built once from the whole catalogue). render.py turns
+each into HTML; neither needs MkDocs, the plugin only hands the results to it.
 """
 
 from __future__ import annotations
@@ -27,12 +24,17 @@ from generator.schedule.timeline import Timeline
 from generator.site.markup import Texts
 from generator.site.structured import in_season
 from generator.urls import (
+    CATEGORIES_URL,
+    REGIONS_URL,
+    REPORT_URL,
     SCHEDULE_URL,
     SITE_CALENDAR_URL,
     SITE_FEED_URL,
+    category_url,
     live_url,
     photo_url,
     product_url,
+    region_url,
     share_card_url,
     village_calendar_url,
     village_feed_url,
@@ -154,7 +156,7 @@ def plan_pages(catalog: Catalog, site: Site, report: Report | None = None) -> li
     provinces = region_slugs(list(by_province))
     pages.append(
         PageSpec(
-            "regions/",
+            REGIONS_URL,
             say(language, "regions"),
             say(language, "regions.about"),
             "regions.html",
@@ -164,7 +166,7 @@ def plan_pages(catalog: Catalog, site: Site, report: Report | None = None) -> li
     for name, slug in provinces.items():
         pages.append(
             PageSpec(
-                f"regions/{slug}/",
+                region_url(slug),
                 name,
                 say(language, "region.about", name=name),
                 "listing.html",
@@ -174,7 +176,7 @@ def plan_pages(catalog: Catalog, site: Site, report: Report | None = None) -> li
     ordered = [c for c in categories().values() if c.id in by_category]
     pages.append(
         PageSpec(
-            "categories/",
+            CATEGORIES_URL,
             say(language, "categories"),
             say(language, "categories.about"),
             "categories.html",
@@ -185,7 +187,7 @@ def plan_pages(catalog: Catalog, site: Site, report: Report | None = None) -> li
         label = category.label(language)
         pages.append(
             PageSpec(
-                f"categories/{category.id}/",
+                category_url(category.id),
                 label,
                 say(language, "category.about", name=label),
                 "listing.html",
@@ -231,7 +233,7 @@ def _report_page(catalog: Catalog, report: Report) -> PageSpec:
     language = catalog.language
     flagged = len(report.pairs)
     return PageSpec(
-        "report/",
+        REPORT_URL,
         say(language, "report"),
         say(language, "report.about", villages=len(catalog.villages), flagged=flagged),
         "report.html",
@@ -261,7 +263,7 @@ def _village_page(village: Village, site: Site) -> PageSpec:
         pick(profile.name, language),
         f"{pick(profile.slogan, language)} {site.texts.plain(profile.story, 120)}".strip(),
         "village.html",
-        {"upcoming": site.timeline.upcoming(village)},
+        {"upcoming": site.timeline.upcoming([village])},
         village,
         images,
         "profile",

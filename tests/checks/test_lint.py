@@ -3,7 +3,7 @@
 Each case in tests/fixtures/lint/cases.yml writes one text into one field of a copy of the valid
 profile in tests/fixtures/base, loads it with the real loader and lints it on the tests' fixed day.
 The golden report (tests/fixtures/lint/report.txt, report.json) is regenerated with
-`UPDATE_GOLDEN=1 pytest tests/test_lint.py`; review the diff before committing it.
+`UPDATE_GOLDEN=1 pytest tests/checks/test_lint.py`; review the diff before committing it.
 """
 
 from __future__ import annotations

@@ -80,3 +80,25 @@ def test_a_field_of_two_types_cannot_be_walked():
     Odd.__pydantic_fields__ = {"value": type("F", (), {"alias": None})()}
     with pytest.raises(TypeError, match="one type"):
         fields._shapes(Odd)
+
+
+def _template_paths(record: type = Profile, at: tuple = ()):
+    """(path, marks) of every marked field, a list's items at index 0."""
+    for _, key, (marks, many, inner) in fields._shapes(record):
+        place = (*at, key, 0) if many else (*at, key)
+        if inner is not None:
+            yield from _template_paths(inner, place)
+        elif marks:
+            yield place, marks
+
+
+def test_the_xss_corpus_fills_every_text_field_of_the_contract():
+    from generator.profile.schema import MARKDOWN, TEXT
+    from tests.site.test_xss_browser import TEXT_FIELDS
+
+    filled = {path for path, _ in TEXT_FIELDS}
+    for path, marks in _template_paths():
+        if TEXT in marks:
+            assert any(p[: len(path)] == path for p in filled), f"{path} is a Text field the XSS test does not fill"
+        if MARKDOWN in marks:
+            assert path in filled, f"{path} is a Markdown field the XSS test does not fill"

@@ -91,7 +91,7 @@ CHUNK = st.one_of(SAMPLES, st.text(ANY_CHAR, min_size=1, max_size=12))
 
 
 def _as_loaded(text: str) -> str:
-    """What the loader keeps of a text (generator/yamlfile.py): it drops what pages and feeds cannot
+    """What the loader keeps of a text (generator/profile/yamlfile.py): it drops what pages and feeds cannot
     carry (control characters but tab and line ends, noncharacters) and reads NEL, LS, PS as spaces."""
     text = text.translate({0x85: " ", 0x2028: " ", 0x2029: " "})
     return "".join(

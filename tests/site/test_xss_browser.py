@@ -26,7 +26,8 @@ CORPUS = yaml.safe_load((REPO / "tests" / "fixtures" / "xss" / "payloads.yml").r
 BASE = REPO / "tests" / "fixtures" / "base"
 SLUG = "hostile"
 
-# Every field of generator/schema.py that holds free text: (path in the profile, is it Markdown).
+# Every field of generator/profile/schema.py that holds free text: (path in the profile, is it Markdown).
+# tests/profile/test_fields.py checks that every Text and Markdown field of the contract is here.
 TEXT_FIELDS = [
     (("name", "zh"), False),
     (("name", "en"), False),

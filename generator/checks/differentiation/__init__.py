@@ -21,13 +21,17 @@ from generator.checks.differentiation.scoring import Thresholds
 if TYPE_CHECKING:
     from generator.checks.differentiation.engine import check
 
-__all__ = ["SIGNALS", "Pair", "Registry", "Report", "Thresholds", "check", "load_registry"]
+__all__ = ["CHECK_CODE", "SIGNALS", "Pair", "Registry", "Report", "Thresholds", "check", "load_registry"]
+
+CHECK_CODE = "generator.checks.differentiation.engine"
+"""The module that makes a report: with what it imports, the code whose change makes new
+signatures and a new report (cache.code_identity)."""
 
 
 def __getattr__(name: str):
     # `check` is imported when first used: its libraries (scipy, datasketch, pypinyin, rapidfuzz)
     # take longer to import than a warm build of a small site takes in all, and a build whose
-    # brands did not change reuses the last report without them (see checking.py).
+    # brands did not change reuses the last report without them (see checks/brands.py).
     if name == "check":
         from generator.checks.differentiation.engine import check
 

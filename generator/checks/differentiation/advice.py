@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 from generator.checks.differentiation import text as t
 from generator.checks.differentiation.features import Features
-from generator.checks.differentiation.signals import Signal, say
+from generator.checks.differentiation.signals import Signal
 from generator.profile.model import pick
-from generator.words import certificate_label, chinese, culture_label
+from generator.words import certificate_label, chinese, choose, culture_label
 
 
 def pair_advice(
@@ -24,8 +24,8 @@ def pair_advice(
     language: str,
 ) -> list[str]:
     """What village `a` should change, most important first, one sentence per colliding field."""
-    m = lambda zh, en: say(language, zh, en)
-    own = say(language, "、", ", ").join(unique_of_a[:3])
+    m = lambda zh, en: choose(language, zh, en)
+    own = choose(language, "、", ", ").join(unique_of_a[:3])
     advice = []
     top = next(iter(parts), None)
     for part in [p for p in parts if parts[p] >= ADVISE_FROM or p == top]:
@@ -118,7 +118,7 @@ def _quote(signal: Signal, language: str = "zh") -> str:
     if not signal.snippets:
         return ""
     a, _ = signal.snippets[0]
-    return say(language, f"（如「{t.clip(a, 30)}」）", f" (like “{t.clip(a, 40)}”)")
+    return choose(language, f"（如「{t.clip(a, 30)}」）", f" (like “{t.clip(a, 40)}”)")
 
 
 def _first(signal: Signal) -> str:
@@ -126,13 +126,13 @@ def _first(signal: Signal) -> str:
 
 
 def _own(own: str, language: str) -> str:
-    return say(language, f"，比如{own}", f", such as {own}") if own else ""
+    return choose(language, f"，比如{own}", f", such as {own}") if own else ""
 
 
 def _why(parts: dict[str, float], language: str = "zh") -> str:
     if "products" in parts:
-        return say(language, "卖的是同样的产品", "you sell the same goods")
-    return say(language, "产地相近", "you are close on the map")
+        return choose(language, "卖的是同样的产品", "you sell the same goods")
+    return choose(language, "产地相近", "you are close on the map")
 
 
 def distinct_sentences(
@@ -143,7 +143,7 @@ def distinct_sentences(
     `others_with(token)` counts the other records (villages and registry rows) carrying a token;
     `nearest_colour` is (name of the nearest other palette, CIEDE2000 distance).
     """
-    m = lambda zh, en: say(language, zh, en)
+    m = lambda zh, en: choose(language, zh, en)
     out: list[str] = []
     few = max(2, total // 100)
     for product in f.record.products:

@@ -27,6 +27,7 @@ from generator.checks.differentiation.report import Pair, Report
 from generator.checks.differentiation.scoring import Thresholds, combine
 from generator.errors import StorefrontError
 from generator.profile.model import Village, pick
+from generator.words import choose
 
 PART_SIGNAL = {"products-text": "products", "culture-text": "culture"}
 KIND_FACTOR = {"cat": 0.5}
@@ -228,7 +229,7 @@ def _rare_labels(index: CandidateIndex, f: Features, language: str, theirs: froz
     for token in sorted(f.culture) + sorted(t for t in f.products if t.startswith(("term:", "name:"))):
         names = (f.culture_labels | f.product_labels).get(token)
         if names and token not in theirs and index.token_count(key_hash(token)) <= 2:
-            labels.append(sg.say(language, f"「{pick(names, 'zh')}」", f"“{pick(names, 'en')}”"))
+            labels.append(choose(language, f"「{pick(names, 'zh')}」", f"“{pick(names, 'en')}”"))
     return list(dict.fromkeys(labels))
 
 
@@ -296,7 +297,7 @@ def _distinct(
             )
             for listed in self_listings.get(row, []):
                 sentences.append(
-                    sg.say(
+                    choose(
                         language,
                         f"本村已列入 {listed.origin}（{listed.source}）。",
                         f"Listed in {listed.origin} ({listed.source}).",

@@ -28,6 +28,7 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from generator.cache import code_identity
+from generator.checks.differentiation import CHECK_CODE
 from generator.checks.differentiation.features import Features, blocking_keys, counted_tokens, lab
 from generator.checks.differentiation.images import ImageHashes
 
@@ -178,7 +179,7 @@ class SignatureCache:
 
     def __init__(self, folder: Path | None, num_perm: int):
         # Named by the code that computes signatures (cache.code_identity): new code, a new file.
-        code = code_identity("generator.checks.differentiation.engine")[:16]
+        code = code_identity(CHECK_CODE)[:16]
         self.path = folder / f"signatures-{code}-{SCHEME}-p{num_perm}.npys" if folder else None
         self.num_perm = num_perm
         self.table = Table.of([], num_perm)

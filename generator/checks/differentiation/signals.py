@@ -39,11 +39,6 @@ class Signal:
 NOTHING = Signal(0.0)
 
 
-def say(language: str, zh: str, en: str) -> str:
-    """The message in the report's language: Chinese for zh sites, English otherwise."""
-    return choose(language, zh, en)
-
-
 # --- name: shape and sound ---------------------------------------------------------------------
 
 
@@ -55,7 +50,7 @@ def name_signal(a: Features, b: Features, language: str) -> Signal:
         return Signal(
             1.0,
             (
-                say(
+                choose(
                     language,
                     f"名称：{shown}，去掉通名后同为「{a.zh_core}」",
                     f"name: {shown} share the core {a.zh_core!r}",
@@ -66,7 +61,7 @@ def name_signal(a: Features, b: Features, language: str) -> Signal:
         return Signal(
             0.9,
             (
-                say(
+                choose(
                     language,
                     f"名称：{shown} 同音（拼音 {a.spelled}），字形不同",
                     f"name: {shown} sound the same ({a.spelled!r}), written differently",
@@ -77,7 +72,7 @@ def name_signal(a: Features, b: Features, language: str) -> Signal:
         return Signal(
             0.8,
             (
-                say(
+                choose(
                     language,
                     f"名称：{shown} 读音相近（{a.spelled} / {b.spelled}，方言中常混读）",
                     f"name: {shown} sound alike ({a.spelled!r} / {b.spelled!r}, merged in many accents)",
@@ -87,14 +82,14 @@ def name_signal(a: Features, b: Features, language: str) -> Signal:
     short, long_ = sorted((a.zh_core, b.zh_core), key=len)
     if len(short) >= 2 and short in long_:
         return Signal(
-            0.75, (say(language, f"名称：「{long_}」包含「{short}」", f"name: {long_!r} contains {short!r}"),)
+            0.75, (choose(language, f"名称：「{long_}」包含「{short}」", f"name: {long_!r} contains {short!r}"),)
         )
     ratio = max(_ratio(a.spelled.replace(" ", ""), b.spelled.replace(" ", "")), _ratio(a.en_core, b.en_core))
     if ratio >= SPELLED_ALIKE:
         return Signal(
             round(0.85 * ratio, 3),
             (
-                say(
+                choose(
                     language,
                     f"名称：{shown} 拼写相近（相似度 {ratio:.0%}）",
                     f"name: {shown} are spelled alike ({ratio:.0%})",
@@ -147,8 +142,8 @@ def text_signal(
     value = round((jaccard + containment) / 2, 3)
     if value < 0.08:
         return Signal(value)
-    label = say(language, FIELD_ZH[field], field)
-    head = say(
+    label = choose(language, FIELD_ZH[field], field)
+    head = choose(
         language,
         f"{label}：共有 {shared} 个三字片段（Jaccard {jaccard:.2f}，包含度 {containment:.2f}）",
         f"{field}: {shared} shingles shared (Jaccard {jaccard:.2f}, containment {containment:.2f})",
@@ -223,7 +218,7 @@ def _overlap_signal(
     evidence = []
     if shared:
         names = _labels(labels, shared, language)
-        evidence.append(say(language, *(w.format(names=names, value=value) for w in wording)))
+        evidence.append(choose(language, *(w.format(names=names, value=value) for w in wording)))
     return Signal(
         round(max(value, text.value), 3),
         (*evidence, *text.evidence),
@@ -235,7 +230,7 @@ def _overlap_signal(
 
 def _labels(labels: Mapping[str, Mapping[str, str]], tokens: list[str], language: str) -> str:
     shown = [pick(labels[x], language) if x in labels else x.split(":", 1)[-1] for x in tokens]
-    return say(language, "、", ", ").join(list(dict.fromkeys(shown))[:4])
+    return choose(language, "、", ", ").join(list(dict.fromkeys(shown))[:4])
 
 
 # --- look: colours and logo -------------------------------------------------------------------
@@ -265,12 +260,12 @@ def palette_signal(a: Features, b: Features, scale: float, language: str) -> Sig
     value = max(0.0, 1 - distance / scale)
     if value < 0.2:
         return Signal(round(value, 3))
-    matched = say(language, "；", "; ").join(
+    matched = choose(language, "；", "; ").join(
         f"{a.colors[i]} ↔ {b.colors[j]} ΔE00 {cost[i][j]:.1f}" for i, j in zip(rows, cols)
     )
     close = min(cost[i][j] for i, j in zip(rows, cols)) < 5
-    remark = say(language, "（ΔE00 小于 5：一眼难分）", " (below 5: hard to tell apart)") if close else ""
-    return Signal(round(value, 3), (say(language, f"配色：{matched}{remark}", f"palette: {matched}{remark}"),))
+    remark = choose(language, "（ΔE00 小于 5：一眼难分）", " (below 5: hard to tell apart)") if close else ""
+    return Signal(round(value, 3), (choose(language, f"配色：{matched}{remark}", f"palette: {matched}{remark}"),))
 
 
 def logo_signal(a: Features, b: Features, scale: float, language: str) -> Signal:
@@ -287,11 +282,11 @@ def logo_signal(a: Features, b: Features, scale: float, language: str) -> Signal
     value = max(0.0, 1 - bits / scale)
     if value <= 0:
         return NOTHING
-    flip = say(language, "（镜像）", " (mirrored)") if mirrored else ""
+    flip = choose(language, "（镜像）", " (mirrored)") if mirrored else ""
     return Signal(
         round(value, 3),
         (
-            say(
+            choose(
                 language,
                 f"图形：{x.role} {x.file} 与 {y.role} {y.file} 感知哈希相差 {bits}/64 位{flip}",
                 f"image: {x.role} {x.file} vs {y.role} {y.file}: {bits}/64 hash bits differ{flip}",
@@ -310,8 +305,8 @@ def region_stakes(
     pa, pb = a.place, b.place
     if pa.province and pa.province == pb.province:
         if pa.county and pa.county == pb.county and (not pa.city or not pb.city or pa.city == pb.city):
-            return county, say(language, f"地区：同在{pa.county}", f"region: both in {pa.county}")
+            return county, choose(language, f"地区：同在{pa.county}", f"region: both in {pa.county}")
         if pa.city and pa.city == pb.city:
-            return city, say(language, f"地区：同在{pa.city}", f"region: both in {pa.city}")
+            return city, choose(language, f"地区：同在{pa.city}", f"region: both in {pa.city}")
         return province, ""
     return 0.0, ""
