@@ -22,6 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from generator.checks.claims import LintConfig
 from generator.errors import StorefrontError
 from generator.profile.photos import MAX_PIXELS
+from generator.profile.schema import DEFAULT_LANGUAGE
 
 PLUGIN = "villages"
 
@@ -138,13 +139,13 @@ def settings_of(config: MkDocsConfig, villages_dir: Path | None = None) -> Setti
     plugin = config.plugins.get(PLUGIN)
     options: VillagesConfig = plugin.config if plugin is not None else _defaults()
     return _settings(
-        root, options, config.site_name, config.site_url, config.theme.get("language") or "zh", villages_dir
+        root, options, config.site_name, config.site_url, config.theme.get("language") or DEFAULT_LANGUAGE, villages_dir
     )
 
 
 def default_settings(villages_dir: Path | None = None) -> Settings:
     """The settings of a project without mkdocs.yml (a villages folder checked on its own)."""
-    return _settings(Path.cwd(), _defaults(), "Village Storefront", None, "zh", villages_dir)
+    return _settings(Path.cwd(), _defaults(), "Village Storefront", None, DEFAULT_LANGUAGE, villages_dir)
 
 
 def _defaults() -> VillagesConfig:

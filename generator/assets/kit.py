@@ -1,10 +1,11 @@
 """The visual kit of every village, in one call: `build_kit`.
 
-photos (responsive variants) -> palettes (the caller's, from the published hero) -> marks, icons,
-share cards, product cards, live posters. Every image is a pure function of its inputs, stored under
-a digest of them and of its recipe (cache.py): an unchanged image is never redrawn, a changed one
-always is. Misses are drawn across all cores (ProcessPoolExecutor); results are gathered by job,
-not by finishing order, so the output does not depend on scheduling.
+photos (responsive variants) -> palettes (palette.py, from the published hero) -> every kind of
+image of kinds.py: icons, share cards, product cards, live posters, QR codes. Every image is a pure
+function of its inputs, stored under a digest of them and of its recipe (kinds.recipe): an
+unchanged image is never redrawn, a changed one always is. Misses are drawn across all cores
+(ProcessPoolExecutor); results are gathered by job, not by finishing order, so the output does not
+depend on scheduling.
 """
 
 from __future__ import annotations

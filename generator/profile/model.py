@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from generator.profile.schema import Channel, Person, Product, Profile, Session
+from generator.profile.schema import DEFAULT_LANGUAGE, Channel, Person, Product, Profile, Session
 from generator.profile.times import wall
 
 FieldPath = tuple[str | int, ...]
@@ -104,7 +104,7 @@ class Village:
 @dataclass(frozen=True)
 class Catalog:
     villages: tuple[Village, ...]
-    language: str = "zh"
+    language: str = DEFAULT_LANGUAGE
 
     def village(self, slug: str) -> Village:
         return next(v for v in self.villages if v.slug == slug)

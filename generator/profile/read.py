@@ -27,7 +27,14 @@ from generator.profile.fields import image_fields
 from generator.profile.model import Catalog, Village
 from generator.profile.photos import MAX_PIXELS, PhotoProblem, open_photo, published_widths
 from generator.profile.repeats import never_happens
-from generator.profile.schema import ID_PATTERN, Profile, json_schema, profile_adapter, relative_image_path
+from generator.profile.schema import (
+    DEFAULT_LANGUAGE,
+    ID_PATTERN,
+    Profile,
+    json_schema,
+    profile_adapter,
+    relative_image_path,
+)
 from generator.profile.yamlfile import MAX_BYTES, Document, YamlProblem, decode, parse
 from generator.urls import photo_url, variant_url
 
@@ -37,7 +44,7 @@ PROFILE_NAME = "village.yml"
 def load_catalog(
     villages_dir: Path,
     *,
-    language: str = "zh",
+    language: str = DEFAULT_LANGUAGE,
     display_root: Path | None = None,
     max_pixels: int = MAX_PIXELS,
     memo: Memo | None = None,
@@ -75,7 +82,7 @@ def load_village(
     folder: Path,
     *,
     root: Path,
-    language: str = "zh",
+    language: str = DEFAULT_LANGUAGE,
     max_pixels: int = MAX_PIXELS,
     memo: Memo | None = None,
     stamps: Stamps | None = None,
