@@ -132,13 +132,13 @@ def _new(args) -> int:
     return 0
 
 
-def _load(args, settings: Settings):
+def _load(settings: Settings):
     """Every village, read exactly as the build reads them."""
     return load_catalog(settings.villages_dir, language=settings.language, max_pixels=settings.max_image_pixels)
 
 
 def _validate(args) -> int:
-    catalog = _load(args, _settings(args))
+    catalog = _load(_settings(args))
     products = catalog.product_count
     print(f"All {len(catalog.villages)} villages are valid ({products} products).")
     return 0
@@ -147,7 +147,7 @@ def _validate(args) -> int:
 def _lint(args) -> int:
     settings = _settings(args)
     try:
-        findings = lint_catalog(_load(args, settings), config=settings.lint)
+        findings = lint_catalog(_load(settings), config=settings.lint)
     except ProfileErrors as error:
         if not args.json:
             raise
@@ -167,7 +167,7 @@ def _check(args) -> int:
         args.against if args.against is not None else settings.registries,
         Path.cwd() if args.against is not None else settings.root,
     )
-    catalog = _load(args, settings)
+    catalog = _load(settings)
     unknown = sorted(set(args.only or ()) - {v.slug for v in catalog.villages})
     if unknown:
         raise StorefrontError(f"--only: no village {', '.join(map(repr, unknown))} in {settings.villages_dir}")

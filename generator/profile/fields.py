@@ -46,38 +46,29 @@ def _shape(hint: Any, marks: frozenset[Walk] = frozenset(), many: bool = False) 
     return marks, many, hint if dataclasses.is_dataclass(hint) else None
 
 
-def raw_fields(
-    data: Any, record: type = Profile, at: FieldPath = ()
-) -> Iterator[tuple[FieldPath, frozenset[Walk], Any]]:
+def raw_fields(data: Any) -> Iterator[tuple[FieldPath, frozenset[Walk], Any]]:
     """(path, marks, value) of every marked field in a profile's raw data, as the file has it
     (before validation: what is not a mapping or a list where the contract wants one is skipped)."""
-    if not isinstance(data, dict):
-        return
-    for _, key, (marks, many, inner) in _shapes(record):
-        value = data.get(key)
-        if value is None:
-            continue
-        items = list(enumerate(value)) if many and isinstance(value, list) else [] if many else [(None, value)]
-        for i, item in items:
-            place = (*at, key) if i is None else (*at, key, i)
-            if inner is not None:
-                yield from raw_fields(item, inner, place)
-            elif marks and item not in (None, ""):
-                yield place, marks, item
+    return _walk(data, Profile, (), lambda node, name, key: node.get(key) if isinstance(node, dict) else None)
 
 
-def model_fields(record: Any, at: FieldPath = ()) -> Iterator[tuple[FieldPath, frozenset[Walk], Any]]:
+def model_fields(record: Any) -> Iterator[tuple[FieldPath, frozenset[Walk], Any]]:
     """(path, marks, value) of every marked field of a validated profile, paths as the file's."""
-    for name, key, (marks, many, inner) in _shapes(type(record)):
-        value = getattr(record, name)
-        if value is None:
+    return _walk(record, type(record), (), lambda node, name, key: getattr(node, name))
+
+
+def _walk(node: Any, record: type, at: FieldPath, field_of) -> Iterator[tuple[FieldPath, frozenset[Walk], Any]]:
+    """The marked fields under `node`, a `record` of the contract; `field_of(node, name, key)`
+    reads one field (None when it is absent)."""
+    for name, key, (marks, many, inner) in _shapes(record):
+        value = field_of(node, name, key)
+        if value is None or (many and not isinstance(value, list)):
             continue
-        items = list(enumerate(value)) if many else [(None, value)]
-        for i, item in items:
+        for i, item in enumerate(value) if many else [(None, value)]:
             place = (*at, key) if i is None else (*at, key, i)
             if inner is not None:
-                yield from model_fields(item, place)
-            elif marks:
+                yield from _walk(item, inner, place, field_of)
+            elif marks and item not in (None, ""):
                 yield place, marks, item
 
 

@@ -276,9 +276,10 @@ def _published_names(village: Village, relative: str, max_pixels: int) -> set[st
     """Every file name the site publishes for a photo: the original and each width and format."""
     with open(village.folder / relative, "rb") as file:
         widths = published_widths(open_photo(file, relative, max_pixels, decode=False))
+    formats = (*layout("photos")["formats"], "png")  # PNG: what a transparent photo keeps instead of JPEG
     return {
         photo_url(village, relative),
-        *(variant_url(village, relative, width, fmt) for width in widths for fmt in ("webp", "jpeg", "png")),
+        *(variant_url(village, relative, width, fmt) for width in widths for fmt in formats),
     }
 
 
