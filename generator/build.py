@@ -52,6 +52,7 @@ def prepare(settings: Settings, progress: Progress | None = None) -> Prepared:
     StorefrontError for a lint error, a copied brand or a bad registry)."""
     started = time.monotonic()
     caches = Caches(settings.cache_dir)
+    caches.sweep()  # what builds killed midway left
     try:  # what was computed is kept (caches.save) even when a later step stops the build
         catalog = load_catalog(
             settings.villages_dir,

@@ -25,11 +25,13 @@ import sys
 import tempfile
 import time
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 ROOT_PACKAGE = __name__.split(".")[0]
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -91,8 +93,9 @@ class Stamps:
         return self._resolved[key]
 
     def save(self) -> None:
-        """Keep the stamps of this build's photos (others' are dropped), if anything changed."""
-        if self.seen != self.known:
+        """Keep the stamps of this build's photos (others' are dropped), if anything changed; a
+        build that stopped before it read a photo keeps the file as it was."""
+        if self.seen and self.seen != self.known:
             write_atomic(self.path, json.dumps(self.seen, sort_keys=True).encode())
             self.known = dict(self.seen)
 
@@ -147,14 +150,19 @@ class Memo:
         self.used[key] = value
         self.changed = True
 
-    def save(self) -> None:
-        if self.changed or self.used.keys() != self.known.keys():
+    def save(self, *, forget_unused: bool = True) -> None:
+        """Write the values used by this build (with `forget_unused=False`, all known ones), if
+        anything changed. A memo this build never used (it stopped before) is kept as it was."""
+        if not self.used and not self.changed:
+            return
+        kept = self.used if forget_unused else {**self.known, **self.used}
+        if self.changed or kept.keys() != self.known.keys():
             if self.pickled:
-                data = pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL)
+                data = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
             else:
-                data = json.dumps(self.used, sort_keys=True, ensure_ascii=False).encode()
+                data = json.dumps(kept, sort_keys=True, ensure_ascii=False).encode()
             write_atomic(self.path, data)
-            self.known, self.changed = dict(self.used), False
+            self.known, self.changed = dict(kept), False
 
 
 @cache
@@ -301,29 +309,155 @@ def package_version(name: str) -> str:
         return ""
 
 
-class Store:
-    """Files under `root/<kind>/<key[:2]>/<key><suffix>`."""
+PARTIAL = ".partial-"
+"""The prefix of a file being written: `.partial-<pid>-<random>`, renamed to its name when complete."""
+PARTIAL_AGE = 24 * 3600
+"""A partial file older than this (seconds) is a leftover, whoever wrote it."""
 
-    def __init__(self, root: Path):
+
+@contextmanager
+def atomic_file(target: Path, *, partials: Path | None = None, mode: int = 0o644) -> Iterator[BinaryIO]:
+    """A file to write that appears at `target` only when complete and closed: written in
+    `partials` (default: beside `target`; always on the same file system), then renamed over it. A
+    build killed midway leaves a `.partial-<pid>-*` file that `sweep_partials` removes, never half a
+    file under a real name."""
+    folder = partials or target.parent
+    target.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(dir=folder, prefix=f"{PARTIAL}{os.getpid()}-", suffix=target.suffix)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            yield out
+        os.chmod(partial, mode)
+        os.replace(partial, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(partial)  # a full disk, or an error while writing: no leftover
+        raise
+
+
+def write_atomic(target: Path, data: bytes, *, partials: Path | None = None, mode: int = 0o644) -> Path:
+    """`data` at `target`, never half written (see `atomic_file`)."""
+    with atomic_file(target, partials=partials, mode=mode) as out:
+        out.write(data)
+    return target
+
+
+def sweep_partials(folder: Path) -> int:
+    """Remove the partial files in `folder` that no running build is writing: their writer's
+    process is gone (a killed build), or they are older than a day. How many were removed."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if entry.name.startswith(PARTIAL) and _abandoned(entry):
+            with suppress(OSError):
+                os.unlink(entry.path)
+                removed += 1
+    return removed
+
+
+def _abandoned(entry: os.DirEntry) -> bool:
+    pid = entry.name[len(PARTIAL) :].partition("-")[0]
+    try:
+        old = time.time() - entry.stat(follow_symlinks=False).st_mtime > PARTIAL_AGE
+    except OSError:
+        return False
+    return old or not (pid.isdigit() and process_alive(int(pid)))
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` runs on this machine (signal 0 is sent: nothing happens to it)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    except OSError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the store recorded of a file it wrote: enough to know later that it is still that file."""
+
+    name: str
+    """The file's path relative to the store, so that a copied or moved cache stays valid."""
+    size: int
+    sha: str
+    stamp: tuple[int, int]
+    """(mtime_ns, inode) when written: while they hold, the bytes are not read again."""
+
+
+class Store:
+    """Files under `root/<kind>/<key[:2]>/<key><suffix>`, named by a digest of their inputs, and a
+    ledger of what each file held when it was written (its size and SHA-256).
+
+    A file is served only while it holds what was written (`intact`): a truncated, bit-flipped or
+    edited cache file, or one the ledger does not know, counts as missing and is drawn again.
+    Files are written read-only, and the site's copies are hard links to them: a published file
+    edited in place (by someone who may) changes the cache's file too, the ledger notices, and the
+    next build draws it again.
+    """
+
+    def __init__(self, root: Path, ledger: Memo | None = None):
         self.root = Path(root)
+        self.partials = self.root / ".partial"
+        self.ledger = ledger
+        self.settled = False
+        """Set once every file the site serves has been checked or written (assets/kit.py)."""
 
     def path(self, kind: str, key: str, suffix: str) -> Path:
         # One string, one Path: three joins per file cost a second per warm build of 1,000 villages.
         return Path(f"{self.root}/{kind}/{key[:2]}/{key}{suffix}")
 
-    def write(self, target: Path, data: bytes) -> Path:
-        return write_atomic(target, data)
+    def name(self, path: Path) -> str:
+        """`path` relative to the store, as the ledger and the photo manifests keep it."""
+        return Path(path).relative_to(self.root).as_posix()
 
+    def file(self, name: str) -> Path:
+        """The file the store keeps under `name` (see `name`)."""
+        return Path(f"{self.root}/{name}")
 
-def write_atomic(target: Path, data: bytes) -> Path:
-    """`data` at `target`, never half written: written beside it, then renamed over it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=".partial-", suffix=target.suffix)
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.chmod(partial, 0o644)
-    os.replace(partial, target)
-    return target
+    def write(self, target: Path, data: bytes) -> Written:
+        """`data` at `target`, read-only; what was written, for `note` in the main process (a
+        worker process has no ledger)."""
+        write_atomic(target, data, partials=self.partials, mode=0o444)
+        stat = os.stat(target)
+        return Written(self.name(target), len(data), hashlib.sha256(data).hexdigest(), (stat.st_mtime_ns, stat.st_ino))
+
+    def note(self, written: Iterable[Written]) -> None:
+        """Record files written (here or by a worker) in the ledger."""
+        assert self.ledger is not None
+        for w in written:
+            self.ledger.keep(w.name, [w.size, w.sha, *w.stamp])
+
+    def intact(self, path: Path) -> bool:
+        """Whether `path` holds what the store wrote there: a stat while the file's stamp holds;
+        its bytes are read only when the stamp changed (a restored or copied cache, an edit)."""
+        assert self.ledger is not None
+        name = self.name(path)
+        record = self.ledger.recall(name)
+        try:
+            size, sha, *stamp = record  # type: ignore[misc]
+            stat = os.stat(path)
+        except (TypeError, ValueError, OSError):
+            return False  # not recorded (an older cache), a damaged record, or no file
+        if stat.st_size != size:
+            return False
+        if [stat.st_mtime_ns, stat.st_ino] == stamp:
+            return True
+        try:
+            if file_digest(path) != sha:
+                return False
+        except OSError:
+            return False
+        self.ledger.keep(name, [size, sha, stat.st_mtime_ns, stat.st_ino])  # the same bytes, a new stamp
+        return True
 
 
 class Caches:
@@ -333,9 +467,14 @@ class Caches:
 
     def __init__(self, root: Path):
         self.root = Path(root)
-        self.store = Store(self.root)
-        self.stamps = Stamps(self.root)
         self._memos: dict[str, Memo] = {}
+        self.store = Store(self.root, self.memo("ledger"))
+        self.stamps = Stamps(self.root)
+
+    def sweep(self) -> int:
+        """Remove the partial files that killed builds left (see `atomic_file`); how many."""
+        folders = (self.root, self.store.partials, self.root / "differentiation")
+        return sum(sweep_partials(folder) for folder in folders)
 
     def memo(self, name: str, *, pickled: bool = False) -> Memo:
         if name not in self._memos:
@@ -345,4 +484,6 @@ class Caches:
     def save(self) -> None:
         self.stamps.save()
         for memo in self._memos.values():
-            memo.save()
+            # The ledger forgets the files this build did not serve only once it has checked all
+            # it serves: a build stopped midway (a photo to fix) keeps the rest of the cache valid.
+            memo.save(forget_unused=memo is not self.store.ledger or self.store.settled)

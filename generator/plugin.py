@@ -16,7 +16,7 @@ from generator import progress
 from generator.build import Prepared, prepare
 from generator.config import VillagesConfig, settings_of
 from generator.errors import StorefrontError
-from generator.output import AtomicOutput, LinkedFile, compact_search_index, unsafe_output
+from generator.output import AtomicOutput, LinkedFile, compact_search_index, recover_leftovers, unsafe_output
 from generator.profile.schema import json_schema
 from generator.site.render import render_page, render_site_head
 
@@ -34,10 +34,6 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         settings = settings_of(config)
         self.villages_dir = settings.villages_dir
-        try:
-            self.prepared = prepare(settings, progress=progress.report)
-        except StorefrontError as error:
-            raise PluginError(str(error)) from None
         self.site_dir = Path(config.site_dir)  # where the site ends up, whatever folder it is built in
         protected = {
             "the project folder": settings.root,
@@ -45,10 +41,17 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
             "the cache folder": settings.cache_dir,
             "the docs folder": Path(config.docs_dir),
         }
-        if problem := unsafe_output(Path(config.site_dir), protected):
-            raise PluginError(problem)
+        # Before any work: a build replaces its site folder whole (serve builds in a folder of its own).
+        if self.command != "serve":
+            if problem := unsafe_output(self.site_dir, protected):
+                raise PluginError(problem)
+            recover_leftovers(self.site_dir)  # first: a build that fails next still puts a site back
+        try:
+            self.prepared = prepare(settings, progress=progress.report)
+        except StorefrontError as error:
+            raise PluginError(str(error)) from None
         if settings.atomic and self.command != "serve":
-            self.output = AtomicOutput(Path(config.site_dir))
+            self.output = AtomicOutput(self.site_dir)
             config.site_dir = str(self.output.staging)
         if config.strict:
             # MkDocs counts strict-mode warnings only after post_build; count them ourselves so

@@ -10,6 +10,8 @@ depend on scheduling.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import logging
 import os
@@ -29,7 +31,7 @@ from generator.assets.icons import icon_names
 from generator.assets.marks import MarkSpec
 from generator.assets.palette import Palette, village_palette
 from generator.assets.posters import PosterSpec
-from generator.cache import Caches, Store, code_identity, digest, write_atomic
+from generator.cache import Caches, Store, Written, code_identity, digest
 from generator.errors import ProfileErrors
 from generator.layouts import layout
 from generator.profile.fields import photos_of
@@ -142,7 +144,7 @@ def build_kit(
         photos: dict[str, Path] = {}
         for village in catalog.villages:
             for relative in photos_of(village):
-                _place_photo(village, relative, manifests[(village.slug, relative)], files, pictures, photos)
+                _place_photo(village, relative, manifests[(village.slug, relative)], store, files, pictures, photos)
         memo = caches.memo("palettes")
         palettes = {v.slug: village_palette(v, photos, memo) for v in catalog.villages}
         jobs = list(_drawing_jobs(catalog, palettes, site_palette, site_name, photos, timeline, language))
@@ -153,6 +155,7 @@ def build_kit(
             files[url] = path
             if job.kind == "icons":
                 icon_urls.setdefault(job.owner, {})[Path(url).name] = url
+    store.settled = True
     total = sum(p.stat().st_size for p in set(files.values()))
     stats = {
         "photos": len(photos),
@@ -183,19 +186,17 @@ def _publish_photos(catalog, store, stamps, pool, progress, max_pixels, counts) 
     """(slug, relative) -> manifest of its variants; every unusable photo reported at once."""
     wanted: dict[str, list[tuple[str, str, str]]] = {}
     manifests: dict[str, dict] = {}
-    recipe = [code_identity(responsive.__name__), layout("photos")]
+    recipe = _photo_recipe()
     for village in catalog.villages:
         for relative in photos_of(village):
-            key = digest(recipe, stamps.digest(village.folder / relative))
+            key = _photo_key(recipe, stamps.digest(village.folder / relative))
             wanted.setdefault(key, []).append((village.slug, relative, display_name(village, relative)))
     tasks, problems = [], []
     for key, owners in wanted.items():
-        path = store.path("photos", key, ".json")
-        if path.exists():
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-            if manifest["pixels"] <= max_pixels and all(os.path.exists(v["path"]) for v in manifest["variants"]):
-                manifests[key] = manifest
-                continue
+        manifest = _cached_manifest(store, key)
+        if manifest is not None and manifest["pixels"] <= max_pixels:
+            manifests[key] = manifest
+            continue
         slug, relative, display = owners[0]
         folder = catalog.village(slug).folder
         tasks.append((key, str(folder / relative), display, str(store.root), max_pixels))
@@ -204,7 +205,9 @@ def _publish_photos(catalog, store, stamps, pool, progress, max_pixels, counts) 
         if isinstance(result, str):
             problems += [PhotoProblem(display, result).problem for _, _, display in wanted[key]]
         else:
-            manifests[key] = result
+            manifest, written = result
+            store.note(written)
+            manifests[key] = manifest
     if problems:
         raise ProfileErrors(problems)
     counts["made"] += len(tasks)
@@ -212,48 +215,82 @@ def _publish_photos(catalog, store, stamps, pool, progress, max_pixels, counts) 
     return {(slug, relative): manifests[key] for key, owners in wanted.items() for slug, relative, _ in owners}
 
 
-def _photo_task(task) -> dict | str:
-    """In a worker: every variant of one photo written to the store; its manifest, or the problem."""
-    key, source, display, root, max_pixels = task
-    store = Store(Path(root))
+def _photo_recipe() -> list:
+    return [code_identity(responsive.__name__), layout("photos")]
+
+
+def _photo_key(recipe: list, sha: str) -> str:
+    """A photo's variants are named by their recipe and the SHA-256 of the photo's bytes."""
+    return digest(recipe, sha)
+
+
+def _cached_manifest(store: Store, key: str) -> dict | None:
+    """The manifest of a photo's variants written by an earlier build, if it and every file it
+    names are intact (see Store.intact); None for a miss, and for anything damaged, which is then
+    made again."""
+    path = store.path("photos", key, ".json")
+    if not store.intact(path):
+        return None
     try:
-        variants = responsive.render_variants(Path(source).read_bytes(), display, max_pixels)
+        manifest = json.loads(path.read_bytes())
+        names = [v["name"] for v in manifest["variants"]] + [manifest["original"]]
+        int(manifest["pixels"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return manifest if all(store.intact(store.file(name)) for name in names) else None
+
+
+def _photo_task(task) -> tuple[dict, list[Written]] | str:
+    """In a worker: every variant of one photo written to the store; its manifest and what was
+    written, or the problem. The photo is read once: the bytes drawn are the bytes hashed, so a
+    photo replaced while the build runs is never stored under the digest of the one it replaced."""
+    _, source, display, root, max_pixels = task
+    store = Store(Path(root))
+    data = Path(source).read_bytes()
+    # This build places the variants where it planned to; the manifest goes under the key of
+    # the bytes drawn, where a later build (hashing the new photo) looks.
+    key = _photo_key(_photo_recipe(), hashlib.sha256(data).hexdigest())
+    try:
+        variants = responsive.render_variants(data, display, max_pixels)
     except PhotoProblem as error:
         return error.problem.message
-    entries = []
+    written, entries = [], []
     for v in variants:
-        path = store.write(store.path("photos", f"{key}-{v.width}", f".{v.format}"), v.data)
-        entries.append({"width": v.width, "height": v.height, "format": v.format, "path": str(path)})
+        w = store.write(store.path("photos", f"{key}-{v.width}", f".{v.format}"), v.data)
+        written.append(w)
+        entries.append({"width": v.width, "height": v.height, "format": v.format, "name": w.name})
     largest = max(entries, key=lambda e: e["width"])
-    with Image.open(source) as image:  # the header only: the pixel limit is checked again on a cache hit
+    with Image.open(io.BytesIO(data)) as image:  # the header: the pixel limit is checked again on a cache hit
         manifest = {"variants": entries, "pixels": image.width * image.height}
-    manifest["original"] = _original(Path(source).suffix.lower(), entries, largest["width"], store, key, source)
-    store.write(store.path("photos", key, ".json"), json.dumps(manifest, sort_keys=True).encode())
-    return manifest
+    manifest["original"] = _original(Path(source).suffix.lower(), entries, largest["width"], store, key, written)
+    written.append(store.write(store.path("photos", key, ".json"), json.dumps(manifest, sort_keys=True).encode()))
+    return manifest, written
 
 
-def _original(suffix: str, entries: list[dict], width: int, store: Store, key: str, source: str) -> str:
-    """The largest copy in the format the photo's name promises, served at its own URL."""
+def _original(suffix: str, entries: list[dict], width: int, store: Store, key: str, written: list[Written]) -> str:
+    """The largest copy in the format the photo's name promises, served at its own URL: its name
+    in the store."""
     want = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp", ".heic": "jpeg", ".heif": "jpeg"}[suffix]
     for entry in entries:
         if entry["width"] == width and entry["format"] == want:
-            return entry["path"]
+            return entry["name"]
     # An opaque PNG: its variants fell back to JPEG, so its own URL needs a PNG of its own.
     jpeg = next(e for e in entries if e["width"] == width and e["format"] == "jpeg")
-    with Image.open(jpeg["path"]) as image:
+    with Image.open(store.file(jpeg["name"])) as image:
         data = responsive.encode(image.convert("RGB"), "png", layout("photos"))
-    return str(store.write(store.path("photos", f"{key}-original", ".png"), data))
+    written.append(store.write(store.path("photos", f"{key}-original", ".png"), data))
+    return written[-1].name
 
 
-def _place_photo(village, relative, manifest, files, pictures, photos) -> None:
+def _place_photo(village, relative, manifest, store, files, pictures, photos) -> None:
     entries = manifest["variants"]
     by_format: dict[str, list[tuple[str, int]]] = {}
     for entry in entries:
         url = variant_url(village, relative, entry["width"], entry["format"])
-        files[url] = Path(entry["path"])
+        files[url] = store.file(entry["name"])
         by_format.setdefault(entry["format"], []).append((url, entry["width"]))
     original = photo_url(village, relative)
-    files[original] = photos[original] = Path(manifest["original"])
+    files[original] = photos[original] = store.file(manifest["original"])
     order = [f for f in ("webp", "png", "jpeg") if f in by_format]
     fallback = by_format[order[-1]]
     target = layout("photos")["fallback_width"]
@@ -408,12 +445,14 @@ def _job_key(job: Job, store: Store) -> str:
     return digest(job.kind, kinds.recipe(job.kind), repr(job.spec).replace(str(store.root), ""))
 
 
-def _draw_batch(batch) -> list[list[str]]:
+def _draw_batch(batch) -> list[list[Written]]:
     """In a worker: one village's images in a row, so that what its cards share (the hero cut to
     size, the pattern, the resized logo; see cards.py) is prepared once, not once per card."""
+    root, tasks = batch
+    store = Store(Path(root))
     return [
-        [str(write_atomic(Path(t), data)) for t, data in zip(targets, kinds.draw(kind, spec))]
-        for kind, spec, targets in batch
+        [store.write(Path(t), data) for t, data in zip(targets, kinds.draw(kind, spec))]
+        for kind, spec, targets in tasks
     ]
 
 
@@ -423,7 +462,7 @@ def _run(jobs: list[Job], store: Store, pool: _Pool, progress, step: str, counts
     for job in jobs:
         key = _job_key(job, store)
         targets = [store.path(job.kind, f"{key}-{i}", Path(u).suffix) for i, u in enumerate(job.urls)]
-        if all(os.path.exists(t) for t in targets):
+        if all(store.intact(t) for t in targets):
             results.append(targets)
             continue
         by_owner.setdefault(job.owner, []).append((len(results), (job.kind, job.spec, [str(t) for t in targets])))
@@ -434,7 +473,7 @@ def _run(jobs: list[Job], store: Store, pool: _Pool, progress, step: str, counts
     counts["made"] += made
     drawn = pool.map(
         _draw_batch,
-        [[task for _, task in batch] for batch in batches],
+        [(str(store.root), [task for _, task in batch]) for batch in batches],
         progress,
         step,
         len(jobs),
@@ -442,8 +481,9 @@ def _run(jobs: list[Job], store: Store, pool: _Pool, progress, step: str, counts
         sizes=[len(batch) for batch in batches],
     )
     for batch, written in zip(batches, drawn):
-        for (slot, _), paths in zip(batch, written):
-            results[slot] = [Path(p) for p in paths]
+        for (slot, _), files in zip(batch, written):
+            store.note(files)
+            results[slot] = [store.file(w.name) for w in files]
     return results  # type: ignore[return-value]
 
 
