@@ -9,8 +9,9 @@
 Every key that depends on code includes `code_identity(module)`: the source of the computing module
 and of what it imports, and its libraries' versions, so there is no version number to forget.
 An unchanged input finds its value; any change gives a new key, so a stale result is never served.
-Files are written beside their final name and renamed, so two builds sharing a cache (or a build
-killed midway) never leave half a file under a key.
+Files are written under a partial name and renamed (`atomic_file`), so two builds sharing a cache,
+a full disk or a build killed midway never leave half a file under a key; the store's files are
+checked against what was written before they are served again (`Store.intact`).
 """
 
 from __future__ import annotations
