@@ -22,6 +22,7 @@ import json
 import os
 import pickle
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -427,6 +428,8 @@ class Store:
     def write(self, target: Path, data: bytes) -> Written:
         """`data` at `target`, read-only; what was written, for `note` in the main process (a
         worker process has no ledger)."""
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)  # a damaged cache: a folder where a file belongs
         write_atomic(target, data, partials=self.partials, mode=0o444)
         stat = os.stat(target)
         return Written(self.name(target), len(data), hashlib.sha256(data).hexdigest(), (stat.st_mtime_ns, stat.st_ino))
