@@ -73,10 +73,10 @@ def text_box(draw: ImageDraw.ImageDraw, spec: Mapping[str, Any], text: str, fill
     """`text` fitted to `spec` (box, largest, smallest, lines, leading): shrunk, then wrapped, then
     cut with an ellipsis, never outside its box. Returns the bottom of the last line drawn."""
     left, top, right, bottom = spec["box"]
-    if not text:
-        return top
     # Never more lines than the box has room for, whatever the numbers in the layout say.
     fitted = fit(text, right - left, spec["lines"], spec["largest"], spec["smallest"], bottom - top, spec["leading"])
+    if not any(fitted.lines):  # an empty text, or one of emoji only: nothing the font can draw
+        return top
     step = round(fitted.size * spec["leading"])
     y = top
     for line in fitted.lines:

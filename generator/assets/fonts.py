@@ -7,12 +7,20 @@ of the same font, or any font named by STOREFRONT_CJK_FONT, is used when the pac
 Chinese has no spaces between words: a line may break between any two Han characters, except
 before closing punctuation (，。）…) or after opening punctuation (（“《), the rule of 禁则 (kinsoku).
 Latin words in mixed text stay whole unless one alone is wider than the line.
+
+What the font cannot draw is left out of images rather than drawn as an empty box (.notdef):
+emoji, as no emoji font is packaged the way this one is, for every machine a cooperative builds on
+(Debian's colour emoji font holds bitmaps of one size, and Symbola stops at Unicode 9), and an
+image must not depend on what else a machine has installed; and invisible characters (bidi
+overrides like U+202E, zero-width joiners, private-use code points), which have no place in a
+picture. The pages keep the emoji: the browser draws them.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -30,6 +38,9 @@ SYSTEM_FONTS = (
 NO_LINE_START = set("，。、；：？！）］｝」』》〉】〕”’·…—～%,.;:?!)]}>")
 NO_LINE_END = set("（［｛「『《〈【〔“‘([{<¥$#")
 ELLIPSIS = "…"
+UNDRAWN = {"Cc", "Cf", "Co", "Cs", "Cn"}
+"""Unicode categories never drawn, whatever the font maps: controls, format characters (bidi
+controls, zero-width joiners, soft hyphens), private use, surrogates and unassigned code points."""
 _WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F'’\-_/.:@&+]+|\s+|.", re.DOTALL)
 
 
@@ -82,11 +93,25 @@ def _notdef(size: int) -> bytes:
     return bytes(font(size).getmask("\U0010fffd"))
 
 
+@lru_cache(maxsize=1 << 12)
+def _has_glyph(char: str, size: int = 24) -> bool:
+    return bytes(font(size).getmask(char)) != _notdef(size)
+
+
 def missing_glyphs(text: str, size: int = 24) -> list[str]:
     """The characters of `text` the font would draw as an empty box (.notdef)."""
-    notdef = _notdef(size)
-    face = font(size)
-    return sorted({c for c in text if not c.isspace() and bytes(face.getmask(c)) == notdef})
+    return sorted({c for c in text if not c.isspace() and not _has_glyph(c, size)})
+
+
+@lru_cache(maxsize=1 << 12)
+def _drawn(char: str) -> bool:
+    return char.isspace() or (unicodedata.category(char) not in UNDRAWN and _has_glyph(char))
+
+
+def drawable(text: str) -> str:
+    """`text` without what the font cannot draw (emoji, symbols it lacks) and without invisible
+    characters (UNDRAWN): what an image shows of it. Spaces and line breaks are kept."""
+    return "".join(char for char in text if _drawn(char))
 
 
 def atoms(text: str) -> list[str]:
@@ -193,7 +218,9 @@ def fit(
 ) -> Fitted:
     """The largest size from `largest` down to `smallest` at which `text` fits `max_lines` lines
     of `width` (and, given `height`, as many lines as that height holds at `leading`); at the
-    smallest size, whatever does not fit ends in an ellipsis. Never overflows."""
+    smallest size, whatever does not fit ends in an ellipsis. Never overflows. Only what the
+    font can draw is set (`drawable`); a text with nothing of that is one empty line."""
+    text = drawable(text)
     size = largest
     limit = max_lines
     while True:
@@ -212,4 +239,4 @@ def fit(
         while last and length(face, last + ELLIPSIS) > width:
             last = last[:-1]
         lines = [*kept, last.rstrip() + ELLIPSIS]
-    return Fitted(tuple(lines), size, face)
+    return Fitted(tuple(lines) or ("",), size, face)
