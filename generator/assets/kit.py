@@ -246,7 +246,10 @@ def _photo_task(task) -> tuple[dict, list[Written]] | str:
     photo replaced while the build runs is never stored under the digest of the one it replaced."""
     _, source, display, root, max_pixels = task
     store = Store(Path(root))
-    data = Path(source).read_bytes()
+    try:
+        data = Path(source).read_bytes()
+    except OSError as error:  # moved or deleted since the profiles were read
+        return f"it could not be read ({error.strerror}); put it back, or change the profile"
     # This build places the variants where it planned to; the manifest goes under the key of
     # the bytes drawn, where a later build (hashing the new photo) looks.
     key = _photo_key(_photo_recipe(), hashlib.sha256(data).hexdigest())
