@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from generator.layouts import layout
+
 if TYPE_CHECKING:
     from generator.profile.model import Village
 
@@ -32,25 +34,39 @@ def product_url(village: Village, product_id: str) -> str:
 
 
 def photo_url(village: Village, relative: str) -> str:
+    return f"{village_url(village)}{photo_file(relative)}"
+
+
+def photo_file(relative: str) -> str:
     """A published photo keeps its path inside the village folder; a phone's HEIC, which most
     browsers cannot show, is published as JPEG beside it: `images/tea.heic` -> `images/tea-heic.jpg`."""
     stem, _, suffix = relative.rpartition(".")
     if suffix.lower() in ("heic", "heif"):
-        return f"villages/{village.slug}/{stem}-{suffix.lower()}.jpg"
-    return f"villages/{village.slug}/{relative}"
+        return f"{stem}-{suffix.lower()}.jpg"
+    return relative
 
 
 def variant_url(village: Village, relative: str, width: int, fmt: str) -> str:
+    return f"{village_url(village)}{variant_file(relative, width, fmt)}"
+
+
+def variant_file(relative: str, width: int, fmt: str) -> str:
     """One width of a responsive photo: `images/tea.jpg` at 640 in WebP -> `images/tea-640.webp`.
     A source that is not `.jpg` keeps its format in the name, so `tea.jpg` and `tea.png` never meet."""
     stem, _, suffix = relative.rpartition(".")
     stem = stem if suffix.lower() == "jpg" else f"{stem}-{suffix.lower()}"
-    return f"villages/{village.slug}/{stem}-{width}.{'jpg' if fmt == 'jpeg' else fmt}"
+    return f"{stem}-{width}.{'jpg' if fmt == 'jpeg' else fmt}"
 
 
 def brand_url(village: Village | None, name: str) -> str:
-    """A village's logo and icons (`logo.png`, `favicon.ico`, ...); the site's own without a village."""
+    """A village's logo and icons (`icon_names`); the site's own without a village."""
     return f"villages/{village.slug}/brand/{name}" if village else f"assets/brand/{name}"
+
+
+def icon_names() -> list[str]:
+    """The files of a set of icons (sizes in `data/layouts/icons.yml`), in the order assets/icons.py
+    is asked for them."""
+    return ["logo.png", *(f"icon-{n}.png" for n in layout("icons")["png"]), "favicon.ico", "apple-touch-icon.png"]
 
 
 def share_card_url(village: Village | None, product_id: str | None = None) -> str:
@@ -80,6 +96,27 @@ def poster_url(village: Village, index: int) -> str:
 def qr_url(village: Village, channel_id: str) -> str:
     """The QR code of a live room's address."""
     return f"villages/{village.slug}/live/qr-{channel_id}.png"
+
+
+def made_files(village: Village) -> list[str]:
+    """Every file the build makes of its own in a village's folder, beside its photos: icons, share
+    and product cards, posters, QR codes, calendars and the feed (a page is an `index.html`, a name
+    no photo has). A photo published at one of these would be replaced by it: profile/read.py
+    refuses one."""
+    products = [product.id for product in village.profile.products]
+    sessions = range(len(village.sessions))
+    return [
+        *(brand_url(village, name) for name in icon_names()),
+        share_card_url(village),
+        *(share_card_url(village, product) for product in products),
+        *(product_card_url(village, product) for product in products),
+        *(qr_url(village, channel.id) for channel in village.channels),
+        *(session_card_url(village, index) for index in sessions),
+        *(poster_url(village, index) for index in sessions),
+        village_calendar_url(village),
+        village_feed_url(village),
+        *(session_calendar_url(village, index) for index in sessions),
+    ]
 
 
 def absolute_url(site_url: str | None, target: str) -> str:

@@ -8,6 +8,7 @@ from PIL import Image
 
 from generator.assets.draw import rgb
 from generator.layouts import layout
+from generator.urls import icon_names as icon_names  # the names are urls.py's: read.py keeps photos off them
 
 
 def square(logo: Image.Image, size: int) -> Image.Image:
@@ -53,8 +54,3 @@ def icon_files(logo: Image.Image, background: str) -> dict[str, bytes]:
     plate.alpha_composite(big.resize((inner, inner), Image.Resampling.LANCZOS), (offset, offset))
     files["apple-touch-icon.png"] = _png(plate.convert("RGB"))
     return files
-
-
-def icon_names() -> list[str]:
-    """The files of a set of icons, in the order `icon_files` is asked for them."""
-    return ["logo.png", *(f"icon-{n}.png" for n in layout("icons")["png"]), "favicon.ico", "apple-touch-icon.png"]

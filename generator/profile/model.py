@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -57,7 +58,7 @@ class Village:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.profile.timezone)
 
-    @property
+    @cached_property  # looked up by position for every session: a tuple made once, not per lookup
     def sessions(self) -> tuple[Session, ...]:
         live = self.profile.live
         return tuple(live.sessions) if live else ()
@@ -85,14 +86,12 @@ class Village:
         """A stable id for each session: its channel and first start in village time, like
         `douyin-main-20261204t1930`. It survives reordering and new sessions around it; two sessions
         on one channel at one time (a mistake) still get distinct ids. Computed once per village."""
-        zone, ids = self.zone, []
+        zone, ids, seen = self.zone, [], Counter()
         for session in self.sessions:
             base = f"{session.channel}-{wall(session.start, zone):%Y%m%dt%H%M}"
-            ident, n = base, 1
-            while ident in ids:
-                n += 1
-                ident = f"{base}-{n}"
-            ids.append(ident)
+            seen[base] += 1
+            # A counted suffix cannot meet another base, which ends in a time (t1930), not -2.
+            ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
         return tuple(ids)
 
     @property

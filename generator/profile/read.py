@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,13 +30,14 @@ from generator.profile.repeats import never_happens
 from generator.profile.schema import (
     DEFAULT_LANGUAGE,
     ID_PATTERN,
+    MAX_NAME_BYTES,
     Profile,
     json_schema,
     profile_adapter,
     relative_image_path,
 )
 from generator.profile.yamlfile import MAX_BYTES, Document, YamlProblem, decode, parse
-from generator.urls import photo_url, variant_url
+from generator.urls import made_files, photo_file, photo_url, variant_file, variant_url, village_url
 
 PROFILE_NAME = "village.yml"
 
@@ -63,6 +64,11 @@ def load_catalog(
         )
     villages, problems = [], []
     for folder in sorted(p for p in villages_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        # The rule of photos (check_image_path) for the folder that holds them: what the site
+        # publishes is what is in villages/, not whatever a link there leads to.
+        if not folder.resolve().is_relative_to(villages_dir.resolve()):
+            problems.append(Problem(_display(folder, root), 0, "", _linked_folder_advice(villages_dir, root)))
+            continue
         village, found = load_village(
             folder, root=root, language=language, max_pixels=max_pixels, memo=memo, stamps=stamps
         )
@@ -76,6 +82,13 @@ def load_catalog(
     if problems:
         raise ProfileErrors(problems)
     return Catalog(villages=tuple(villages), language=language)
+
+
+def _linked_folder_advice(villages_dir: Path, root: Path) -> str:
+    return (
+        "this folder is a link to a folder outside the villages folder; "
+        f"move the village folder itself into {_display(villages_dir, root)}/ instead"
+    )
 
 
 def load_village(
@@ -168,6 +181,7 @@ def _memo_key(raw_digest: str, folder: Path, source: str, language: str, max_pix
         zone_data(),
         CATEGORY_IDS,
         layout("photos"),
+        layout("icons"),  # the names of the icons, which no photo may take (urls.made_files)
         raw_digest,
         str(folder.resolve()),
         source,
@@ -229,30 +243,34 @@ def cross_check(data: dict[str, Any], folder: Path, max_pixels: int = MAX_PIXELS
         if session.get("except") and not session.get("repeat"):
             yield (*at, "except"), "only a repeating session can leave dates out; add `repeat:` or remove `except:`"
     for at, image in image_fields(data):
-        if (relative := _relative_image(image)) and (message := check_image_path(folder, relative, max_pixels)):
+        relative = _relative_image(image)
+        message = relative and (_too_long_once_published(relative) or check_image_path(folder, relative, max_pixels))
+        if message:
             yield at, message
 
 
 def _check_repeats(profile: Profile) -> Iterator[tuple[tuple, str]]:
     zone = ZoneInfo(profile.timezone)
     for i, session in enumerate(profile.live.sessions if profile.live else ()):
-        if never_happens(session, zone):
-            yield (
-                ("live", "sessions", i, "repeat"),
-                "the rule never happens on or after `start` (is UNTIL before start?)",
-            )
+        if reason := never_happens(session, zone):
+            yield ("live", "sessions", i, "repeat"), reason
 
 
 def _clashing_photos(village: Village, document: Document, max_pixels: int) -> Iterator[tuple[tuple, str]]:
     """Two different photos that the site would publish under one file name, or under names that
     differ only in upper and lower case (`Tea.jpg`, `tea.jpg`; `tea.jpg` and a 320-pixel copy
     named `tea-320.jpg`): on Windows and macOS, where a downloaded site is opened, one would
-    overwrite the other, and one photo would show in the other's place."""
+    overwrite the other, and one photo would show in the other's place. A photo published where
+    the site writes a file of its own (`share.jpg`, `brand/logo.png`) would be replaced by it."""
     owners: dict[str, str] = {}
+    made = {name.casefold(): name for name in made_files(village)}
     # In the order of the file: of two photos that meet, the one written later is reported.
     for at, image in sorted(image_fields(document.data), key=lambda field: document.line_of(field[0])):
         relative = _relative_image(image)
         for name in sorted(_published_names(village, relative, max_pixels)):
+            if message := _over_a_made_file(village, relative, name, made):
+                yield at, message
+                break
             first = owners.setdefault(name.casefold(), relative)
             # The same bytes twice publish the same file: compared only when two names meet, so
             # that an ordinary build never reads a photo whole just to check its name.
@@ -272,15 +290,56 @@ def _clashing_photos(village: Village, document: Document, max_pixels: int) -> I
                 break
 
 
+def _over_a_made_file(village: Village, relative: str, name: str, made: dict[str, str]) -> str | None:
+    """Why the published `name` of a photo meets a file the site makes (`made`, by its casefolded
+    name), or None: the same name, or a folder named like one of them (`share.jpg/a.jpg`). A made
+    file's folders never end in a photo's suffix, so no photo can be one of them."""
+    folders = [str(parent) for parent in PurePosixPath(name).parents]
+    clash = next((made[n.casefold()] for n in (name, *folders) if n.casefold() in made), None)
+    if clash is None:
+        return None
+    inside = village_url(village)
+    where = "at" if clash.casefold() == name.casefold() else "in a folder"
+    shown = (name if where == "at" else clash).removeprefix(inside)
+    why = " (Windows and macOS do not tell upper from lower case)" if clash not in (name, *folders) else ""
+    return (
+        f"{relative!r} would be published {where} {shown!r}, where the site puts a file it makes (a card, an "
+        f"icon, a poster, a QR code or a calendar){why}, and that file would replace the photo; rename the "
+        "photo, or keep it in images/"
+    )
+
+
 def _published_names(village: Village, relative: str, max_pixels: int) -> set[str]:
     """Every file name the site publishes for a photo: the original and each width and format."""
     with open(village.folder / relative, "rb") as file:
         widths = published_widths(open_photo(file, relative, max_pixels, decode=False))
-    formats = (*layout("photos")["formats"], "png")  # PNG: what a transparent photo keeps instead of JPEG
     return {
         photo_url(village, relative),
-        *(variant_url(village, relative, width, fmt) for width in widths for fmt in formats),
+        *(variant_url(village, relative, width, fmt) for width in widths for fmt in _published_formats()),
     }
+
+
+def _published_formats() -> tuple[str, ...]:
+    return (*layout("photos")["formats"], "png")  # PNG: what a transparent photo keeps instead of JPEG
+
+
+def _too_long_once_published(relative: str) -> str | None:
+    """Why a photo name that a file system holds would not be held once published, or None: its
+    copies add their width and format (`tea.png` -> `tea-png-1280.webp`). The copy at the widest
+    width has the longest name: a narrower photo is never published wider than itself."""
+    widest = max(layout("photos")["widths"])
+    published = [photo_file(relative), *(variant_file(relative, widest, fmt) for fmt in _published_formats())]
+    longest = max((PurePosixPath(name).name for name in published), key=lambda name: len(name.encode("utf-8")))
+    excess = len(longest.encode("utf-8")) - MAX_NAME_BYTES
+    if excess <= 0:
+        return None
+    stem = PurePosixPath(relative).stem
+    cut = next((n for n in range(1, len(stem)) if len(stem[-n:].encode("utf-8")) >= excess), len(stem))
+    return (
+        f"{_short(relative)} is too long once published: its copy '...{longest.removeprefix(stem)}' would have a "
+        f"name of {len(longest.encode('utf-8'))} bytes, more than the {MAX_NAME_BYTES} bytes a file system holds; "
+        f"shorten the name by {cut} character{'s' * (cut != 1)}"
+    )
 
 
 def check_image_path(folder: Path, relative: str, max_pixels: int = MAX_PIXELS) -> str | None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from importlib.resources import files
 from pathlib import Path
+
+import yaml
 
 from generator.errors import StorefrontError
 from generator.profile.schema import ID_PATTERN
@@ -33,7 +36,13 @@ def scaffold(villages_dir: Path, slug: str, name: str | None = None) -> tuple[Pa
     if (folder / "village.yml").exists():
         raise StorefrontError(f"{folder / 'village.yml'} already exists; edit it, or choose another name")
     template = files("generator").joinpath("data/village-template.yml").read_text(encoding="utf-8")
-    text = template.replace("{{name}}", (name or slug).replace('"', "'"))
+    text = template.replace('"{{name}}"', _yaml_text(name or slug))
     (folder / "images").mkdir(parents=True, exist_ok=True)
     (folder / "village.yml").write_text(text, encoding="utf-8")
     return folder, notes
+
+
+def _yaml_text(value: str) -> str:
+    """`value` as one double-quoted YAML string, written by YAML's own emitter: a quote, a
+    backslash, a `#`, a line break or a word like `yes` in a name stays the name, and on one line."""
+    return yaml.safe_dump(value, default_style='"', allow_unicode=True, width=math.inf).rstrip("\n")

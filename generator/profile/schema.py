@@ -10,21 +10,22 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-import zoneinfo
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
+from importlib import resources
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import pycountry
-from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationInfo, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationInfo, WithJsonSchema
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
 
 from generator.profile.categories import CATEGORY_IDS
 from generator.profile.repeats import RuleProblem, checked_rule
+from generator.profile.times import MAX_DURATION, span_advice, within_span
 
 DEFAULT_LANGUAGE = "zh"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")  # HEIC: as a phone saves it
@@ -40,6 +41,11 @@ DURATION_PATTERN = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m(?:in)?)?$")
 ISO_DURATION_PATTERN = re.compile(r"^PT(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?$")
 HEX_PATTERN = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Invisible marks that turn the direction of the text after them: U+202E shows `Tea\u202egpj.exe`
+# as `Teaexe.jpg`. In a name they reorder what pages, feeds and cards show; in an address they make
+# it read as another. Display text loses them; an address with one is refused (changing it silently
+# could lead elsewhere).
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _fail(kind: str, message: str) -> PydanticCustomError:
@@ -58,10 +64,16 @@ TEXT, MARKDOWN, IMAGE, NAME = Walk("text"), Walk("markdown"), Walk("image"), Wal
 # --- value types: each parses one kind of value and says plainly what was expected -------------
 
 
+def _displayed(text: str) -> str:
+    """Text as a page shows it: without text-direction controls (BIDI_CONTROLS)."""
+    return BIDI_CONTROLS.sub("", text)
+
+
 def _text(value: Any, info: ValidationInfo) -> dict[str, str]:
     """A plain string is the site's primary language; a mapping gives one string per language."""
     language = (info.context or {}).get("language", DEFAULT_LANGUAGE)
     if isinstance(value, str):
+        value = _displayed(value)
         if not value.strip():
             raise _fail("text", "is empty; write the text, or remove the field if it is optional")
         return {language: value.strip()}
@@ -76,9 +88,9 @@ def _text(value: Any, info: ValidationInfo) -> dict[str, str]:
                 )
             if not isinstance(code, str) or not LANGUAGE_PATTERN.match(code):
                 raise _fail("text", f"{code!r} is not a language code; use codes like zh, en, ja")
-            if not isinstance(text, (str, int, float)) or not str(text).strip():
+            if not isinstance(text, (str, int, float)) or not _displayed(str(text)).strip():
                 raise _fail("text", f"the {code} text is empty or not text")
-            texts[code] = str(text).strip()
+            texts[code] = _displayed(str(text)).strip()
         return texts
     raise _fail("text", "should be text, or one text per language like {zh: 安吉白茶, en: Anji white tea}")
 
@@ -105,9 +117,9 @@ Text = Annotated[
 
 
 def _markdown(value: Any) -> str:
-    if not isinstance(value, (str, int, float)) or not str(value).strip():
+    if not isinstance(value, (str, int, float)) or not _displayed(str(value)).strip():
         raise _fail("markdown", "should be text (Markdown); it is empty or not text")
-    return str(value)
+    return _displayed(str(value))
 
 
 Markdown = Annotated[str, BeforeValidator(_markdown), WithJsonSchema({"type": "string", "minLength": 1}), MARKDOWN]
@@ -186,6 +198,12 @@ def _https_url(value: Any) -> str:
     parts = urlsplit(text)
     if parts.scheme.lower() != "https" or not parts.netloc or any(c.isspace() for c in text):
         raise _fail("url", f"{text!r} is not a secure web address; write it starting with https://")
+    if control := BIDI_CONTROLS.search(text):
+        raise _fail(
+            "url",
+            f"{text!r} holds an invisible text-direction control (U+{ord(control[0]):04X}) that makes an "
+            "address read as another; type the address again, or copy it from the browser's address bar",
+        )
     return text
 
 
@@ -206,17 +224,32 @@ HexColour = Annotated[
 ]
 
 
+NOT_A_PLACE = ("localtime", "posixrules", "Factory")
+"""Names a zone folder holds that are no place's zone: a link to the zone of the machine itself
+(`localtime`, `posixrules`), and IANA's zone for "not set yet" (`Factory`)."""
+
+
 @cache
 def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    """The IANA zone names that the tzdata package lists: the same on every machine, unlike
+    `zoneinfo.available_timezones()`, which also lists what the system's zone folder holds
+    (`localtime` there would make a site depend on the machine that builds it)."""
+    names = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    return frozenset(names) - set(NOT_A_PLACE)
 
 
 def _time_zone(value: Any) -> str:
-    if not isinstance(value, str) or value.strip() not in _time_zones():
-        close = difflib.get_close_matches(str(value), sorted(_time_zones()), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "use a name like Asia/Shanghai or Europe/Rome"
+    name = value.strip() if isinstance(value, str) else ""
+    if name not in _time_zones():
+        close = difflib.get_close_matches(name.rpartition("zoneinfo/")[2], sorted(_time_zones()), n=1)
+        if close:
+            hint = f"did you mean {close[0]!r}?"
+        elif name in NOT_A_PLACE or name.startswith("/"):
+            hint = "that is not a place's zone (it depends on the machine); write the village's, like Asia/Shanghai"
+        else:
+            hint = "write the village's zone, like Asia/Shanghai or Europe/Rome"
         raise _fail("timezone", f"{value!r} is not an IANA time zone; {hint}")
-    return value.strip()
+    return name
 
 
 TimeZone = Annotated[str, BeforeValidator(_time_zone), WithJsonSchema({"type": "string"})]
@@ -235,15 +268,26 @@ Currency = Annotated[str, BeforeValidator(_currency), WithJsonSchema({"type": "s
 
 
 def parse_duration(value: Any) -> timedelta:
-    """`90m`, `2h`, `1h30m` or ISO 8601 `PT1H30M`, more than 0 and at most a day."""
+    """`90m`, `2h`, `1h30m` or ISO 8601 `PT1H30M`, more than 0 and at most MAX_DURATION."""
     text = str(value).strip().replace(" ", "") if isinstance(value, (str, int)) else ""
     match = DURATION_PATTERN.match(text.lower()) or ISO_DURATION_PATTERN.match(text.upper())
     if not text or not match or not any(match.groupdict().values()):
         raise _fail("duration", f"{value!r} is not a duration; write it like 90m, 2h, 1h30m or PT1H30M")
-    duration = timedelta(hours=int(match["h"] or 0), minutes=int(match["m"] or 0))
-    if not timedelta(0) < duration <= timedelta(hours=24):
-        raise _fail("duration", f"{value!r} should be more than 0 and at most 24 hours")
-    return duration
+    minutes = _count(match["h"]) * 60 + _count(match["m"])
+    # Compared as a number first: 99999999999999999999h is more than a timedelta holds (OverflowError).
+    if not 0 < minutes <= MAX_DURATION // timedelta(minutes=1):
+        raise _fail(
+            "duration",
+            f"{value!r} should be more than 0 and at most {MAX_DURATION // timedelta(hours=1)} hours "
+            "(a live session lasts a day at most; split a longer one)",
+        )
+    return timedelta(minutes=minutes)
+
+
+def _count(digits: str | None) -> int:
+    """Hours or minutes as written; a number too long to read is too long for a session anyway."""
+    digits = (digits or "0").lstrip("0") or "0"
+    return int(digits) if len(digits) <= 9 else 10**9
 
 
 Duration = Annotated[
@@ -261,6 +305,16 @@ def _rrule(value: Any) -> str:
 
 
 RepeatRule = Annotated[str, BeforeValidator(_rrule), WithJsonSchema({"type": "string", "pattern": "FREQ="})]
+
+
+def _schedule_time(value: datetime) -> datetime:
+    if not within_span(value):
+        raise _fail("schedule_time", span_advice(value.isoformat(timespec="minutes")) + ", like 2027-03-20T19:30")
+    return value
+
+
+ScheduleTime = Annotated[datetime, AfterValidator(_schedule_time)]
+"""A start or an except: a date and time within the span of times.EARLIEST to times.LATEST."""
 
 
 def _typed_number(value: Any) -> Any:
@@ -418,10 +472,12 @@ class Channel:
 class Session:
     title: Text = Field(description="What the session is about.")
     channel: Identifier = Field(description="The id of a channel above.")
-    start: datetime = Field(description="First (or only) start, like 2027-03-20T19:30 (village time).")
+    start: ScheduleTime = Field(description="First (or only) start, like 2027-03-20T19:30 (village time).")
     duration: Duration = Field(description="How long: 90m, 2h, 1h30m or PT1H30M.")
     repeat: RepeatRule | None = Field(None, description="RFC 5545 RRULE, like FREQ=WEEKLY;BYDAY=FR.")
-    except_: list[datetime] = Field(default_factory=list, alias="except", description="Starts left out of the repeat.")
+    except_: list[ScheduleTime] = Field(
+        default_factory=list, alias="except", description="Starts left out of the repeat."
+    )
     hosts: list[Identifier] = Field(default_factory=list, description="Ids of team members who host.")
     products: list[Identifier] = Field(default_factory=list, description="Ids of featured products.")
     scene: Text | None = Field(None, description="Where the stream is shot.")

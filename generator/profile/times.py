@@ -13,6 +13,25 @@ from zoneinfo import ZoneInfo
 
 DAY = timedelta(days=1)
 
+EARLIEST, LATEST = datetime(2000, 1, 1), datetime(2099, 12, 31, 23, 59, 59)
+"""The span of times a profile may name (a start, an UNTIL, an except), and past which no repeat
+is expanded, on the village's wall clock. A live-commerce schedule has no business before 2000 or
+after 2099, so a time outside is a typo (2207 for 2027); and staying far from the ends of Python's
+calendar (years 1 and 9999) leaves room for what the build adds to a time (a zone's offset, a day
+of slack, the years of time-zone rules a calendar spells out) without an OverflowError."""
+MAX_DURATION = timedelta(hours=24)
+"""The longest live session: a day. A longer one is a typo, or a stream best split in two."""
+
+
+def within_span(moment: datetime) -> bool:
+    """Whether a profile time, as written (its own offset, if any), is from EARLIEST to LATEST."""
+    return EARLIEST <= moment.replace(tzinfo=None) <= LATEST
+
+
+def span_advice(written: str) -> str:
+    """What the profile is told of a time outside the span, written as `written`."""
+    return f"{written} is outside the years {EARLIEST.year} to {LATEST.year} that a schedule can name; check the year"
+
 
 def build_now() -> datetime:
     """The build's "now": SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""

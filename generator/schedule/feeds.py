@@ -5,7 +5,8 @@ One VEVENT per session, not per start: a repeating session keeps its RRULE and E
 calendar shows one series that it can follow. Nothing in a calendar depends on the build's clock:
 DTSTAMP is the session's first start (the input holds no "last edited" time; the first start is
 stable from build to build and moves when the session does), and each zone's VTIMEZONE covers
-the years of the sessions. The same profile therefore always gives the same bytes.
+the years of the sessions. The same profile therefore always gives the same bytes. An Atom feed
+is as old as its newest entry, and a feed without entries as its sessions' latest first start.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from icalendar import Calendar, Event, Timezone, vRecur
 from generator.cache import Memo, code_identity, digest, zone_data
 from generator.profile.model import Catalog, Village, pick
 from generator.profile.repeats import exdates, ical_rule, last_start
-from generator.profile.times import localize
+from generator.profile.times import EARLIEST, localize
 from generator.schedule.timeline import Occurrence, Timeline
 from generator.urls import (
     SCHEDULE_URL,
@@ -186,6 +187,7 @@ def _feeds(catalog: Catalog, timeline: Timeline, site: Publisher) -> dict[str, b
             upcoming,
             now=now,
             ahead=ahead,
+            updated_when_empty=_latest_first_start([village]),
             absolute=lambda u: _absolute(site, u),
             language=site.language,
         )
@@ -196,10 +198,18 @@ def _feeds(catalog: Catalog, timeline: Timeline, site: Publisher) -> dict[str, b
         timeline.upcoming(catalog.villages),
         now=now,
         ahead=ahead,
+        updated_when_empty=_latest_first_start(catalog.villages),
         absolute=lambda u: _absolute(site, u),
         language=site.language,
     )
     return files
+
+
+def _latest_first_start(villages: Iterable[Village]) -> datetime:
+    """When a feed without entries last changed, as far as the profiles tell: the latest first
+    start of its sessions (as DTSTAMP is a session's first start), or EARLIEST without any."""
+    firsts = [localize(session.start, village.zone) for village in villages for session in village.sessions]
+    return max(firsts, default=EARLIEST.replace(tzinfo=UTC))
 
 
 def _stamp(moment: datetime) -> str:
@@ -214,19 +224,24 @@ def atom_feed(
     *,
     now: datetime,
     ahead: timedelta,
+    updated_when_empty: datetime,
     absolute: Callable[[str], str],
     language: str,
 ) -> bytes:
     """Upcoming sessions as Atom. An entry's `updated` is when its start came within the window
-    (`ahead` before it), never later than the build's now: a feed reader shows it as news then."""
+    (`ahead` before it), never later than the build's now: a feed reader shows it as news then.
+    The feed's is its newest entry's, else `updated_when_empty`, not the build's clock: a feed with
+    no upcoming session is the same from build to build."""
+    upcoming = list(upcoming)
+    updated = [min(now, o.start - ahead) for o in upcoming]
     root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": language})
     ET.SubElement(root, "id").text = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{UID_DOMAIN}:{feed}"))
     ET.SubElement(root, "title").text = title
-    ET.SubElement(root, "updated").text = _stamp(now)
+    ET.SubElement(root, "updated").text = _stamp(max(updated, default=updated_when_empty))
     ET.SubElement(root, "link", {"rel": "self", "type": "application/atom+xml", "href": absolute(feed)})
     ET.SubElement(root, "link", {"rel": "alternate", "type": "text/html", "href": absolute(page)})
     ET.SubElement(ET.SubElement(root, "author"), "name").text = title
-    for o in upcoming:
+    for o, entry_updated in zip(upcoming, updated):
         village, session = o.village, o.session
         room = village.channel(session.channel)
         entry = ET.SubElement(root, "entry")
@@ -234,7 +249,7 @@ def atom_feed(
             uuid.uuid5(uuid.NAMESPACE_URL, f"{uid(village, o.index)}/{o.key}")
         )
         ET.SubElement(entry, "title").text = f"{pick(session.title, language)} · {pick(village.profile.name, language)}"
-        ET.SubElement(entry, "updated").text = _stamp(min(now, o.start - ahead))
+        ET.SubElement(entry, "updated").text = _stamp(entry_updated)
         ET.SubElement(
             entry, "link", {"rel": "alternate", "type": "text/html", "href": absolute(live_url(village)) + "#" + o.key}
         )
