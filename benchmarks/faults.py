@@ -222,6 +222,64 @@ def _(project):
     _text(project, _profile(project).read_text(encoding="utf-8") + "#" + "x" * 20_000_000 + "\n")
 
 
+@case("YAML nested 10,000 deep")
+def _(project):
+    _text(project, _profile(project).read_text(encoding="utf-8") + "deep: " + "[" * 10000 + "]" * 10000 + "\n")
+
+
+@case("YAML python tag")
+def _(project):
+    _text(project, "!!python/object/apply:os.system ['echo pwned']\n")
+
+
+@case("YAML duplicate keys")
+def _(project):
+    _text(project, _profile(project).read_text(encoding="utf-8") + "name: {zh: 又一个名字}\n")
+
+
+@case("CRLF and a BOM")
+def _(project):
+    text = _profile(project).read_text(encoding="utf-8")
+    _profile(project).write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+
+
+@case("price negative")
+def _(project):
+    _edit(project, lambda d: d["products"][0]["price"].update(amount=-5))
+
+
+@case("price 1e308")
+def _(project):
+    _edit(project, lambda d: d["products"][0]["price"].update(amount=1e308))
+
+
+@case("price NaN")
+def _(project):
+    text = _profile(project).read_text(encoding="utf-8")
+    _text(project, text.replace("amount: ", "amount: .nan #", 1))
+
+
+@case("coordinates out of range")
+def _(project):
+    _edit(project, lambda d: d["region"].update(coordinates=[300, -999]))
+
+
+@case("two products with one id")
+def _(project):
+    _edit(project, lambda d: d["products"].append(dict(d["products"][0])))
+
+
+@case("session on an unknown channel")
+def _(project):
+    _edit(project, _session(channel="nowhere"))
+
+
+@case("photo link loop")
+def _(project):
+    _photo(project).unlink()
+    os.symlink(_photo(project).name, _photo(project))
+
+
 @case("scaffold name with a backslash")
 def _(project):
     # `storefront new` itself is the change: the trial builds what it wrote
@@ -286,9 +344,9 @@ def _(project):
     _edit(project, lambda d: d["brand"].update(hero="images/hero.png"))
 
 
-@case("photo name 247 bytes")
+@case("photo name too long once published")
 def _(project):
-    name = "茶" * 80 + ".jpg"  # 244 bytes: its published variants pass 255
+    name = "茶" * 83 + ".jpg"  # 253 bytes: its published copies (name-1280.webp) pass 255
     shutil.copy(_photo(project), _photo(project, name))
     _edit(project, lambda d: d["brand"].update(hero=f"images/{name}"))
 
@@ -387,6 +445,7 @@ CLI_CASES = {
     "check --against missing.csv": ["check", "--against", "missing.csv"],
     "new ../escape": ["new", "../escape"],
     "new with an existing slug": ["new", SLUG],
+    "build -f a file that is not a config": ["build", "-f", "docs/guide.md"],
 }
 
 
