@@ -2,6 +2,10 @@
 
     .venv/bin/python benchmarks/differentiation.py --sizes 1000 10000 100000 --brute-max 1000
 
+    # old and new side by side: the check of an earlier commit, unpacked beside the project
+    mkdir -p /tmp/oldtree && git archive 64eed61 generator | tar -x -C /tmp/oldtree
+    .venv/bin/python benchmarks/differentiation.py --sizes 10000 50000 --brute-max 0 --old /tmp/oldtree
+
 Synthesizes N villages (real counties from the vendored Taobao registries, random names, stories
 built from a phrase grammar so that unrelated stories share common phrasing as real ones do) and
 plants copies of several kinds. Each measurement runs in its own process so that peak memory
@@ -16,6 +20,7 @@ import argparse
 import csv
 import hashlib
 import json
+import os
 import random
 import resource
 import subprocess
@@ -27,7 +32,9 @@ from itertools import combinations
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+CODE_ENV = "STOREFRONT_BENCH_CODE"
+"""A folder holding another version of `generator/` to measure instead of the project's (--old)."""
+sys.path.insert(0, os.environ.get(CODE_ENV) or str(REPO))
 
 from pypinyin import lazy_pinyin
 
@@ -295,11 +302,7 @@ def run(n: int, mode: str) -> dict:
         index = check_module.CandidateIndex(
             table, [True] * corpus.size, check_module._lsh_thresholds(th), th.num_perm, th.max_block
         )
-        digests = [corpus.digest(r) for r in range(corpus.size)]
-        common = check_module._common_shingles(corpus, index, digests, th, None)
-        pairs = [
-            check_module._score(corpus, index, a, b, common, th, "zh") for a, b in combinations(range(corpus.size), 2)
-        ]
+        pairs = [check_module._score(corpus, index, a, b, th, "zh", {}) for a, b in combinations(range(corpus.size), 2)]
         result["cold_s"] = time.perf_counter() - start
         flagged = {frozenset((p.a, p.b)) for p in pairs if p.level != "ok"}
         failed = {frozenset((p.a, p.b)) for p in pairs if p.level == "fail"}
@@ -316,18 +319,29 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--brute-max", type=int, default=1000)
     parser.add_argument("--one", nargs=2, metavar=("N", "MODE"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--old",
+        type=Path,
+        help="a folder with an older generator/ (git archive COMMIT generator): measured too, lsh only",
+    )
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run(int(args.one[0]), args.one[1])))
         return
     rows = []
     for n in args.sizes:
-        for mode in ("brute", "lsh") if n <= args.brute_max else ("lsh",):
+        runs = [(mode, "") for mode in (("brute", "lsh") if n <= args.brute_max else ("lsh",))]
+        runs += [("lsh", str(args.old.resolve()))] if args.old else []
+        for mode, code in runs:
             output = subprocess.run(
-                [sys.executable, __file__, "--one", str(n), mode], check=True, capture_output=True, text=True
+                [sys.executable, __file__, "--one", str(n), mode],
+                check=True,
+                capture_output=True,
+                text=True,
+                env={**os.environ, CODE_ENV: code},
             )
-            rows.append(json.loads(output.stdout.strip().splitlines()[-1]))
-            print(f"done {n} {mode}", file=sys.stderr)
+            rows.append({**json.loads(output.stdout.strip().splitlines()[-1]), "code": "old" if code else "new"})
+            print(f"done {n} {mode} {'old' if code else 'new'}", file=sys.stderr)
     brute = {r["n"]: r for r in rows if r["mode"] == "brute"}
     print(
         "| N | method | pairs scored | time (s) | vs brute force | warm rerun (s) | one changed village (s) | peak "
@@ -348,8 +362,9 @@ def main() -> None:
             b_flagged = {tuple(p) for p in base["flagged"]}
             l_flagged = {tuple(p) for p in r["flagged"]}
             agree = f"{len(b_flagged & l_flagged)}/{len(b_flagged)} of brute-force flags found"
+        method = "MinHash LSH + blocking" if r["mode"] == "lsh" else "brute force (all pairs)"
         print(
-            f"| {r['n']:,} | {'MinHash LSH + blocking' if r['mode'] == 'lsh' else 'brute force (all pairs)'} | "
+            f"| {r['n']:,} | {method}, {r['code']} code | "
             f"{r['candidates']:,} | {r['cold_s']:.1f} | {ratio} | "
             f"{r.get('warm_s', float('nan')):.1f} | {r.get('only_s', float('nan')):.2f} | {r['peak_mb']:.0f} | "
             f"{r['recall_flagged']:.3f} ({r['planted']}) | {r['recall_fail']:.3f} | {agree} |"

@@ -83,6 +83,8 @@ def check_brands(
     report = remembered_report(catalog, registries, thresholds, cache_dir)
     if fail_on != "never" and report.failed(fail_on):
         raise StorefrontError("Village brands too similar to publish (storefront check explains):\n" + report.to_text())
+    for cluster in report.clusters:
+        log.info(f"Shared story: {cluster.summary}; see /report/ or run `storefront check`")
     for pair in report.pairs:
         log.info(
             f"Similar brands ({pair.level}, {pair.score:.2f}): {pair.a} ~ {pair.b_label}; "

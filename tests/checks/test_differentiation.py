@@ -176,11 +176,17 @@ def test_json_contract():
     villages = _small_catalog()
     report = check(villages)
     document = json.loads(json.dumps(report.to_json(), ensure_ascii=False))
-    assert set(document) == {"villages", "pairs", "distinct"}
+    assert set(document) == {"version", "villages", "pairs", "clusters", "distinct"}
+    assert document["version"] == 2
+    (herd,) = document["clusters"]  # v0-a, v0-b and v1-a all carry the Huangdu story
+    assert herd["villages"] == ["v0-a", "v0-b", "v1-a"] and herd["earliest"] is None
+    assert "1500万株白叶一号" in herd["passage"] and herd["summary"].startswith("这 3 个村子用的是同一段故事")
     assert document["villages"] == len(villages)
     assert document["pairs"], "the planted copy is listed"
     for pair in document["pairs"]:
-        assert {"a", "b", "score", "level", "signals", "evidence"} <= set(pair)
+        assert {"a", "b", "score", "level", "signals", "evidence", "advice_for", "later"} <= set(pair)
+        assert pair["advice_for"] in (pair["a"], pair["b"]) and pair["later"] is None, "no git history here"
+        assert any(e.startswith("先后：无法判断") for e in pair["evidence"]), "an unknown order is said"
         assert set(pair["signals"]) == SIGNAL_NAMES
         assert all(0.0 <= v <= 1.0 for v in pair["signals"].values())
         assert 0.0 <= pair["score"] <= 1.0 and pair["level"] in ("warn", "fail")
@@ -545,3 +551,130 @@ def test_signature_keys_are_the_same_whether_the_folder_is_named_relative_or_abs
     village = _with_logo(tmp_path, "original", "anji-tea")
     monkeypatch.chdir(tmp_path)
     assert village_digest(dataclasses.replace(village, folder=Path("original"))) == village_digest(village)
+
+
+# --- second generation (issue 16): words, scripts, colours, registries --------------------------
+
+
+def test_numbers_and_rare_words_are_read_as_facts():
+    from generator.checks.differentiation.content import content_words, number_value, rarity
+
+    assert number_value("1500万") == number_value("一千五百万") == 15_000_000
+    assert number_value("一九四七") == 1947 and number_value("一百四十") == 140 and number_value("两百") == 200
+    assert number_value("五六") is None, "an estimate is not a number"
+    assert rarity("我们") == 0.0 and rarity("茶园") > 0 and rarity("砍花法") > rarity("茶园")
+    words = content_words(t.normalize("1947年，李新安用毛驴驮回二百株苹果苗；如今我们村里"))
+    assert {"#1947", "#200", "毛驴"} <= set(words) and "我们" not in words and "如今" not in words
+
+
+def test_traditional_characters_and_pinyin_fold_before_comparing():
+    assert t.normalize("一片葉子富了一方百姓") == "一片叶子富了一方百姓"
+    assert (
+        t.name_core("黃杜村") == "黄杜" and t.name_core("Pái-mò") == "paimo" and t.name_core("Huangdu Cun") == "huangdu"
+    )
+    assert t.line_key("One leaf that lifted a village!") == t.line_key("one leaf that lifted the village")
+
+
+def _village_with(slug: str, base: str, **changes) -> Village:
+    return make_village(slug, _merge(BASES[base], changes))
+
+
+def test_a_registry_namesake_without_a_township_is_not_said_to_be_this_village():
+    registry = load_registry(_vendored("taobao-villages-2016.csv"))
+    listed = next(r for r in registry if r.place.county == "宜兴市" and r.names["zh"] == "紫砂村")
+    region = {"province": listed.place.province, "city": listed.place.city, "county": "宜兴市"}
+    data = _merge(BASES["danzhai-batik"], {"name": "紫砂村"})
+    without = make_village("zisha", {**data, "region": region})
+    assert without.profile.region.township is None
+    sentences = check([without], registries=[registry]).distinct["zisha"]
+    assert not any(s.startswith("本村已列入") for s in sentences)
+    assert any("无法确认是不是本村" in s and "region.township" in s for s in sentences)
+    with_township = _village_with(
+        "zisha", "danzhai-batik", name="紫砂村", region={**region, "township": listed.place.township}
+    )
+    assert any(s.startswith("本村已列入") for s in check([with_township], registries=[registry]).distinct["zisha"])
+
+
+def test_a_registry_of_names_only_does_not_count_as_villages_that_sell():
+    apples = [
+        _village_with(f"apple-{i}", "luochuan-apple", name=f"{'东西南北中上下前后'[i]}塬村", slogan=f"口号{i}")
+        for i in range(9)
+    ]
+    names_only = load_registry(_vendored("taobao-villages-2016.csv"))
+    assert not any(r.products for r in names_only), "the 2016 list has no product column"
+    alone = check(apples).distinct_by_language
+    with_registry = check(apples, registries=[names_only]).distinct_by_language
+    for language in ("zh", "en"):
+        for slug in alone[language]:
+            shown = [s for s in with_registry[language][slug] if "列入" not in s and "lists" not in s]
+            assert shown == list(alone[language][slug]), "1,300 rows without products changed the counts"
+
+
+def test_palette_advice_only_below_an_obvious_difference():
+    def pair_with(primary: str, accent: str):
+        other = _village_with(
+            "neighbour",
+            "anji-tea",
+            name="白水村",
+            region={"township": "天子湖镇"},
+            brand={"colors": {"primary": primary, "accent": accent}},
+        )
+        return check([make_village("huangdu", BASES["anji-tea"]), other]).pairs[0]
+
+    close = pair_with("#427F50", "#E6D07C")  # ΔE00 about 1 from #3F7D4E / #E8D27A
+    assert any("几乎一样" in e for e in close.evidence)
+    assert any(a.startswith("主色与") for a in close.advice)
+    far = pair_with("#2F6E8E", "#F2E3B3")  # ΔE00 above 10: a blue, the same goods and story
+    assert not any(a.startswith("主色与") for a in far.advice)
+
+
+def test_same_main_product_and_colour_in_a_county_is_compared_even_with_other_side_lines():
+    original = make_village("huangdu", BASES["anji-tea"])
+    shop = _village_with(
+        "baishui",
+        "anji-daxi",
+        name="白水村",
+        region={"township": "溪龙乡"},
+        brand={"colors": {"primary": "#407D4F", "accent": "#E8D17B"}},
+        **{
+            "products": [
+                {
+                    "id": "tea",
+                    "name": "安吉白茶",
+                    "category": "tea",
+                    "description": "自家茶山的春茶。",
+                    "price": {"amount": 200},
+                },
+                {
+                    "id": "basket",
+                    "name": "竹编茶篮",
+                    "category": "bamboo",
+                    "description": "老篾匠编的茶篮。",
+                    "price": {"amount": 80},
+                },
+            ]
+        },
+    )
+    (pair,) = check([original, shop]).pairs
+    assert pair.level in ("warn", "fail") and pair.signals["palette"] > 0.8
+    assert any("几乎一样" in e for e in pair.evidence)
+
+
+def test_a_shared_badge_template_with_other_names_is_at_most_a_warning(tmp_path):
+    from tests.checks.evaluation import load_cases, village_of
+
+    cases = {c.id: c for c in load_cases()}
+    honest = [
+        village_of(cases["badge-template-two-teas"], m, tmp_path / "a")
+        for m in cases["badge-template-two-teas"].members
+    ]
+    copied = [
+        village_of(cases["badge-template-same-text"], m, tmp_path / "b")
+        for m in cases["badge-template-same-text"].members
+    ]
+    (pair,) = check(honest, thresholds=Thresholds(warn=0.2)).pairs  # shown even below the warning
+    assert pair.level != "fail" and pair.signals["logo"] > 0.8
+    assert any("同一个常用模板" in e for e in pair.evidence)
+    assert not any(a.startswith("更换标志") for a in pair.advice) and any("不算抄袭" in a for a in pair.advice)
+    (same_text,) = check(copied).pairs
+    assert same_text.level == "fail" and not any("模板" in e for e in same_text.evidence)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from generator.checks.differentiation import text as t
 from generator.checks.differentiation.features import Features
-from generator.checks.differentiation.signals import Signal
+from generator.checks.differentiation.signals import OBVIOUS_DIFFERENCE, Signal, colour_closeness
 from generator.profile.model import pick
 from generator.words import certificate_label, chinese, choose, culture_label
 
@@ -65,6 +65,15 @@ def pair_advice(
                     f"what your elders tell.",
                 )
             )
+        elif part == "logo" and signals["logo"].template:
+            advice.append(
+                m(
+                    f"标志与「{b_label}」用的是同一个常用模板，各写了自己的名字，这不算抄袭；"
+                    "想让买家一眼认出，可以换成只属于本村的图形。",
+                    f"Your logo and {b_label}'s come from the same everyday template, each with its own name: not a "
+                    "copy; a picture of your own would be easier for buyers to recognise.",
+                )
+            )
         elif part == "logo":
             advice.append(
                 m(
@@ -82,13 +91,15 @@ def pair_advice(
                     f"that carries something only yours has{_own(own, language)}.",
                 )
             )
-        elif part == "palette":
+        elif part == "palette" and signals["palette"].delta_e <= OBVIOUS_DIFFERENCE:
+            # Above ΔE00 10 two colours differ at a glance: close in number, not in the eye.
             advice.append(
                 m(
-                    f"主色与「{b_label}」太接近（{_first(signals['palette'])}）；换一个色相相差 30 度以上、"
-                    f"来自本村风物的颜色。",
-                    f"The colours are too close to {b_label}'s ({_first(signals['palette'])}); pick a main colour at "
-                    f"least 30 degrees of hue away, taken from your own landscape or craft.",
+                    f"主色与「{b_label}」{colour_closeness(signals['palette'].delta_e, 'zh')}"
+                    f"（{_first(signals['palette'])}）；换一个来自本村风物的颜色，与它相差 ΔE00 10 以上（一眼可辨）。",
+                    f"The colours are {colour_closeness(signals['palette'].delta_e, 'en')} to {b_label}'s "
+                    f"({_first(signals['palette'])}); pick a main colour from your own landscape or craft, at least "
+                    f"ΔE00 10 away (different at a glance).",
                 )
             )
         elif part == "culture":
@@ -141,7 +152,8 @@ def distinct_sentences(
     """What `f` has that no other record has, or few have, as sentences for its brand copy.
 
     `others_with(token)` counts the other records (villages and registry rows) carrying a token;
-    `nearest_colour` is (name of the nearest other palette, CIEDE2000 distance).
+    `nearest_colour` is (name of the nearest other palette, CIEDE2000 distance); `total` counts the
+    records that say what they sell (registries of names only do not).
     """
     m = lambda zh, en: choose(language, zh, en)
     out: list[str] = []
@@ -196,7 +208,7 @@ def distinct_sentences(
             )
     if nearest_colour and f.colors:
         name, distance = nearest_colour
-        if distance >= 10:
+        if distance > OBVIOUS_DIFFERENCE:
             out.append(
                 m(
                     f"主色 {f.colors[0]} 与最接近的「{name}」相差 ΔE00 {distance:.0f}，一眼可辨：保持它。",

@@ -5,11 +5,8 @@ Reads like a script on purpose: each step is one call into the module that owns 
 
 from __future__ import annotations
 
-import hashlib
-import heapq
-import json
+import dataclasses
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -17,8 +14,11 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from generator.checks.differentiation import signals as sg
+from generator.checks.differentiation import text as t
 from generator.checks.differentiation.advice import distinct_sentences, pair_advice
 from generator.checks.differentiation.features import Features, build_features
+from generator.checks.differentiation.herds import shared_passages
+from generator.checks.differentiation.history import Order, first_added, order_of
 from generator.checks.differentiation.images import hash_image
 from generator.checks.differentiation.index import CandidateIndex, SignatureCache, key_hash, signature
 from generator.checks.differentiation.records import Record, record_from_village, village_digest
@@ -111,8 +111,8 @@ def check(
         candidates = index.all_pairs()
     else:
         candidates = set().union(*(index.pairs_for(row) for row in queries))
-    common = _common_shingles(corpus, index, digests, th, folder)
     asked = set(queries)
+    added = first_added(villages) if candidates else {}  # one git call, only when there is a pair to orient
 
     pairs, self_listings = [], {}
     for i, j in sorted(candidates):
@@ -120,13 +120,21 @@ def check(
         if not is_village[b] and _same_place_and_name(corpus.features(a), corpus.features(b)):
             self_listings.setdefault(a, []).append(corpus.record(b))
             continue
-        pair = _score(corpus, index, a, b, common, th, language)
+        if only is None and is_village[b] and _later(corpus, b, added) > _later(corpus, a, added):
+            a, b = b, a  # a full check addresses the newcomer; `--only` keeps the village asked about first
+        pair = _score(corpus, index, a, b, th, language, added)
         if pair.level != "ok":
             pairs.append(pair)
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
 
     distinct = _distinct(corpus, index, queries, self_listings)
-    return Report(len(villages), tuple(pairs), distinct, language, len(candidates), len(corpus.references))
+    clusters = shared_passages(pairs, added, language)
+    return Report(len(villages), tuple(pairs), distinct, language, len(candidates), len(corpus.references), clusters)
+
+
+def _later(corpus: Corpus, row: int, added: dict[str, int]) -> int:
+    """When the record's profile was first committed (0 when unknown: the order is left as it is)."""
+    return added.get(corpus.record(row).key, 0) if added else 0
 
 
 def _lsh_thresholds(th: Thresholds) -> tuple[float, ...]:
@@ -147,14 +155,14 @@ def _query_rows(slugs: list[str], only: Sequence[str] | None) -> list[int]:
 
 
 def _score(
-    corpus: Corpus, index: CandidateIndex, a: int, b: int, common: frozenset[str], th: Thresholds, language: str
+    corpus: Corpus, index: CandidateIndex, a: int, b: int, th: Thresholds, language: str, added: dict[str, int]
 ) -> Pair:
     fa, fb = corpus.features(a), corpus.features(b)
     ra, rb = fa.record, fb.record
     weights = _weights(index, fa.products | fb.products | fa.culture | fb.culture, fa, fb)
 
     def text(field: str, x: frozenset[str], y: frozenset[str], tx: str, ty: str, min_shared: int) -> sg.Signal:
-        return sg.text_signal(field, x, y, tx, ty, common, min_shared, language)
+        return sg.text_signal(field, x, y, tx, ty, min_shared, language)
 
     products_text = text(
         "products", fa.product_text, fb.product_text, _descriptions(ra.products), _descriptions(rb.products), 6
@@ -164,8 +172,8 @@ def _score(
     )
     signals = {
         "name": sg.name_signal(fa, fb, language),
-        "slogan": text("slogan", fa.slogan, fb.slogan, "\n".join(ra.slogan.values()), "\n".join(rb.slogan.values()), 3),
-        "story": text("story", fa.story, fb.story, ra.story, rb.story, 6),
+        "slogan": sg.slogan_signal(fa, fb, language),
+        "story": sg.story_signal(fa, fb, language),
         "products": sg.products_signal(fa, fb, weights, products_text, language),
         "culture": sg.culture_signal(fa, fb, weights, culture_text, language),
         "palette": sg.palette_signal(fa, fb, th.palette_scale, language),
@@ -177,13 +185,21 @@ def _score(
     if where and scored.level != "ok":
         evidence.append(where)
     b_label = rb.label(language) if rb.is_village else f"{rb.label(language)}（{rb.place.label()}，{rb.origin}）"
+    order = (
+        order_of(ra.key, rb.key, {ra.key: ra.label(language), rb.key: rb.label(language)}, added, language)
+        if rb.is_village
+        else Order(ra.key, "")  # a registry row is already listed: the site's village is the one to change
+    )
+    to_change, other = (fb, fa) if order.later == rb.key else (fa, fb)
+    if order.sentence and scored.level != "ok":
+        evidence.append(order.sentence)
     advice = (
         pair_advice(
             scored.parts,
-            signals,
-            fa,
-            rb.label(language),
-            _rare_labels(index, fa, language, fb.products | fb.culture),
+            signals if to_change is fa else _from_b(signals),
+            to_change,
+            other.record.label(language),
+            _rare_labels(index, to_change, language, other.products | other.culture),
             language,
         )
         if scored.level != "ok"
@@ -200,7 +216,23 @@ def _score(
         b_label=b_label,
         a_label=ra.label(language),
         parts=scored.parts,
+        advice_for=to_change.key,
+        later=order.later,
+        snippet=_shared_passage(signals["story"], order.later == ra.key) if "story" in scored.parts else "",
     )
+
+
+def _from_b(signals: dict[str, sg.Signal]) -> dict[str, sg.Signal]:
+    """The signals with each matching passage quoted from b's side: advice quotes what its reader wrote."""
+    return {name: dataclasses.replace(s, snippets=tuple((y, x) for x, y in s.snippets)) for name, s in signals.items()}
+
+
+def _shared_passage(story: sg.Signal, a_is_later: bool) -> str:
+    """The matching story sentence as the earlier record wrote it (a's when the order is unknown)."""
+    if not story.snippets:
+        return ""
+    mine, theirs = story.snippets[0]
+    return t.clip(theirs if a_is_later else mine, 60)
 
 
 def _descriptions(items: Iterable[object]) -> str:
@@ -226,7 +258,7 @@ def _rare_labels(index: CandidateIndex, f: Features, language: str, theirs: froz
     """Names of the record's culture elements and products that the other side lacks and at most
     one other record shares: what the advice suggests leading with."""
     labels = []
-    for token in sorted(f.culture) + sorted(t for t in f.products if t.startswith(("term:", "name:"))):
+    for token in sorted(f.culture) + sorted(x for x in f.products if x.startswith(("term:", "name:"))):
         names = (f.culture_labels | f.product_labels).get(token)
         if names and token not in theirs and index.token_count(key_hash(token)) <= 2:
             labels.append(choose(language, f"「{pick(names, 'zh')}」", f"“{pick(names, 'en')}”"))
@@ -234,37 +266,39 @@ def _rare_labels(index: CandidateIndex, f: Features, language: str, theirs: froz
 
 
 def _same_place_and_name(a: Features, b: Features) -> bool:
-    """A registry row naming this very village (same name core, same county): itself, not a rival."""
+    """A registry row that may name this very village (same name core, same county): not a rival.
+    Whether it surely is one is `_surely_itself`."""
     pa, pb = a.record.place, b.record.place
     same_county = pa.county == pb.county and (not pa.township or not pb.township or pa.township == pb.township)
     return bool(a.zh_core) and a.zh_core == b.zh_core and same_county
 
 
-def _common_shingles(
-    corpus: Corpus, index: CandidateIndex, digests: list[str], th: Thresholds, folder: Path | None
-) -> frozenset[str]:
-    """Shingles in many texts (stock phrasing), found on a deterministic sample of at most `common_sample` records."""
-    rows = heapq.nsmallest(
-        th.common_sample, np.flatnonzero(index.present.any(axis=1)).tolist(), key=digests.__getitem__
+def _surely_itself(village: Record, listed: Record) -> bool:
+    # Two villages of one county may share a name; only the township tells them apart.
+    return bool(village.place.township) and village.place.township == listed.place.township
+
+
+def _listing_sentence(village: Record, listed: Record, language: str) -> str:
+    if _surely_itself(village, listed):
+        return choose(
+            language,
+            f"本村已列入 {listed.origin}（{listed.source}）。",
+            f"Listed in {listed.origin} ({listed.source}).",
+        )
+    return choose(
+        language,
+        f"{listed.origin} 里有一个同县同名的村（{listed.place.label()}，{listed.source}），乡镇没有写全，无法确认是不是"
+        "本村：如果是，在档案的 region.township 里填上乡镇；如果不是，换一个不会被买家认错的名字。",
+        f"{listed.origin} lists a village of the same name in the same county ({listed.place.label()}, "
+        f"{listed.source}); without both townships it cannot be told whether it is you: if it is, give "
+        "region.township; if not, choose a name buyers will not confuse with it.",
     )
-    minimum = max(th.common_min, math.ceil(th.common_fraction * len(rows)))
-    fingerprint = hashlib.sha256(f"{minimum}|{'|'.join(sorted(digests[r] for r in rows))}".encode()).hexdigest()[:20]
-    path = folder / f"common-{fingerprint}.json" if folder else None
-    if path and path.is_file():
-        try:
-            return frozenset(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            pass
-    counts: Counter[str] = Counter()
-    for row in rows:
-        f = corpus.features(row)
-        counts.update(f.slogan | f.story | f.product_text | f.culture_text)
-    common = frozenset(s for s, n in counts.items() if n >= minimum)
-    if path:
-        for old in folder.glob("common-*.json"):
-            old.unlink(missing_ok=True)
-        path.write_text(json.dumps(sorted(common), ensure_ascii=False), encoding="utf-8")
-    return common
+
+
+def _product_sellers(corpus: Corpus) -> int:
+    """Records that say what they sell: every village, and registry rows with a product or category
+    column (a registry of names and places only says nothing about who sells what)."""
+    return len(corpus.villages) + sum(1 for r in corpus.references if r.products)
 
 
 def _distinct(
@@ -273,6 +307,7 @@ def _distinct(
     coloured = np.flatnonzero(~np.isnan(index.lab[:, 0]))
     tree = cKDTree(index.lab[coloured]) if len(coloured) > 1 else None
     out: dict[str, dict[str, tuple[str, ...]]] = {"zh": {}, "en": {}}
+    sellers = _product_sellers(corpus)
     for row in rows:
         f = corpus.features(row)
         nearest = None
@@ -292,16 +327,9 @@ def _distinct(
                 f,
                 others_with,
                 (nearest[0].label(language), nearest[1]) if nearest else None,
-                index.count,
+                sellers,
                 language,
             )
-            for listed in self_listings.get(row, []):
-                sentences.append(
-                    choose(
-                        language,
-                        f"本村已列入 {listed.origin}（{listed.source}）。",
-                        f"Listed in {listed.origin} ({listed.source}).",
-                    )
-                )
+            sentences += [_listing_sentence(f.record, listed, language) for listed in self_listings.get(row, [])]
             out[language][f.key] = tuple(sentences)
     return out

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import combinations
 
 from coloraide import Color
 
 from generator.checks.differentiation import text as t
+from generator.checks.differentiation.content import content_words
 from generator.checks.differentiation.images import ImageHashes, band_keys
 from generator.checks.differentiation.records import Record
-from generator.checks.differentiation.vocabulary import PRODUCT_TERMS
+from generator.checks.differentiation.vocabulary import GENERIC_NAME_WORDS_EN, PRODUCT_TERMS
 from generator.profile.categories import categories
 
 
@@ -26,11 +28,19 @@ class Features:
     spelled: str
     """Toneless pinyin of the Chinese core, syllables separated by spaces."""
     en_core: str
+    sound: str
+    """The name as it sounds, in toneless pinyin without spaces: of the Chinese core, or the Latin
+    core of a name written only in pinyin (Huangdu Cun -> huangdu), so the two scripts meet."""
     slogan: frozenset[str]
+    slogan_lines: tuple[frozenset[str], ...]
+    """Shingles of each language's slogan line on its own."""
     story: frozenset[str]
     product_text: frozenset[str]
     """Shingles of the product descriptions: copied catalogue copy is copying too."""
     culture_text: frozenset[str]
+    story_words: Mapping[str, float]
+    """Content words of the story (and of the culture descriptions, where a story is often
+    continued) with their rarity in general Chinese: what a paraphrase keeps (content.py)."""
     products: frozenset[str]
     """Tokens `cat:<category>`, `term:<vocabulary term>`, `name:<product name core>`."""
     product_labels: Mapping[str, Mapping[str, str]]
@@ -49,9 +59,11 @@ def build_features(record: Record, images: tuple[ImageHashes, ...] = ()) -> Feat
     """Every comparable key of one record."""
     names = [t.normalize(n) for n in record.names.values()]
     zh = next((n for n in record.names.values() if t.CJK.search(n)), "")
-    en = next((n for n in record.names.values() if n.isascii()), "")
+    en = next((n for n in record.names.values() if not t.CJK.search(n)), "")  # Pái-mò is Latin too
     zh_core, en_core = t.name_core(zh) if zh else "", t.name_core(en) if en else ""
-    own = {*names, zh_core, en_core, *(en.lower().split() if en else ())}
+    # The name's own words are removed from texts (a copier swaps them), but not its generic ones:
+    # "village" of "Huangdu Village" is also a word of the slogan "One leaf that lifted a village".
+    own = {*names, zh_core, en_core, *(w for w in en.lower().split() if w not in GENERIC_NAME_WORDS_EN)}
     place = record.place
     for part in (place.province, place.city, place.county, place.township):
         own.update((part, t.region_core(part)))
@@ -73,10 +85,13 @@ def build_features(record: Record, images: tuple[ImageHashes, ...] = ()) -> Feat
         zh_core=zh_core,
         spelled=t.pinyin(zh_core) if zh_core else "",
         en_core=en_core,
+        sound=t.pinyin(zh_core).replace(" ", "") if zh_core else en_core,
+        slogan_lines=tuple(frozenset(_shingles(line, own)) for line in record.slogan.values() if line.strip()),
         slogan=frozenset(_shingles(" ".join(record.slogan.values()), own)),
         story=frozenset(_shingles(record.story, own)),
         product_text=frozenset(_shingles(" ".join(p.description for p in record.products), own)),
         culture_text=frozenset(_shingles(" ".join(c.description for c in record.culture), own)),
+        story_words=content_words(t.remove_words(t.normalize(record.story), own)),
         products=frozenset(products),
         product_labels=product_labels,
         culture=frozenset(culture),
@@ -143,6 +158,11 @@ def colour_cells(hex_colour: str) -> list[str]:
     return keys
 
 
+STORY_KEYS = 12
+"""Rarest story words whose pairs are blocking keys. On the evaluation set every retold story
+shares at least two of its 12 rarest words with the original, honest neighbours at most one."""
+
+
 def blocking_keys(features: Features) -> list[str]:
     """Keys two records must share to be scored: only combinations that can reach warn need one.
 
@@ -155,7 +175,7 @@ def blocking_keys(features: Features) -> list[str]:
         keys.add("n:" + features.zh_core)
     goods = "+".join(sorted(tok for tok in features.products if tok.startswith("term:")))
     if features.spelled:
-        keys |= {"p:" + features.spelled.replace(" ", ""), "f:" + t.fuzzy_pinyin(features.spelled).replace(" ", "")}
+        keys.add("f:" + t.fuzzy_pinyin(features.spelled).replace(" ", ""))
         syllables = features.spelled.split()
         if len(syllables) >= 2:
             # Spelled alike: one syllable kept whole, the rest by initials, within the same goods
@@ -168,13 +188,41 @@ def blocking_keys(features: Features) -> list[str]:
             keys.update(f"ni:{shape}|{scope}" for shape in shapes for scope in scopes)
     if len(features.en_core) >= 3:
         keys.add("e:" + features.en_core)
+    if len(features.sound) >= 4:
+        keys.add("p:" + features.sound)  # hanzi and pinyin meet here
+    for line in features.record.slogan.values():
+        if len(said := t.line_key(line)) >= 6:
+            # The same slogan line in any language, whatever else the slogans say: containment, not Jaccard.
+            keys.add("s:" + said)
     # The same goods (the whole set of terms) in a nearby colour: what a look-alike shop is.
-    for colour in features.colors if goods else ():  # both colours: a copy may swap them
-        keys.update(f"tp:{goods}|{cell}" for cell in colour_cells(colour))
+    main = _main_product(features.record)
+    for colour in features.colors if goods or main else ():  # both colours: a copy may swap them
+        cells = colour_cells(colour)
+        if goods:
+            keys.update(f"tp:{goods}|{cell}" for cell in cells)
+        if main and place.county:
+            # The main product alone, within a county: a look-alike shop next door adds or drops a
+            # side line, not its main goods (across the country, a nearby green tea is not a copy).
+            keys.update(f"tm:{main}|{place.county}|{cell}" for cell in cells)
+    # The story's rarest content words: a paraphrase keeps its facts (names, numbers, terms) while
+    # its character shingles, and so its MinHash, change. Sharing two of them proposes the pair
+    # (one shared rare word is common between honest neighbours, and would propose thousands).
+    words = features.story_words
+    rarest = sorted(sorted(words, key=lambda w: (-words[w], w))[:STORY_KEYS])
+    keys.update(f"w:{x}|{y}" for x, y in combinations(rarest, 2))
     keys.update(f"c:{token}" for token in features.culture)
     for image in features.images:
         keys.update("l:" + k for k in band_keys(image))
     return sorted(keys)
+
+
+def _main_product(record: Record) -> str:
+    """The first product's first vocabulary term (its category when it has none): what a shop is known for."""
+    if not record.products:
+        return ""
+    first = record.products[0]
+    terms = [term for name in first.names.values() for term in t.product_terms(name)]
+    return terms[0] if terms else (first.category if first.category != "other" else "")
 
 
 def counted_tokens(features: Features) -> list[str]:

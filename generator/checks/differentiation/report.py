@@ -9,6 +9,8 @@ from typing import Any
 from generator.checks.differentiation.scoring import Level
 from generator.words import chinese
 
+JSON_VERSION = 2
+"""Version of `storefront check --json` (2: herds as clusters, the newcomer each advice is for)."""
 SIGNALS = ("name", "slogan", "story", "products", "culture", "palette", "logo")
 """The signals of the JSON contract, in its order."""
 
@@ -29,6 +31,12 @@ class Pair:
     a_label: str = ""
     parts: Mapping[str, float] = field(default_factory=dict)
     """How much each part contributed to the score (see scoring.py)."""
+    advice_for: str = ""
+    """Key of the record the advice is addressed to: the newcomer when the order is known."""
+    later: str = ""
+    """Key of the record whose profile was committed later (git history), '' when unknown."""
+    snippet: str = ""
+    """A passage of the shared story, for the report of a herd (see herds.py)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -40,6 +48,29 @@ class Pair:
             "evidence": list(self.evidence),
             "advice": list(self.advice),
             "b_label": self.b_label,
+            "advice_for": self.advice_for,
+            "later": self.later or None,
+        }
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Villages that all carry one passage (a herd): reported once, not as N(N-1)/2 pairs."""
+
+    villages: tuple[str, ...]
+    """Slugs, earliest first when the order is known."""
+    earliest: str
+    """Slug of the first to carry it (git history), '' when unknown."""
+    passage: str
+    summary: str
+    """The sentence of the report: 'these N villages share this passage; the earliest is X'."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "villages": list(self.villages),
+            "earliest": self.earliest or None,
+            "passage": self.passage,
+            "summary": self.summary,
         }
 
 
@@ -56,6 +87,8 @@ class Report:
     """Candidate pairs scored exactly (the rest were never close enough to be proposed)."""
     references: int = 0
     """Registry rows compared against."""
+    clusters: tuple[Cluster, ...] = ()
+    """Herds: three or more villages sharing one story passage."""
 
     @property
     def distinct(self) -> dict[str, list[str]]:
@@ -71,10 +104,14 @@ class Report:
         return any(p.level in levels for p in self.pairs)
 
     def to_json(self) -> dict[str, Any]:
-        """The contract: {"villages", "pairs": [...], "distinct": {slug: [...]}} (advice as an extra key)."""
+        """The contract, version 2: {"version", "villages", "pairs": [...], "clusters": [...],
+        "distinct": {slug: [...]}}. Version 1 had no version, clusters, advice_for or later; every
+        key it had is kept with its meaning."""
         return {
+            "version": JSON_VERSION,
             "villages": self.villages,
             "pairs": [p.to_json() for p in self.pairs],
+            "clusters": [c.to_json() for c in self.clusters],
             "distinct": self.distinct,
         }
 
@@ -91,6 +128,8 @@ class Report:
             f"  fail {fails} · warn {warns}",
             "",
         ]
+        for cluster in self.clusters:
+            lines += [f"  [herd] {cluster.summary}", f"         「{cluster.passage}」", ""]
         for rank, pair in enumerate(self.pairs, 1):
             mark = "FAIL" if pair.level == "fail" else "warn"
             lines.append(

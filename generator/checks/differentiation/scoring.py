@@ -6,17 +6,21 @@ never pass 1. Each part is one signal times what makes it matter:
 | part | value | why |
 |---|---|---|
 | story, slogan | weight x ramp(similarity, text_floor, text_copy) | a copied text fails whatever the products |
+| story, retold | story_weight x ramp(content words, words_floor, words_copy) | a paraphrase keeps its facts |
 | product/culture descriptions | copy_weight x ramp(...) | copied catalogue copy is copying too |
 | logo | logo_weight x ramp(image similarity, logo_floor, logo_copy) | a copied picture is a copied brand |
+| logo, template | template_weight x ramp(...) | a shared badge template with its own name is at most a warning |
 | name | name x (name_base + name_products x P + name_region x S) | names repeat; same goods or county confuse |
 | palette | palette x (palette_base + palette_products x P + palette_region x S) | green is common; not with the goods |
 | culture | culture x (culture_base + culture_products x P + culture_region x S) | neighbours share festivals |
 | products | P x (products_base + products_region x S) | sharing a category is not homogeneity |
 
-P is the products overlap (0..1, IDF-weighted), S the region stakes (same county 1, same prefecture
-0.5, same province 0.1). `ramp(x, lo, hi)` is 0 below lo, 1 above hi, linear between. Parts below
-`noise` are dropped. Level: fail at `fail`, warn at `warn`; and without copied text or image and
-with P below `escalate_products`, a pair is at most warn, so a name or a colour alone never fails.
+The story part is the larger of its two rows. P is the products overlap (0..1, IDF-weighted), S
+the region stakes (same county 1, same prefecture 0.5, same province 0.1). `ramp(x, lo, hi)` is
+0 below lo, 1 above hi, linear between. Parts below `noise` are dropped. Level: fail at `fail`,
+warn at `warn`; and without copied text or image (an image of a shared template with other text
+is not a copied one) and with P below `escalate_products`, a pair is at most warn, so a name, a
+colour or a badge template alone never fails.
 """
 
 from __future__ import annotations
@@ -44,6 +48,11 @@ class Thresholds:
     """Text similarity below which shared phrasing is coincidence."""
     text_copy: float = 0.45
     """Text similarity at which a text counts as copied outright (a light paraphrase lands near 0.5)."""
+    words_floor: float = 0.13
+    """Content-word similarity below which shared facts are coincidence: honest neighbours with the
+    same goods in one county share a few topic words (茶园, 采茶, 新米) and stay under 0.12."""
+    words_copy: float = 0.26
+    """Content-word similarity at which a story counts as retold: hand-written paraphrases keep 0.21-0.69."""
     story_weight: float = 1.0
     slogan_weight: float = 0.95
     copy_weight: float = 0.9
@@ -51,10 +60,15 @@ class Thresholds:
     logo_floor: float = 0.5
     logo_copy: float = 0.8
     logo_weight: float = 0.95
+    template_weight: float = 0.4
+    """Weight of images from the same everyday template with each one's own text: alone, below the
+    warning; with the same goods nearby, a warning at most (a fail needs copied text or design)."""
     logo_scale: float = 24.0
     """Hash bits (of 64) at which two images count as unrelated."""
-    palette_scale: float = 30.0
-    """CIEDE2000 distance at which two palettes count as unrelated."""
+    palette_scale: float = 15.0
+    """CIEDE2000 distance at which two palettes count as unrelated. By the usual reading of ΔE00
+    (up to 2 seen only side by side, 2-10 alike at a glance, above 10 obviously different) a
+    palette 10 away is a third alike and one 15 away not at all; 30 made ΔE00 14 'too close'."""
     name_base: float = 0.45
     name_products: float = 0.35
     name_region: float = 0.25
@@ -71,11 +85,6 @@ class Thresholds:
     county: float = 1.0
     city: float = 0.5
     province: float = 0.1
-    common_fraction: float = 0.05
-    """A shingle in more than this share of texts (and at least `common_min`) is common phrasing."""
-    common_min: int = 4
-    common_sample: int = 2000
-    """Texts sampled (deterministically) to find common shingles; exact below this size."""
     lsh_threshold: float = 0.3
     """Jaccard at which MinHash LSH should propose a slogan or story pair (exact scoring decides)."""
     lsh_threshold_descriptions: float = 0.5
@@ -108,11 +117,16 @@ def combine(signals: dict[str, Signal], stakes: float, th: Thresholds) -> Scored
     p = signals["products"].overlap
     s = stakes
     parts = {
-        "story": th.story_weight * ramp(signals["story"].value, th.text_floor, th.text_copy),
+        "story": th.story_weight
+        * max(
+            ramp(signals["story"].copied, th.text_floor, th.text_copy),
+            ramp(signals["story"].words, th.words_floor, th.words_copy),
+        ),
         "slogan": th.slogan_weight * ramp(signals["slogan"].value, th.text_floor, th.text_copy),
         "products-text": th.copy_weight * ramp(signals["products"].copied, th.text_floor, th.text_copy),
         "culture-text": th.copy_weight * ramp(signals["culture"].copied, th.text_floor, th.text_copy),
-        "logo": th.logo_weight * ramp(signals["logo"].value, th.logo_floor, th.logo_copy),
+        "logo": (th.template_weight if signals["logo"].template else th.logo_weight)
+        * ramp(signals["logo"].value, th.logo_floor, th.logo_copy),
         "name": signals["name"].value * min(1.0, th.name_base + th.name_products * p + th.name_region * s),
         "palette": signals["palette"].value
         * min(1.0, th.palette_base + th.palette_products * p + th.palette_region * s),
@@ -126,7 +140,9 @@ def combine(signals: dict[str, Signal], stakes: float, th: Thresholds) -> Scored
         remaining *= 1 - value
     score = round(1 - remaining, 4)
     level = th.level(score)
-    copied = any(k in parts for k in ("story", "slogan", "products-text", "culture-text", "logo"))
+    copied = any(k in parts for k in ("story", "slogan", "products-text", "culture-text")) or (
+        "logo" in parts and not signals["logo"].template
+    )
     if level == "fail" and not copied and p < th.escalate_products:
         level = "warn"
     return Scored(score, level, dict(sorted(parts.items(), key=lambda kv: -kv[1])))

@@ -7,6 +7,7 @@ decides what they mean together.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,12 +16,13 @@ from coloraide import Color
 from rapidfuzz import fuzz, process
 from scipy.optimize import linear_sum_assignment
 
+from generator.checks.differentiation import content
 from generator.checks.differentiation import images as im
 from generator.checks.differentiation import text as t
 from generator.checks.differentiation.features import Features
 from generator.checks.differentiation.records import Record
 from generator.profile.model import pick
-from generator.words import choose
+from generator.words import chinese, choose
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,12 @@ class Signal:
     """Shared goods or culture elements by name, without the copied text."""
     snippets: tuple[tuple[str, str], ...] = ()
     """(a, b) passages that match, for advice."""
+    words: float = 0.0
+    """Similarity of content words weighted by rarity (the story: a paraphrase keeps its facts)."""
+    template: bool = False
+    """Images of the same everyday template with different details (a badge with another name)."""
+    delta_e: float = float("inf")
+    """The closest pair of matched colours, in CIEDE2000 (palette only)."""
 
 
 NOTHING = Signal(0.0)
@@ -43,17 +51,22 @@ NOTHING = Signal(0.0)
 
 
 def name_signal(a: Features, b: Features, language: str) -> Signal:
-    """Same written core 1.0, same toneless pinyin 0.9, same under merged sounds 0.8, containment 0.75,
+    """Same written core 1.0 (in Chinese, or in Latin letters when the Chinese cores do not sound
+    different), same toneless pinyin 0.9 (also a name written only in pinyin against the
+    Chinese one), same under merged sounds 0.8, containment 0.75,
     else 0.85 x the fuzzy ratio of pinyin or English cores when that ratio is at least SPELLED_ALIKE."""
     shown = f"{a.record.label(language)} / {b.record.label(language)}"
-    if len(a.zh_core) >= 2 and a.zh_core == b.zh_core:
+    if (len(a.zh_core) >= 2 and a.zh_core == b.zh_core) or (
+        len(a.en_core) >= 4 and a.en_core == b.en_core and not (a.zh_core and b.zh_core and a.sound != b.sound)
+    ):
+        core = a.zh_core if a.zh_core == b.zh_core else a.en_core
         return Signal(
             1.0,
             (
                 choose(
                     language,
-                    f"名称：{shown}，去掉通名后同为「{a.zh_core}」",
-                    f"name: {shown} share the core {a.zh_core!r}",
+                    f"名称：{shown}，去掉通名后同为「{core}」",
+                    f"name: {shown} share the core {core!r}",
                 ),
             ),
         )
@@ -76,6 +89,19 @@ def name_signal(a: Features, b: Features, language: str) -> Signal:
                     language,
                     f"名称：{shown} 读音相近（{a.spelled} / {b.spelled}，方言中常混读）",
                     f"name: {shown} sound alike ({a.spelled!r} / {b.spelled!r}, merged in many accents)",
+                ),
+            ),
+        )
+    if a.sound and a.sound == b.sound and not (a.zh_core and b.zh_core):
+        written = a if not a.zh_core else b
+        return Signal(
+            0.9,
+            (
+                choose(
+                    language,
+                    f"名称：{shown} 读音相同，「{written.record.label(language)}」只写了拼音（{a.sound}）",
+                    f"name: {shown} sound the same; {written.record.label(language)!r} is the other written in pinyin "
+                    f"({a.sound!r})",
                 ),
             ),
         )
@@ -110,15 +136,14 @@ def _ratio(a: str, b: str) -> float:
 # --- text: slogan, story, descriptions --------------------------------------------------------
 
 
-def text_similarity(
-    a: frozenset[str], b: frozenset[str], common: frozenset[str], min_shared: int
-) -> tuple[float, float, int]:
-    """(Jaccard, containment, shared) of two shingle sets after dropping shingles common in the corpus.
+def text_similarity(a: frozenset[str], b: frozenset[str], min_shared: int) -> tuple[float, float, int]:
+    """(Jaccard, containment, shared) of two shingle sets.
 
     Containment (shared / smaller set) catches a copy padded with new text; it is trusted only when
-    at least `min_shared` shingles are shared, since two short texts share a few by chance.
+    at least `min_shared` shingles are shared, since two short texts share a few by chance. Stock
+    phrases were removed before shingling (vocabulary.STOCK_PHRASES); nothing is learned from the
+    villages under test, where a herd's shared story would look like stock phrasing.
     """
-    a, b = a - common, b - common
     if not a or not b:
         return 0.0, 0.0, 0
     shared = len(a & b)
@@ -128,42 +153,101 @@ def text_similarity(
 
 
 def text_signal(
-    field: str,
-    a_set: frozenset[str],
-    b_set: frozenset[str],
-    a_text: str,
-    b_text: str,
-    common: frozenset[str],
-    min_shared: int,
-    language: str,
+    field: str, a_set: frozenset[str], b_set: frozenset[str], a_text: str, b_text: str, min_shared: int, language: str
 ) -> Signal:
     """The mean of Jaccard and containment, with the best-matching sentence pairs as evidence."""
-    jaccard, containment, shared = text_similarity(a_set, b_set, common, min_shared)
+    jaccard, containment, shared = text_similarity(a_set, b_set, min_shared)
     value = round((jaccard + containment) / 2, 3)
     if value < 0.08:
         return Signal(value)
     label = choose(language, FIELD_ZH[field], field)
     head = choose(
         language,
-        f"{label}：共有 {shared} 个三字片段（Jaccard {jaccard:.2f}，包含度 {containment:.2f}）",
-        f"{field}: {shared} shingles shared (Jaccard {jaccard:.2f}, containment {containment:.2f})",
+        f"{label}：逐字比较，有 {shared} 个三字片段相同，{strength(value, 'zh')}（相似度 {value:.2f}；"
+        f"Jaccard {jaccard:.2f}，包含度 {containment:.2f}）",
+        f"{field}: compared character by character, {shared} three-character pieces are the same, "
+        f"{strength(value, 'en')} (similarity {value:.2f}; Jaccard {jaccard:.2f}, containment {containment:.2f})",
     )
     pairs = matching_sentences(a_text, b_text)
     quotes = tuple(f"  「{t.clip(x)}」 ≈ 「{t.clip(y)}」 ({score:.0f}%)" for x, y, score in pairs)
     return Signal(value, (head, *quotes), copied=value, snippets=tuple((x, y) for x, y, _ in pairs))
 
 
+TEXT_STRENGTH = ((0.45, "几乎照抄", "nearly a verbatim copy"), (0.25, "很高", "very high"), (0.12, "偏高", "raised"))
+"""How a text similarity reads (the floors follow Thresholds.text_copy and text_floor)."""
+
+
+def strength(value: float, language: str) -> str:
+    for floor, zh, en in TEXT_STRENGTH:
+        if value >= floor:
+            return choose(language, zh, en)
+    return choose(language, "很低", "low")
+
+
+def story_signal(a: Features, b: Features, language: str) -> Signal:
+    """The story compared twice: by characters (a copy, a light edit, a copy into 繁體) and by
+    content words weighted by rarity in general Chinese (a paraphrase keeps its facts)."""
+    by_characters = text_signal("story", a.story, b.story, a.record.story, b.record.story, 6, language)
+    jaccard, containment, shared = content.similarity(a.story_words, b.story_words)
+    words = round((jaccard + containment) / 2, 3)
+    if words < 0.08:
+        return dataclasses.replace(by_characters, words=words)
+    rarest = choose(language, "、", ", ").join(content.shown(shared[:8]))
+    head = choose(
+        language,
+        f"品牌故事：按词比较（人名、地名、数字和少见的词，越少见分量越重），共用 {len(shared)} 个："
+        f"{rarest}；{strength(words, 'zh')}（相似度 {words:.2f}），换了说法但事实相同",
+        f"story: compared by content words (names, places, numbers and rare words, the rarer the "
+        f"heavier), {len(shared)} shared: {rarest}; {strength(words, 'en')} (similarity {words:.2f}): "
+        f"other wording, the same facts",
+    )
+    quotes = by_characters.evidence[1:] if by_characters.evidence else ()
+    snippets = by_characters.snippets or tuple(
+        (x, y) for x, y, _ in matching_sentences(a.record.story, b.record.story, 3, 30)
+    )
+    return Signal(
+        max(by_characters.value, words),
+        (*by_characters.evidence[:1], head, *quotes),
+        copied=by_characters.copied,
+        snippets=snippets,
+        words=words,
+    )
+
+
+def slogan_signal(a: Features, b: Features, language: str) -> Signal:
+    """Slogans compared whole and line by line: a slogan given only in English that repeats the
+    other's English line is contained in it (the whole comparison dilutes it with the Chinese line)."""
+    whole = text_signal(
+        "slogan",
+        a.slogan,
+        b.slogan,
+        "\n".join(a.record.slogan.values()),
+        "\n".join(b.record.slogan.values()),
+        3,
+        language,
+    )
+    best = whole
+    for x in a.slogan_lines:
+        for y in b.slogan_lines:
+            line = text_signal(
+                "slogan", x, y, "\n".join(a.record.slogan.values()), "\n".join(b.record.slogan.values()), 3, language
+            )
+            if text_similarity(x, y, 3)[2] >= 3 and line.value > best.value:
+                best = line
+    return best
+
+
 FIELD_ZH = {"slogan": "口号", "story": "品牌故事", "products": "产品描述", "culture": "文化描述"}
 
 
-def matching_sentences(a_text: str, b_text: str, limit: int = 3) -> list[tuple[str, str, float]]:
+def matching_sentences(a_text: str, b_text: str, limit: int = 3, cutoff: int = 60) -> list[tuple[str, str, float]]:
     """Sentence pairs that match best, in any order (a reordered copy still pairs up)."""
     a_sentences, b_sentences = t.sentences(a_text)[:60], t.sentences(b_text)[:60]
     if not a_sentences or not b_sentences:
         return []
     found = []
     for sentence in a_sentences:
-        best = process.extractOne(sentence, b_sentences, scorer=fuzz.ratio, score_cutoff=60)
+        best = process.extractOne(sentence, b_sentences, scorer=fuzz.ratio, score_cutoff=cutoff)
         if best:
             found.append((sentence, best[0], best[1]))
     return sorted(found, key=lambda f: (-f[2], f[0]))[:limit]
@@ -249,6 +333,20 @@ def delta_e(a: str, b: str) -> float:
     return _colour(a).delta_e(_colour(b), method="2000")
 
 
+COLOUR_CLOSENESS = ((2.0, "几乎一样", "nearly the same"), (5.0, "很接近", "very close"), (10.0, "相近", "close"))
+"""How a CIEDE2000 distance reads, by the usual scale: up to 2 seen only side by side, 2-10 at a
+glance but alike, above 10 plainly different colours."""
+OBVIOUS_DIFFERENCE = 10.0
+"""ΔE00 above which two colours are obviously different: no palette advice."""
+
+
+def colour_closeness(distance: float, language: str) -> str:
+    for limit, zh, en in COLOUR_CLOSENESS:
+        if distance <= limit:
+            return choose(language, zh, en)
+    return choose(language, "明显不同", "clearly different")
+
+
 def palette_signal(a: Features, b: Features, scale: float, language: str) -> Signal:
     """1 - (weighted CIEDE2000 distance of the optimally matched colours) / scale, at least 0."""
     if not a.colors or not b.colors:
@@ -258,41 +356,79 @@ def palette_signal(a: Features, b: Features, scale: float, language: str) -> Sig
     weights = [(ROLE_WEIGHTS[i] + ROLE_WEIGHTS[j]) / 2 for i, j in zip(rows, cols)]
     distance = sum(cost[i][j] * w for i, j, w in zip(rows, cols, weights)) / sum(weights)
     value = max(0.0, 1 - distance / scale)
+    closest = min(cost[i][j] for i, j in zip(rows, cols))
     if value < 0.2:
-        return Signal(round(value, 3))
+        return Signal(round(value, 3), delta_e=closest)
     matched = choose(language, "；", "; ").join(
-        f"{a.colors[i]} ↔ {b.colors[j]} ΔE00 {cost[i][j]:.1f}" for i, j in zip(rows, cols)
+        f"{a.colors[i]} ↔ {b.colors[j]} {colour_closeness(cost[i][j], language)}（ΔE00 {cost[i][j]:.1f}）"
+        if chinese(language)
+        else f"{a.colors[i]} ↔ {b.colors[j]} {colour_closeness(cost[i][j], language)} (ΔE00 {cost[i][j]:.1f})"
+        for i, j in zip(rows, cols)
     )
-    close = min(cost[i][j] for i, j in zip(rows, cols)) < 5
-    remark = choose(language, "（ΔE00 小于 5：一眼难分）", " (below 5: hard to tell apart)") if close else ""
-    return Signal(round(value, 3), (choose(language, f"配色：{matched}{remark}", f"palette: {matched}{remark}"),))
-
-
-def logo_signal(a: Features, b: Features, scale: float, language: str) -> Signal:
-    """1 - (fewest differing hash bits between any of their brand images, mirrored too) / scale."""
-    best: tuple[int, bool, im.ImageHashes, im.ImageHashes] | None = None
-    for x in a.images:
-        for y in b.images:
-            bits, mirrored = im.distance(x, y)
-            if best is None or bits < best[0]:
-                best = (bits, mirrored, x, y)
-    if best is None:
-        return NOTHING
-    bits, mirrored, x, y = best
-    value = max(0.0, 1 - bits / scale)
-    if value <= 0:
-        return NOTHING
-    flip = choose(language, "（镜像）", " (mirrored)") if mirrored else ""
     return Signal(
         round(value, 3),
         (
             choose(
-                language,
-                f"图形：{x.role} {x.file} 与 {y.role} {y.file} 感知哈希相差 {bits}/64 位{flip}",
-                f"image: {x.role} {x.file} vs {y.role} {y.file}: {bits}/64 hash bits differ{flip}",
+                language, f"配色：比较了主色和辅色，{matched}", f"palette: main and accent colours compared, {matched}"
             ),
         ),
+        delta_e=closest,
     )
+
+
+HOW_ZH = {
+    "same": "",
+    "mirrored": "（镜像）",
+    "inverted": "（反色）",
+    "mirrored+inverted": "（镜像并反色）",
+    "cropped": "（裁剪过）",
+    "mirrored+cropped": "（镜像并裁剪）",
+}
+
+
+def logo_signal(a: Features, b: Features, scale: float, language: str) -> Signal:
+    """1 - (fewest differing hash bits between any of their brand images, against every view of
+    the other: mirrored, inverted, cropped) / scale; an everyday template with other details is
+    marked `template` (scoring caps it at warn)."""
+    best: tuple[im.Match, im.ImageHashes, im.ImageHashes] | None = None
+    for x in a.images:
+        for y in b.images:
+            found = im.match(x, y)
+            if best is None or found.bits < best[0].bits:
+                best = (found, x, y)
+    if best is None:
+        return NOTHING
+    found, x, y = best
+    value = max(0.0, 1 - found.bits / scale)
+    if value <= 0:
+        return NOTHING
+    how_zh, how_en = HOW_ZH[found.how], f" ({found.how})" if found.how != "same" else ""
+    if found.template:
+        evidence = choose(
+            language,
+            f"图形：{x.role} {x.file} 与 {y.role} {y.file} 外形相同（感知哈希相差 {found.bits}/64 位{how_zh}），"
+            f"但图里的文字和细节不同：是同一个常用模板，各写了自己的名字，不算抄袭，最多提醒",
+            f"image: {x.role} {x.file} and {y.role} {y.file} share a shape ({found.bits}/64 hash bits{how_en}) but "
+            f"not their text and details: the same everyday template with each one's own name, not a copy; at most "
+            f"a warning",
+        )
+    else:
+        evidence = choose(
+            language,
+            f"图形：{x.role} {x.file} 与 {y.role} {y.file} {_image_closeness(found.bits, 'zh')}"
+            f"（感知哈希相差 {found.bits}/64 位{how_zh}）",
+            f"image: {x.role} {x.file} vs {y.role} {y.file}: {_image_closeness(found.bits, 'en')} "
+            f"({found.bits}/64 hash bits differ{how_en})",
+        )
+    return Signal(round(value, 3), (evidence,), template=found.template)
+
+
+def _image_closeness(bits: int, language: str) -> str:
+    if bits <= 6:
+        return choose(language, "是同一张图", "the same picture")
+    if bits <= 12:
+        return choose(language, "非常像", "very alike")
+    return choose(language, "有些像", "somewhat alike")
 
 
 # --- place: the stakes ------------------------------------------------------------------------

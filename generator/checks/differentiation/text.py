@@ -89,8 +89,26 @@ equal under these merges sound alike to much of the audience of a live stream.""
 
 
 def normalize(text: str) -> str:
-    """NFKC, lowercase, Markdown markup and links removed."""
-    return MARKDOWN_NOISE.sub(" ", unicodedata.normalize("NFKC", text)).lower()
+    """NFKC, traditional characters folded to simplified, lowercase, Markdown markup and links removed."""
+    return MARKDOWN_NOISE.sub(" ", simplified(unicodedata.normalize("NFKC", text))).lower()
+
+
+@lru_cache(maxsize=1)
+def _to_simplified():
+    import opencc  # its dictionaries ship inside the wheel: nothing is downloaded
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Traditional characters folded to simplified (OpenCC t2s), so a copy into 繁體 compares as
+    the original; text without Han characters is returned as it is, at no cost."""
+    return _to_simplified().convert(text) if CJK.search(text) else text
+
+
+def plain_latin(text: str) -> str:
+    """Tone marks and other accents removed: Pái-mò -> Pai-mo, as pinyin is typed without them."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def name_core(name: str) -> str:
@@ -108,7 +126,7 @@ def name_core(name: str) -> str:
                 if han.endswith(suffix) and len(han) - len(suffix) >= 2:
                     han, changed = han[: -len(suffix)], True
         return han
-    words = [w for w in LATIN_WORD.findall(text) if w not in GENERIC_NAME_WORDS_EN]
+    words = [w for w in LATIN_WORD.findall(plain_latin(text)) if w not in GENERIC_NAME_WORDS_EN]
     return "".join(words)
 
 
@@ -192,17 +210,26 @@ def shingles(text: str) -> set[str]:
         if len(run) < ZH_SHINGLE:
             continue
         out.update(run[i : i + ZH_SHINGLE] for i in range(len(run) - ZH_SHINGLE + 1))
-    words = [_stem(w) for w in LATIN_WORD.findall(text) if w not in EN_STOPWORDS]
+    words = [stem(w) for w in LATIN_WORD.findall(text) if w not in EN_STOPWORDS]
     out.update(f"{a} {b}" for a, b in pairwise(words))
     return out
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     # Plural and -ed/-ing endings are the commonest paraphrase of the same English sentence.
     for ending in ("ing", "ed", "es", "s"):
         if len(word) > len(ending) + 3 and word.endswith(ending):
             return word[: -len(ending)]
     return word
+
+
+def line_key(text: str) -> str:
+    """A line as it reads, without punctuation, case, stopwords or word endings, in simplified
+    characters: two slogans that say the same words get the same key."""
+    text = normalize(text)
+    han = "".join(CJK.findall(text))
+    words = [stem(w) for w in LATIN_WORD.findall(text) if w not in EN_STOPWORDS]
+    return " ".join(filter(None, (han, *words)))
 
 
 def sentences(text: str) -> list[str]:
