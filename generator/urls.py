@@ -93,6 +93,11 @@ def poster_url(village: Village, index: int) -> str:
     return f"villages/{village.slug}/live/{index}/poster.jpg"
 
 
+def poster_thumbnail_url(village: Village, index: int) -> str:
+    """The poster's 144x256 thumbnail, which schedule pages show (and link to the poster)."""
+    return f"villages/{village.slug}/live/{index}/poster-small.jpg"
+
+
 def qr_url(village: Village, channel_id: str) -> str:
     """The QR code of a live room's address."""
     return f"villages/{village.slug}/live/qr-{channel_id}.png"
@@ -130,6 +135,16 @@ def absolute_url(site_url: str | None, target: str) -> str:
 SCHEDULE_URL = "schedule/"
 SITE_CALENDAR_URL = "schedule/calendar.ics"
 SITE_FEED_URL = "schedule/feed.xml"
+
+
+def page_of(listing: str, number: int) -> str:
+    """Page `number` (from 1) of a paginated listing at `listing`: the first is the listing itself."""
+    return listing if number == 1 else f"{listing}page/{number}/"
+
+
+def schedule_week_url(monday, number: int = 1) -> str:
+    """Page `number` of the all-villages schedule for the week starting `monday` (a date)."""
+    return page_of(f"{SCHEDULE_URL}{monday:%G-w%V}/", number)
 
 
 def live_url(village: Village) -> str:

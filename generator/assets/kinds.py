@@ -37,7 +37,7 @@ KINDS: dict[str, Kind] = {
     "icons": Kind(cards.icon_set, ("generator.assets.cards",)),
     "share": Kind(lambda spec: [cards.share_card(spec)], ("generator.assets.cards",)),
     "product": Kind(lambda spec: [cards.product_card(spec)], ("generator.assets.cards",)),
-    "poster": Kind(lambda spec: [posters.poster(spec)], ("generator.assets.posters",)),
+    "poster": Kind(posters.poster_files, ("generator.assets.posters",)),  # the poster and its thumbnail
     "qr": Kind(lambda url: [qr.qr_png(url)], ("generator.assets.qr",), font=False),
 }
 

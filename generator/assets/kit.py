@@ -37,13 +37,14 @@ from generator.layouts import layout
 from generator.profile.fields import photos_of
 from generator.profile.model import Catalog, Village, pick
 from generator.profile.photos import MAX_PIXELS, PhotoProblem, display_name
-from generator.profile.repeats import frequency
+from generator.profile.repeats import last_start, rule_parts
 from generator.profile.times import later
 from generator.progress import Progress
 from generator.schedule.timeline import Timeline
 from generator.urls import (
     brand_url,
     photo_url,
+    poster_thumbnail_url,
     poster_url,
     product_card_url,
     qr_url,
@@ -52,15 +53,18 @@ from generator.urls import (
     variant_url,
 )
 from generator.words import (
-    REPEATS,
     certificate_label,
     channel_label,
     chinese,
+    clock_span,
     day_label,
     list_names,
     price_parts,
+    price_text,
+    repeat_label,
     say,
     utc_offset,
+    zone_label,
 )
 
 log = logging.getLogger("mkdocs.plugins.storefront")
@@ -362,7 +366,7 @@ def _drawing_jobs(catalog, palettes, site_palette, site_name, photos, timeline, 
             amount, unit = price_parts(product.price)
             badges = tuple(dict.fromkeys(certificate_label(c.kind, language, "badge") for c in product.certifications))
             product_name = pick(product.name, language)
-            subtitle = " · ".join(filter(None, [f"{amount} / {unit}" if unit else amount, *badges]))
+            subtitle = " · ".join(filter(None, [price_text(product.price), *badges]))
             yield Job(
                 "share",
                 village.slug,
@@ -395,7 +399,9 @@ def _drawing_jobs(catalog, palettes, site_palette, site_name, photos, timeline, 
 
 def _session_jobs(village, index, session, brand, title, region, hero_path, photos, start, language, site_name):
     end = later(start, session.duration)  # real time, as on the schedule pages
-    when, zone = _when(start, end, session.repeat, language)
+    when, zone = _when(start, end, language)
+    if session.repeat:  # a series poster: its rule, never one week's date (it is drawn once)
+        when = _series_when(session, village, start, end, language)
     channel = village.channel(session.channel)
     where = channel_label(channel, language)
     hosts = list_names([pick(p.name, language) for p in village.hosts(session)], language)
@@ -428,17 +434,21 @@ def _session_jobs(village, index, session, brand, title, region, hero_path, phot
         f"{where}\n{channel.url}",
         site_name,
     )
-    yield Job("poster", village.slug, spec, (poster_url(village, index),))
+    yield Job("poster", village.slug, spec, (poster_url(village, index), poster_thumbnail_url(village, index)))
 
 
-def _when(start: datetime, end: datetime, repeat: str | None, language: str) -> tuple[str, str]:
-    again = REPEATS.get(frequency(repeat) or "", None)
-    times = f"{start:%H:%M}–{end:%H:%M}"
+def _series_when(session, village, start: datetime, end: datetime, language: str) -> str:
+    """`每周五 19:30-21:30，至2027年2月26日`: what a series poster says instead of a date."""
+    last = last_start(session, village.zone)
+    return repeat_label(dict(rule_parts(session.repeat)), start, end, last and last.date(), language)
+
+
+def _when(start: datetime, end: datetime, language: str) -> tuple[str, str]:
+    """A one-off's date and times, and the zone line (a series says how often in its rule)."""
+    times = clock_span(start, end)
     when = f"{day_label(start, language)} {times}" if chinese(language) else f"{day_label(start, language)}, {times}"
-    zone = say(language, "poster.zone", zone=start.tzinfo, utc=utc_offset(start))
-    if again:
-        zone += say(language, "poster.repeats", every=again[0] if chinese(language) else again[1])
-    return when, zone
+    offset = f"（{utc_offset(start)}）" if chinese(language) else f" ({utc_offset(start)})"
+    return when, zone_label(str(start.tzinfo), language) + offset
 
 
 def _job_key(job: Job, store: Store) -> str:

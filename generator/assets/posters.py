@@ -63,6 +63,19 @@ def qr_image(url: str, side: int, border: int) -> Image.Image:
 
 
 def poster(spec: PosterSpec) -> bytes:
+    return encode_jpeg(_canvas(spec), layout("poster")["jpeg"]["quality"])
+
+
+def poster_files(spec: PosterSpec) -> list[bytes]:
+    """The poster and its thumbnail (schedule pages show the thumbnail, which opens the poster):
+    a page of sessions then costs kilobytes a poster, not the whole 1080x1920 image."""
+    L = layout("poster")
+    canvas = _canvas(spec)
+    small = canvas.resize(tuple(L["thumbnail"]["size"]), Image.Resampling.LANCZOS)
+    return [encode_jpeg(canvas, L["jpeg"]["quality"]), encode_jpeg(small, L["thumbnail"]["quality"])]
+
+
+def _canvas(spec: PosterSpec) -> Image.Image:
     L = layout("poster")
     brand = spec.brand
     primary, on_primary = rgb(brand.primary), rgb(brand.on_primary)
@@ -101,7 +114,7 @@ def poster(spec: PosterSpec) -> bytes:
     text_box(draw, L["scan"], spec.scan, primary)
     text_box(draw, L["channel"], spec.channel, (60, 60, 60))
     text_box(draw, L["footer"], spec.footer, soft)
-    return encode_jpeg(canvas, L["jpeg"]["quality"])
+    return canvas
 
 
 def _products(canvas: Image.Image, L, spec: PosterSpec, colour) -> None:

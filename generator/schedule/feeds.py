@@ -250,9 +250,8 @@ def atom_feed(
         )
         ET.SubElement(entry, "title").text = f"{pick(session.title, language)} · {pick(village.profile.name, language)}"
         ET.SubElement(entry, "updated").text = _stamp(entry_updated)
-        ET.SubElement(
-            entry, "link", {"rel": "alternate", "type": "text/html", "href": absolute(live_url(village)) + "#" + o.key}
-        )
+        shown_at = absolute(live_url(village)) + "#" + o.session_id  # a series is shown once, by its id
+        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": shown_at})
         ET.SubElement(entry, "link", {"rel": "related", "href": room.url})
         ET.SubElement(ET.SubElement(entry, "author"), "name").text = pick(village.profile.name, language)
         where = channel_label(room, language)

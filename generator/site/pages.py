@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from generator.assets.kit import Assets
@@ -19,7 +19,7 @@ from generator.assets.palette import Palette
 from generator.checks.differentiation import Report
 from generator.profile.categories import categories
 from generator.profile.model import Catalog, Village, pick
-from generator.schedule.grouping import group_by_day
+from generator.schedule.grouping import SeriesDay, SeriesGroup, SeriesSchedule, group_series, series_of
 from generator.schedule.timeline import Timeline
 from generator.site.markup import Texts
 from generator.site.structured import in_season
@@ -32,16 +32,18 @@ from generator.urls import (
     SITE_FEED_URL,
     category_url,
     live_url,
+    page_of,
     photo_url,
     product_url,
     region_url,
+    schedule_week_url,
     share_card_url,
     village_calendar_url,
     village_feed_url,
     village_url,
     webcal,
 )
-from generator.words import say
+from generator.words import say, short_date
 
 PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
 # 陕西 and 山西 share the pinyin "shanxi"; the official romanization tells them apart.
@@ -86,6 +88,18 @@ spelling that keeps it apart from 山西. A build of real villages then never im
 third of a second); any other name still gets its pinyin."""
 
 
+PRODUCTS_PER_PAGE = 24
+"""Products on one page of a category or region grid: a page weighs the same at any site size."""
+SERIES_PER_PAGE = 30
+"""Live sessions on one page of a week of the all-villages schedule."""
+HOME_PRODUCTS = 12
+HOME_SESSIONS = 6
+HOME_VILLAGES = 12
+"""What home shows of each: a selection, with links to the whole lists."""
+OTHER_PRODUCTS = 4
+"""How many of the village's other products a product page offers (本村其他好物)."""
+
+
 @dataclass(frozen=True)
 class Site:
     name: str
@@ -115,6 +129,8 @@ class PageSpec:
     images: tuple[str, ...] = ()
     """Site-relative image URLs, the first one the page's social image."""
     kind: str = "website"
+    searchable: bool = True
+    """False for a later page of a listing or a later week: search finds the listing once."""
 
     @property
     def src_uri(self) -> str:
@@ -129,8 +145,54 @@ class PageSpec:
             "template": "storefront.html",
             "hide": ["navigation", "toc"],
         }
+        if self.kind == "report" or not self.searchable:  # buyers' search: buyers' pages, each once
+            meta["search"] = {"exclude": True}
         front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
         return f"---\n{front}\n---\n\n{_escape_markdown(self.description)}\n"
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A product in a grid: the village it comes from, and whether it is in season at build time."""
+
+    village: Village
+    product: Any
+    in_season: bool
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a page sits in its listing: its number, and every page's URL (site-relative)."""
+
+    number: int
+    urls: tuple[str, ...]
+
+    @property
+    def previous(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.urls[self.number] if self.number < len(self.urls) else None
+
+    def shown(self, around: int = 2) -> list[tuple[int, str] | None]:
+        """The page links a pager shows: the first, the last and `around` either side of this one;
+        None where pages are skipped. A listing of 4,000 pages still has a pager of ten links."""
+        last = len(self.urls)
+        numbers = sorted({1, last, *range(max(1, self.number - around), min(last, self.number + around) + 1)})
+        links: list[tuple[int, str] | None] = []
+        for n in numbers:
+            if links and links[-1] is not None and n - links[-1][0] > 1:
+                links.append(None)
+            links.append((n, self.urls[n - 1]))
+        return links
+
+
+def paginate(items: list, size: int, url_of) -> list[tuple[str, list, Pager]]:
+    """`items` cut into pages of `size` (at least one page): (url, its items, its pager)."""
+    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+    urls = tuple(url_of(n) for n in range(1, len(chunks) + 1))
+    return [(urls[n], chunk, Pager(n + 1, urls)) for n, chunk in enumerate(chunks)]
 
 
 def _escape_markdown(text: str) -> str:
@@ -154,6 +216,7 @@ def plan_pages(catalog: Catalog, site: Site, report: Report | None = None) -> li
         pages.append(_village_page(village, site))
         pages += [_product_page(village, product, site) for product in village.profile.products]
     provinces = region_slugs(list(by_province))
+    browse = browse_links(catalog)
     pages.append(
         PageSpec(
             REGIONS_URL,
@@ -164,14 +227,13 @@ def plan_pages(catalog: Catalog, site: Site, report: Report | None = None) -> li
         )
     )
     for name, slug in provinces.items():
-        pages.append(
-            PageSpec(
-                region_url(slug),
-                name,
-                say(language, "region.about", name=name),
-                "listing.html",
-                {"villages": by_province[name], "heading": name},
-            )
+        pages += _grid_pages(
+            region_url(slug),
+            name,
+            say(language, "region.about", name=name),
+            by_province[name],
+            site,
+            {"region": slug, **browse},
         )
     ordered = [c for c in categories().values() if c.id in by_category]
     pages.append(
@@ -185,25 +247,16 @@ def plan_pages(catalog: Catalog, site: Site, report: Report | None = None) -> li
     )
     for category in ordered:
         label = category.label(language)
-        pages.append(
-            PageSpec(
-                category_url(category.id),
-                label,
-                say(language, "category.about", name=label),
-                "listing.html",
-                {"villages": by_category[category.id], "heading": label, "category": category.id},
-            )
+        pages += _grid_pages(
+            category_url(category.id),
+            label,
+            say(language, "category.about", name=label),
+            by_category[category.id],
+            site,
+            {"category": category.id, **browse},
+            only=category.id,
         )
-    schedule = group_by_day(timeline.window(catalog.villages), site.now, language)
-    pages.append(
-        PageSpec(
-            SCHEDULE_URL,
-            say(language, "schedule"),
-            say(language, "schedule.about"),
-            "schedule.html",
-            {"schedule": schedule, **_site_links(catalog.villages, site.url)},
-        )
-    )
+    pages += _schedule_pages(catalog, site)
     for village in catalog.villages:
         if not village.goes_live:
             continue
@@ -216,7 +269,7 @@ def plan_pages(catalog: Catalog, site: Site, report: Report | None = None) -> li
                 say(language, "village.live.about", name=name),
                 "village-live.html",
                 {
-                    "schedule": group_by_day(timeline.window([village]), site.now, language),
+                    "schedule": group_series(timeline.window([village]), site.now, language),
                     **_village_links(village, site.url),
                 },
                 village,
@@ -243,15 +296,121 @@ def _report_page(catalog: Catalog, report: Report) -> PageSpec:
 
 
 def _home(catalog: Catalog, site: Site) -> PageSpec:
-    provinces = region_slugs([v.profile.region.province for v in catalog.villages])
-    used = {c for v in catalog.villages for c in v.categories}
+    """Home: live sessions coming up, a selection of products and of villages, the ways to browse.
+    Each is a bounded selection, so home weighs the same with ten villages or ten thousand."""
     data = {
-        "villages": catalog.villages,
-        "provinces": list(provinces.items()),
-        "categories": [c for c in categories().values() if c.id in used],
+        "villages": catalog.villages[:HOME_VILLAGES],
+        "products": _selection(catalog.villages, site.now),
+        "sessions": series_of(site.timeline.upcoming(catalog.villages), site.now, site.language)[:HOME_SESSIONS],
+        **browse_links(catalog),
     }
     description = say(catalog.language, "site.about", villages=len(catalog.villages))
     return PageSpec("", site.name, description, "home.html", data)
+
+
+def _selection(villages: list[Village], now: datetime) -> list[Listed]:
+    """HOME_PRODUCTS products for home: one per village in turn (in season first), so that one
+    village with many products does not fill it."""
+    chosen: list[Listed] = []
+    for village in villages:
+        products = sorted(village.profile.products, key=lambda p: not in_season(p, now))
+        if products:
+            chosen.append(Listed(village, products[0], in_season(products[0], now)))
+        if len(chosen) == HOME_PRODUCTS:
+            break
+    return chosen
+
+
+def _grid_pages(listing: str, heading: str, about: str, villages, site: Site, data: dict, only: str | None = None):
+    """A region's or a category's products as a grid, PRODUCTS_PER_PAGE a page; in-season first."""
+    listed = [
+        Listed(v, p, in_season(p, site.now))
+        for v in villages
+        for p in v.profile.products
+        if only is None or p.category == only
+    ]
+    listed.sort(key=lambda entry: not entry.in_season)  # stable: village and product order kept
+    pages = []
+    for url, chunk, pager in paginate(listed, PRODUCTS_PER_PAGE, lambda n: page_of(listing, n)):
+        title = (
+            heading
+            if pager.number == 1
+            else f"{heading} · {say(site.language, 'page.of', page=pager.number, pages=len(pager.urls))}"
+        )
+        pages.append(
+            PageSpec(
+                url,
+                title,
+                about,
+                "listing.html",
+                {**data, "heading": heading, "products": chunk, "pager": pager, "total": len(listed)},
+                searchable=pager.number == 1,
+            )
+        )
+    return pages
+
+
+def _schedule_pages(catalog: Catalog, site: Site) -> list[PageSpec]:
+    """The all-villages schedule, a week a page (SERIES_PER_PAGE sessions at most), from this week
+    on: each session once a week, by its first start that week. Past weeks are not kept."""
+    language = site.language
+    monday = _monday(site.now)
+    weeks: dict[date, list] = defaultdict(list)
+    for o in site.timeline.window(catalog.villages):
+        if o.start.date() >= monday:
+            weeks[_monday(o.start)].append(o)
+    mondays = sorted(weeks) or [monday]
+    week_urls = {m: (SCHEDULE_URL if m == mondays[0] else schedule_week_url(m)) for m in mondays}
+    pages = []
+    for position, week in enumerate(mondays):
+        schedule = group_series(weeks[week], site.now, language)
+        entries = [(group, day, s) for group in schedule.groups for day in group.days for s in day.series]
+        base = week_urls[week]
+        for url, chunk, pager in paginate(entries, SERIES_PER_PAGE, lambda n, base=base: page_of(base, n)):
+            week_words = say(
+                language,
+                "week.of",
+                first=short_date(week, language),
+                last=short_date(week + timedelta(days=6), language),
+            )
+            pages.append(
+                PageSpec(
+                    url,
+                    say(language, "schedule") if url == SCHEDULE_URL else f"{say(language, 'schedule')} · {week_words}",
+                    say(language, "schedule.about"),
+                    "schedule.html",
+                    {
+                        "schedule": _regroup(chunk, schedule),
+                        "week": week_words,
+                        "pager": pager,
+                        "previous_week": week_urls[mondays[position - 1]] if position else None,
+                        "next_week": week_urls[mondays[position + 1]] if position + 1 < len(mondays) else None,
+                        **_site_links(catalog.villages, site.url),
+                    },
+                    searchable=url == SCHEDULE_URL,
+                )
+            )
+    return pages
+
+
+def _monday(moment) -> date:
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return day - timedelta(days=day.weekday())
+
+
+def _regroup(entries, schedule):
+    """The part of a schedule on one page: its groups and days, with only that page's series."""
+    groups: dict[str, dict] = {}
+    for group, day, series in entries:
+        groups.setdefault(group.id, {"label": group.label, "days": {}})["days"].setdefault(day.date, [day.label, []])[
+            1
+        ].append(series)
+    built = tuple(
+        SeriesGroup(gid, g["label"], tuple(SeriesDay(d, label, tuple(ss)) for d, (label, ss) in g["days"].items()))
+        for gid, g in groups.items()
+    )
+    shown = {(s.occurrence.village.slug, s.occurrence.index) for _, _, s in entries}
+    return SeriesSchedule(built, tuple(o for o in schedule.upcoming if (o.village.slug, o.index) in shown))
 
 
 def _village_page(village: Village, site: Site) -> PageSpec:
@@ -263,7 +422,7 @@ def _village_page(village: Village, site: Site) -> PageSpec:
         pick(profile.name, language),
         f"{pick(profile.slogan, language)} {site.texts.plain(profile.story, 120)}".strip(),
         "village.html",
-        {"upcoming": site.timeline.upcoming([village])},
+        {"upcoming": series_of(site.timeline.upcoming([village]), site.now, language)},
         village,
         images,
         "profile",
@@ -279,11 +438,31 @@ def _product_page(village: Village, product, site: Site) -> PageSpec:
         f"{name} · {pick(village.profile.name, language)}",
         site.texts.plain(product.description, 150),
         "product.html",
-        {"product": product, "in_season": in_season(product, site.now)},
+        {
+            "product": product,
+            "in_season": in_season(product, site.now),
+            "others": [p for p in village.profile.products if p.id != product.id][:OTHER_PRODUCTS],
+            "sessions": [
+                entry
+                for entry in series_of(site.timeline.upcoming([village]), site.now, language)
+                if product.id in entry.occurrence.session.products
+            ],
+        },
         village,
         images,
         "product",
     )
+
+
+def browse_links(catalog: Catalog) -> dict[str, tuple]:
+    """What the filters of home, region and category pages link to: the categories in use, and
+    every province with its slug (partials/filters.html)."""
+    used = {c for v in catalog.villages for c in v.categories}
+    provinces = region_slugs([v.profile.region.province for v in catalog.villages])
+    return {
+        "filter_categories": tuple(c for c in categories().values() if c.id in used),
+        "filter_provinces": tuple(provinces.items()),
+    }
 
 
 def region_slugs(provinces: list[str]) -> dict[str, str]:

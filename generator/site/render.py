@@ -9,7 +9,8 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,11 +26,14 @@ from generator.schedule.timeline import Occurrence
 from generator.site.pages import PageSpec, Site
 from generator.site.structured import events_graph, product_graph, script_tag, village_graph
 from generator.urls import (
+    SCHEDULE_URL,
     SITE_FEED_URL,
     absolute_url,
+    brand_url,
     category_url,
     live_url,
     photo_url,
+    poster_thumbnail_url,
     poster_url,
     product_card_url,
     product_url,
@@ -42,7 +46,21 @@ from generator.urls import (
     village_feed_url,
     village_url,
 )
-from generator.words import browser_words, certificate_label, chinese, platform_label, session_time
+from generator.words import (
+    browser_words,
+    certificate_label,
+    chinese,
+    clock_span,
+    day_label,
+    platform_label,
+    price_parts,
+    role_label,
+    say,
+    session_time,
+    shop_label,
+    short_date,
+    zone_label,
+)
 
 THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
 
@@ -51,6 +69,11 @@ THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
 class Rendered:
     head: Markup
     body: Markup
+    footer: Markup = field(default_factory=Markup)
+    """A village page's footer line (theme/partials/copyright.html); empty on the site's pages."""
+    brand_name: str = ""
+    logo: str = ""
+    """A village page's name and seal (relative URL) for Material's header; empty on the site's."""
 
 
 @cache
@@ -100,8 +123,14 @@ def render_page(page: PageSpec, site: Site, theme_dir: Path = THEME_DIR) -> Rend
         "region_url": region_url,
         "category_url": category_url,
         "zh": chinese(language),
+        # Buyers' words (generator/words.py): phrases, shops, roles, zones and prices.
+        "w": lambda key, **values: say(language, key, **values),
+        "shop": lambda platform: shop_label(platform, language),
+        "role": lambda key: role_label(key, language),
+        "zone": lambda name, moment=None: zone_label(name, language, moment),
+        "price": price_parts,
         "session_time": _session_time,
-        "live": _live_helpers(language),
+        "live": _live_helpers(language, site.now),
         # Images (generator/assets): <picture> data for a profile photo, and the generated cards.
         "photo": lambda v, relative: _picture(site, v, relative, url),
         "share_card_url": share_card_url,
@@ -109,7 +138,14 @@ def render_page(page: PageSpec, site: Site, theme_dir: Path = THEME_DIR) -> Rend
         "session_card_url": session_card_url,
         "poster_url": poster_url,
     }
+    context.setdefault("category", None)
+    context.setdefault("region", None)
+    context["brand_logo"] = brand_url(page.village, "logo.png") if page.village else None
     body = env.get_template(page.template).render(context)
+    footer = Markup("")
+    if page.village is not None:
+        body = Markup(env.get_template("brandbar.html").render(context)) + Markup(body)
+        footer = Markup(env.get_template("footer.html").render(context))
     context["jsonld"] = [script_tag(g) for g in _graphs(page, site, absolute)]
     social = page.images[0] if page.images else share_card_url(None) if site.assets else None
     context["social_image"] = absolute(social) if social and site.url else None
@@ -121,7 +157,11 @@ def render_page(page: PageSpec, site: Site, theme_dir: Path = THEME_DIR) -> Rend
     context["page_url"] = absolute(page.url) if site.url else None
     context["brand_css"] = css_variables(context["palette"])
     head = env.get_template("head.html").render(context)
-    return Rendered(Markup(head), Markup(body))
+    if page.village is None:
+        return Rendered(Markup(head), Markup(body), footer)
+    return Rendered(
+        Markup(head), Markup(body), footer, pick(page.village.profile.name, language), url(context["brand_logo"])
+    )
 
 
 def render_site_head(site: Site) -> Markup:
@@ -200,19 +240,37 @@ def _session_time(occurrence: Occurrence) -> str:
     return session_time(occurrence.start, occurrence.end)
 
 
-def _live_helpers(language: str) -> dict[str, Any]:
+SOON = timedelta(days=1)
+"""How close a start must be for 即将开始; a later one is 预告."""
+
+
+def session_state(occurrence: Occurrence, now: datetime) -> str:
+    """What a start is at `now`, as a key of words.py: on-air, soon, preview or ended."""
+    if occurrence.end <= now:
+        return "ended"
+    if occurrence.start <= now:
+        return "on-air"
+    return "soon" if occurrence.start - now <= SOON else "preview"
+
+
+def _live_helpers(language: str, now: datetime) -> dict[str, Any]:
     """What the schedule templates call, as `live.<name>(...)`."""
     return {
+        "state": lambda o: session_state(o, now),
+        "when": lambda o: f"{day_label(o.start, language)} {clock_span(o.start, o.end)}",
+        "short": lambda o: short_date(o.start, language),
         "page": live_url,
         "calendar": session_calendar_url,
         "village_calendar": village_calendar_url,
         "village_feed": village_feed_url,
         "site_feed": lambda: SITE_FEED_URL,
+        "schedule": lambda: SCHEDULE_URL,
         "has_page": lambda village: village.goes_live,
         "channel": lambda village, channel_id: village.channel(channel_id),
         "platform": lambda platform: platform_label(platform, language),
         "qr": qr_url,
         "poster": lambda o: poster_url(o.village, o.index),
+        "poster_thumbnail": lambda o: poster_thumbnail_url(o.village, o.index),
         "time": _session_time,
         "hosts": lambda o: o.village.hosts(o.session),
         "labels": lambda: browser_words(language),

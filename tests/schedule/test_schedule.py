@@ -6,7 +6,7 @@ summer time on 2027-03-28 and back on 2027-10-31, and a Japanese village in Asia
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,9 +14,10 @@ import pytest
 from generator.profile.read import load_catalog
 from generator.profile.times import build_now
 from generator.schedule.feeds import uid
-from generator.schedule.grouping import group_by_day
+from generator.schedule.grouping import group_by_day, group_series, series_of
 from generator.schedule.timeline import between, build_timeline
-from generator.words import day_label
+from generator.site.render import session_state
+from generator.words import day_label, repeat_label
 from tests.conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "schedule" / "villages"
@@ -134,3 +135,48 @@ def test_build_now_honours_source_date_epoch(monkeypatch, epoch, expected):
     assert build_now() == expected
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert abs(build_now() - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_each_session_is_listed_once_by_its_next_start_with_its_rule_in_words():
+    now = datetime(2027, 3, 26, 20, 0, tzinfo=ROME)  # during the mill session, its third of five
+    window = build_timeline([BORGO], now, timedelta(weeks=4), timedelta(weeks=8)).window([BORGO])
+    listed = series_of(window, now, "en")
+    assert len(listed) == len({o.index for o in window}) < len(window)  # once each, not once a start
+    mill = next(s for s in listed if s.occurrence.index == 0)
+    assert mill.occurrence.start == datetime(2027, 3, 26, 19, 30, tzinfo=ROME)  # on now: it stands for this one
+    assert mill.rule == "Every Fri 19:30-21:00, until 9 Apr 2027"  # the end of COUNT=5, found
+    assert [o.start.day for o in mill.coming] == [26, 2, 9]
+    assert series_of(window, now, "zh")[0].rule == "每周五 19:30-21:00，至2027年4月9日"
+    one_off = next(s for s in listed if s.occurrence.index == 5)
+    assert one_off.rule == "" and one_off.coming == one_off.starts
+    schedule = group_series(window, now, "en")
+    assert [len(d.series) for g in schedule.groups for d in g.days] == [1] * len(listed)
+    # Structured data still has an Event per start that has not ended.
+    assert [o.start for o in schedule.upcoming] == sorted(o.start for o in window if o.end > now)
+
+
+@pytest.mark.parametrize(
+    "parts, expected",
+    [
+        ({"FREQ": "WEEKLY", "BYDAY": "SA"}, "每周六 19:30-21:30，至2027年6月30日"),
+        ({"FREQ": "WEEKLY", "BYDAY": "TU,TH"}, "每周二、四 19:30-21:30，至2027年6月30日"),
+        ({"FREQ": "WEEKLY", "INTERVAL": "2"}, "每2周六 19:30-21:30，至2027年6月30日"),
+        ({"FREQ": "DAILY"}, "每天 19:30-21:30，至2027年6月30日"),
+        ({"FREQ": "MONTHLY"}, "每月5日 19:30-21:30，至2027年6月30日"),
+    ],
+)
+def test_a_repeat_rule_reads_as_chinese_shops_write_it(parts, expected):
+    start = datetime(2026, 12, 5, 19, 30)  # a Saturday
+    assert repeat_label(parts, start, start + timedelta(hours=2), date(2027, 6, 30), "zh") == expected
+    assert repeat_label(parts, start, start + timedelta(hours=2), None, "zh") == expected.split("，")[0]
+
+
+def test_session_state_says_soon_only_within_a_day():
+    now = datetime(2027, 3, 25, 12, 0, tzinfo=ROME)
+    window = build_timeline([BORGO], now, timedelta(weeks=4), timedelta(weeks=8)).window([BORGO])
+    states = {o.start: session_state(o, now) for o in window}
+    assert states[datetime(2027, 3, 26, 19, 30, tzinfo=ROME)] == "preview"  # 31 hours ahead
+    assert states[datetime(2027, 3, 12, 19, 30, tzinfo=ROME)] == "ended"
+    later_now = datetime(2027, 3, 26, 19, 31, tzinfo=ROME)
+    assert session_state(next(o for o in window if o.start.day == 26), later_now) == "on-air"
+    assert session_state(next(o for o in window if o.start.day == 26), later_now - timedelta(hours=23)) == "soon"

@@ -1,7 +1,9 @@
-"""The home page's filters in a real browser: with JavaScript they filter in place; without it
-they are links to the region and category pages and every village is listed."""
+"""The browse filters of home, category and region pages in a real browser: plain links to the
+product grids, the same with JavaScript and without, so a buyer in any browser reaches them."""
 
 from __future__ import annotations
+
+import pytest
 
 from generator.profile.read import load_catalog
 from tests.conftest import REPO
@@ -9,39 +11,38 @@ from tests.conftest import REPO
 CATALOG = load_catalog(REPO / "villages")
 
 
-def _visible_villages(page) -> list[str]:
-    return page.eval_on_selector_all(".sf-card:not([hidden]) .sf-card__name", "cards => cards.map(c => c.textContent)")
+def _tile_names(page) -> list[str]:
+    return page.eval_on_selector_all(".sf-grid .sf-tile__name", "tiles => tiles.map(t => t.textContent)")
 
 
-def test_filters_combine_and_reset(site_url, browser):
-    page = browser.new_page()
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_category_filter_leads_to_a_grid_of_its_products(site_url, browser, javascript):
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
     page.goto(site_url)
-    assert len(_visible_villages(page)) == len(CATALOG.villages)
-    tea = [v.profile.name["zh"] for v in CATALOG.villages if "tea" in v.categories]
-    page.click('[data-filter="category"][data-value="tea"]')
-    assert sorted(_visible_villages(page)) == sorted(tea) and len(tea) >= 2
-    assert page.get_attribute('[data-filter="category"][data-value="tea"]', "aria-pressed") == "true"
+    page.click('.sf-filters a[href$="categories/tea/"]')
+    assert page.url == site_url + "categories/tea/"
+    teas = [p.name["zh"] for v in CATALOG.villages for p in v.profile.products if p.category == "tea"]
+    assert sorted(_tile_names(page)) == sorted(teas) and len(teas) >= 2
+    assert page.inner_text('.sf-filters a[aria-current="page"]') == "茶叶"
+    context.close()
+
+
+def test_region_filter_lists_the_products_of_the_province(site_url, browser):
+    page = browser.new_page()
+    page.goto(site_url + "categories/tea/")
     province = CATALOG.villages[0].profile.region.province
-    page.click(f'[data-filter="province"][data-value="{province}"]')
-    both = [
-        v.profile.name["zh"]
-        for v in CATALOG.villages
-        if "tea" in v.categories and v.profile.region.province == province
+    page.click(f'.sf-filters a:text-is("{province}")')
+    expected = [
+        p.name["zh"] for v in CATALOG.villages if v.profile.region.province == province for p in v.profile.products
     ]
-    assert sorted(_visible_villages(page)) == sorted(both)
-    page.click('[data-filter="category"][data-value="tea"]')
-    page.click(f'[data-filter="province"][data-value="{province}"]')
-    assert len(_visible_villages(page)) == len(CATALOG.villages)
+    assert sorted(_tile_names(page)) == sorted(expected)
     page.close()
 
 
-def test_without_javascript_filters_are_links(site_url, browser):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_home_offers_products_and_live_sessions(site_url, browser):
+    page = browser.new_page()
     page.goto(site_url)
-    assert len(_visible_villages(page)) == len(CATALOG.villages)
-    page.click('[data-filter="category"][data-value="tea"]')
-    assert page.url == site_url + "categories/tea/"
-    names = page.eval_on_selector_all(".sf-card__name", "cards => cards.map(c => c.textContent)")
-    assert sorted(names) == sorted(v.profile.name["zh"] for v in CATALOG.villages if "tea" in v.categories)
-    context.close()
+    assert 0 < len(_tile_names(page)) <= 12
+    assert page.locator("#live ~ .sf-sessions .sf-session").count() >= 1
+    page.close()

@@ -101,11 +101,13 @@ def test_no_broken_internal_links(sample_site):
 
 
 def test_home_lists_every_village_with_filters_that_work_without_javascript(sample_site):
+    # Ten samples: all of them fit home's bounded selection (pages.HOME_VILLAGES).
     home = (sample_site / "index.html").read_text(encoding="utf-8")
     for village in CATALOG.villages:
         assert f'href="villages/{village.slug}/"' in home
-    assert re.search(r'data-filter="province"[^>]*href="regions/[a-z]+/"', home)
-    assert re.search(r'data-filter="category"[^>]*href="categories/[a-z-]+/"', home)
+    filters = home[home.index('class="sf-filters"') :]
+    assert re.search(r'class="sf-tag" href="regions/[a-z]+/"', filters)
+    assert re.search(r'class="sf-tag" href="categories/[a-z-]+/"', filters)
 
 
 def test_nav_stays_short(sample_site):
@@ -147,10 +149,13 @@ def test_published_photos_carry_no_metadata(sample_site):
 def test_feeds_are_announced_and_exist(sample_site):
     for page in (sample_site / "index.html", sample_site / "villages" / "huangdu-white-tea" / "index.html"):
         feeds = re.findall(
-            r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)">',
+            r'<link rel="alternate feed" type="application/atom\+xml" title="[^"]+" href="([^"]+)">',
             page.read_text(encoding="utf-8"),
         )
         assert len(feeds) == 1 and (page.parent / feeds[0]).is_file()
+        # Not rel="alternate" alone, which Material reads as a language version and looks for a
+        # sitemap.xml beside (a 404 on every page).
+        assert '<link rel="alternate" type="application/atom+xml"' not in page.read_text(encoding="utf-8")
 
 
 def test_json_schema_is_published(sample_site):
@@ -171,7 +176,7 @@ def test_products_carry_certificates_and_the_villages_promises(sample_site):
     assert offer["hasMerchantReturnPolicy"]["url"].endswith(f"/villages/{village.slug}/#service")
     html = (sample_site / page_url / "index.html").read_text(encoding="utf-8")
     for cert in product.certifications:
-        assert f"证书编号: {cert.id}" in html and f"发证机构: {cert.issuer}" in html
+        assert f"证书编号：{cert.id}" in html and f"发证机构：{cert.issuer}" in html
 
 
 def test_live_pages_show_scannable_qr_codes_of_the_channels(sample_site):
@@ -215,3 +220,77 @@ def test_links_are_relative_and_percent_encoded(target, base):
         "./" if expected == "." else quote(expected, safe="/") + ("/" if target.endswith("/") or not target else "")
     )
     assert relative_url(target, base) == expected
+
+
+@pytest.mark.parametrize("village", CATALOG.villages, ids=lambda v: v.slug)
+def test_prices_read_as_chinese_shops_write_them_on_pages_and_cards(sample_site, village):
+    from generator.words import price_parts
+
+    for product in village.profile.products:
+        amount, unit = price_parts(product.price)
+        assert amount.startswith("¥") and not amount.endswith(".00")
+        html = (sample_site / f"villages/{village.slug}/products/{product.id}/index.html").read_text(encoding="utf-8")
+        assert f'<span class="sf-price__amount">{amount}</span>' in html
+        assert "CNY " not in html and f"{product.price.amount:.2f}</span>" not in html
+        if unit:
+            assert f'<span class="sf-price__unit">/{unit}</span>' in html
+
+
+def test_other_currencies_carry_their_sign():
+    from generator.profile.schema import Price
+    from generator.words import price_parts, price_text
+
+    assert price_parts(Price(amount=98, currency="CNY", unit="5 kg")) == ("¥98", "5 kg")
+    assert price_text(Price(amount=18.5, currency="EUR", unit="500 ml")) == "€18.50 / 500 ml"
+    assert price_text(Price(amount=1200, currency="USD")) == "$1,200"
+    assert price_text(Price(amount=3, currency="CHF")) == "CHF 3"
+
+
+def test_buyers_search_holds_buyers_pages_only(sample_site):
+    index = json.loads((sample_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    places = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert not [p for p in places if p.startswith(("guide", "report", "benchmarks"))]
+    assert not [p for p in places if "/page/" in p]  # a listing is found once, by its first page
+    assert any(p.startswith("villages/") for p in places)
+
+
+def test_not_found_page_speaks_chinese_and_leads_back(sample_site):
+    text = (sample_site / "404.html").read_text(encoding="utf-8")
+    assert "<h1>页面不存在</h1>" in text and "404 - Not found" not in text
+    assert "回到首页" in text and "Made with" not in text
+
+
+def test_a_village_page_wears_the_village_and_a_site_page_the_site(sample_site):
+    village = CATALOG.village("huangdu-white-tea")
+    for url in (f"villages/{village.slug}", f"villages/{village.slug}/products/{village.profile.products[0].id}"):
+        page = (sample_site / url / "index.html").read_text(encoding="utf-8")
+        topic = page[page.index('class="md-header__topic"') :][:200]
+        assert village.profile.name["zh"] in topic and "Village Storefront" not in topic
+        assert 'class="sf-brandbar"' in page and "brand/logo.png" in page
+        footer = page[page.index('class="md-copyright"') :]
+        assert village.profile.service.contact.phone in footer and "Made with" not in footer
+    home = (sample_site / "index.html").read_text(encoding="utf-8")
+    assert "乡村好物" in home[home.index('class="md-header__topic"') :][:200]
+    assert "sf-brandbar" not in home and "Made with" not in home
+
+
+def test_pagination_reaches_every_item_and_its_pager_stays_short():
+    from generator.site.pages import paginate
+    from generator.urls import page_of
+
+    pages = paginate(list(range(4000 * 24 + 1)), 24, lambda n: page_of("categories/tea/", n))
+    assert [url for url, _, _ in pages[:2]] == ["categories/tea/", "categories/tea/page/2/"]
+    assert sum(len(items) for _, items, _ in pages) == 4000 * 24 + 1 and len(pages[-1][1]) == 1
+    middle = pages[2000][2]
+    shown = [link and link[0] for link in middle.shown()]
+    assert shown == [1, None, 1999, 2000, 2001, 2002, 2003, None, 4001]
+    assert middle.previous == "categories/tea/page/2000/" and middle.next == "categories/tea/page/2002/"
+    assert paginate([], 24, lambda n: page_of("x/", n))[0][0] == "x/"  # an empty listing still has its page
+
+
+def test_a_product_and_the_live_session_that_sells_it_link_both_ways(sample_site):
+    village = CATALOG.village("huangdu-white-tea")
+    product = read(sample_site, f"villages/{village.slug}/products/white-tea-mingqian")
+    assert "../../live/#douyin-main-20261204t1930" in product.links  # to the weekly tasting
+    live = read(sample_site, f"villages/{village.slug}/live")
+    assert "../products/white-tea-mingqian/" in live.links  # and back

@@ -50,10 +50,18 @@
   }
 
   var items = sessions.map(function (el) {
+    // A series is one element: data-starts lists its starts on the page as "start/end" pairs, and
+    // the one it stands for is the first that has not ended by the viewer's clock (see current()).
+    var pairs = (el.getAttribute("data-starts") || "").split(" ").filter(Boolean).map(function (pair) {
+      var two = pair.split("/");
+      return { start: Date.parse(two[0]), end: Date.parse(two[1]), at: two[0] };
+    });
     var item = {
       el: el, id: el.id, start: Date.parse(el.getAttribute("data-start")), end: Date.parse(el.getAttribute("data-end")),
-      title: el.querySelector(".sf-session__title").textContent.replace(/\s+/g, " ").trim()
+      pairs: pairs, built: Date.parse(el.getAttribute("data-start")),
+      title: (el.querySelector(".sf-session__title strong") || el).textContent.replace(/\s+/g, " ").trim()
     };
+    current(item, Date.now());
     item.day = wall(item.start, zone).day;
     var village = wall(item.start, el.getAttribute("data-zone"));
     var local = el.querySelector("[data-sf-local]");
@@ -65,6 +73,35 @@
     }
     return item;
   });
+
+  // The start a series stands for at `now`: its first that has not ended, else its last.
+  function current(item, now) {
+    if (!item.pairs.length) return;
+    var found = item.pairs.filter(function (p) { return p.end > now; })[0] || item.pairs[item.pairs.length - 1];
+    item.start = found.start;
+    item.end = found.end;
+    item.day = wall(item.start, zone).day;
+    var shown = item.el.querySelector("[data-sf-next-start]");
+    if (!shown || item.start === item.built) return;
+    // The highlight moves on to the start the series now stands for, written as the build wrote it
+    // in the line of next dates (and that date leaves the line), with the series' own clock.
+    var clock = shown.textContent.trim().split(" ").pop();
+    var dates = item.el.querySelectorAll(".sf-session__dates time");
+    var date = null;
+    Array.prototype.forEach.call(dates, function (time) {
+      var passed = Date.parse(time.getAttribute("datetime")) <= item.start;
+      if (time.getAttribute("datetime") === found.at) date = time.textContent;
+      time.parentNode.hidden = passed;  // its span, with the comma after it
+    });
+    shown.textContent = (date || villageDay(item.start, item.el.getAttribute("data-zone"))) + " " + clock;
+    shown.setAttribute("datetime", found.at);
+    item.built = item.start;
+  }
+
+  function villageDay(ms, timeZone) {
+    return new Intl.DateTimeFormat(lang, { timeZone: timeZone, month: "long", day: "numeric", weekday: "short" })
+      .format(new Date(ms));
+  }
 
   function stateOf(item, now) {
     return now < item.start ? "upcoming" : now < item.end ? "live" : "past";
@@ -151,10 +188,13 @@
     var today = wall(now, zone);
     var weekEnd = addDays(today.day, 6 - today.weekday);
     var assigned = items.map(function (item) {
+      current(item, now);
       item.state = stateOf(item, now);
       item.el.setAttribute("data-state", item.state);
       var badge = item.el.querySelector("[data-sf-state]");
-      if (badge) badge.textContent = { live: labels.live, upcoming: labels.upcoming, past: labels.past }[item.state] || "";
+      // 即将开始 only within a day of the start; before that a session is 预告.
+      var soon = item.state === "upcoming" && item.start - now <= 86400000;
+      if (badge) badge.textContent = { live: labels.live, upcoming: soon ? labels.soon : labels.preview, past: labels.past }[item.state] || "";
       return { item: item, group: groupOf(item, item.state, today.day, weekEnd) };
     });
     if (!root) return;
