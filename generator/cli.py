@@ -11,15 +11,18 @@ import sys
 import time
 from pathlib import Path
 
+from generator.annotations import FORMATS, finding_commands, problem_commands, write_summary
 from generator.checks.brands import load_registries, thresholds_from
 from generator.checks.claims import exit_status, lint_catalog, problem_findings
 from generator.checks.claims import to_json as lint_json
 from generator.checks.claims import to_text as lint_text
-from generator.config import PLUGIN, Settings, default_settings, read_config, settings_of
+from generator.config import PLUGIN, Settings, default_settings, placeholder_site_url, read_config, settings_of
 from generator.errors import ProfileErrors, StorefrontError
+from generator.messages import LANGUAGES, choose, say, speak
+from generator.profile.contract import CONTRACT_FILE, contract_markdown
 from generator.profile.read import load_catalog
 from generator.profile.scaffold import scaffold
-from generator.profile.schema import json_schema
+from generator.profile.schema import DEFAULT_LANGUAGE, json_schema
 from generator.progress import TerminalProgress
 
 SCHEMA_FILE = "village.schema.json"
@@ -27,6 +30,10 @@ CONFIG_FILE = Path("mkdocs.yml")
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    # Spoken from the start (help, argument errors), in the project's default language until the
+    # site's own is known from mkdocs.yml (`_settings`).
+    speak(choose(_requested_language(argv), DEFAULT_LANGUAGE))
     parser = _parser()
     args = parser.parse_args(argv)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -43,68 +50,49 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="storefront", description="Village profiles in, a branded catalogue site out."
-    )
+    parser = argparse.ArgumentParser(prog="storefront", description=say("help.storefront"))
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     def command(name: str, run, help: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
+        sub.add_argument("--villages", type=Path, default=None, metavar="DIR", help=say("help.villages"))
         sub.add_argument(
-            "--villages",
-            type=Path,
-            default=None,
-            metavar="DIR",
-            help="folder of village folders (default: villages_dir of mkdocs.yml, else villages)",
+            "-f", "--config-file", type=Path, default=None, metavar="FILE", help=say("help.config", file=CONFIG_FILE)
         )
-        sub.add_argument(
-            "-f",
-            "--config-file",
-            type=Path,
-            default=None,
-            metavar="FILE",
-            help=f"the site's settings (default: {CONFIG_FILE})",
-        )
+        sub.add_argument("--lang", choices=LANGUAGES, default=None, help=say("help.lang"))
         sub.set_defaults(run=run)
         return sub
 
-    new = command("new", _new, "create villages/SLUG/village.yml with every field explained")
-    new.add_argument("slug", metavar="SLUG", help="folder name (a-z, 0-9, '-'); a Chinese name is turned into pinyin")
-    new.add_argument("--name", help="the village's name, like 黄杜村 (default: from SLUG)")
-    command("validate", _validate, "check every profile; exit 1 with all the problems found")
-    lint = command(
-        "lint", _lint, "find claims a buyer should not have to trust: absolute terms, cures, uncertified labels"
-    )
-    lint.add_argument("--json", action="store_true", help="print one JSON document of findings")
-    build = command("build", _build, "validate, check and build the whole site into site/")
-    build.add_argument("--site-dir", type=Path, default=None, metavar="DIR", help="output folder (default: site)")
-    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    serve = command("serve", _serve, "preview the site, rebuilding when a profile or photo changes")
+    new = command("new", _new, say("help.new"))
+    new.add_argument("slug", metavar="SLUG", help=say("help.new.slug"))
+    new.add_argument("--name", help=say("help.new.name"))
+    validate = command("validate", _validate, say("help.validate"))
+    lint = command("lint", _lint, say("help.lint"))
+    lint.add_argument("--json", action="store_true", help=say("help.lint.json"))
+    build = command("build", _build, say("help.build"))
+    build.add_argument("--site-dir", type=Path, default=None, metavar="DIR", help=say("help.build.site_dir"))
+    build.add_argument("--strict", action="store_true", help=say("help.build.strict"))
+    serve = command("serve", _serve, say("help.serve"))
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT")
-    check = command(
-        "check", _check, "compare every village's brand with every other and with registries of existing villages"
-    )
-    check.add_argument(
-        "--against",
-        action="append",
-        default=None,
-        metavar="FILE",
-        help="a registry (CSV/YAML, or taobao-2014 / taobao-2016); default: those in mkdocs.yml",
-    )
-    check.add_argument(
-        "--only",
-        nargs="+",
-        action="extend",
-        default=None,
-        metavar="SLUG",
-        help="check only these villages against all others",
-    )
-    check.add_argument("--json", action="store_true", help="print exactly one JSON document")
-    check.add_argument(
-        "--fail-on", choices=("warn", "fail"), default=None, help="exit 1 from this level on (default: fail)"
-    )
-    command("schema", _schema, f"write the profile's JSON Schema to <villages>/{SCHEMA_FILE}")
+    check = command("check", _check, say("help.check"))
+    check.add_argument("--against", action="append", default=None, metavar="FILE", help=say("help.check.against"))
+    check.add_argument("--only", nargs="+", action="extend", default=None, metavar="SLUG", help=say("help.check.only"))
+    check.add_argument("--json", action="store_true", help=say("help.check.json"))
+    check.add_argument("--fail-on", choices=("warn", "fail"), default=None, help=say("help.check.fail_on"))
+    command("schema", _schema, say("help.schema", file=SCHEMA_FILE, contract=CONTRACT_FILE))
+    for reporting in (validate, lint, check):
+        reporting.add_argument("--format", choices=FORMATS, default="text", help=say("help.format"))
     return parser
+
+
+def _requested_language(argv: list[str]) -> str | None:
+    """`--lang xx` (or `--lang=xx`) of the command line, read before it is parsed: the help is spoken in it."""
+    for i, word in enumerate(argv):
+        if word == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if word.startswith("--lang="):
+            return word.partition("=")[2]
+    return None
 
 
 def _config_file(args) -> Path:
@@ -115,8 +103,11 @@ def _settings(args) -> Settings:
     """mkdocs.yml's settings, read once. Without one, a folder of villages is checked with the
     defaults; a file named with --config-file must be there."""
     if args.config_file is None and not CONFIG_FILE.is_file():
-        return default_settings(args.villages)
-    return settings_of(read_config(_config_file(args)), args.villages)
+        settings = default_settings(args.villages)
+    else:
+        settings = settings_of(read_config(_config_file(args)), args.villages)
+    speak(choose(args.lang, settings.language))
+    return settings
 
 
 def _shown(path: Path) -> Path:
@@ -128,7 +119,7 @@ def _new(args) -> int:
     folder, notes = scaffold(_settings(args).villages_dir, args.slug, args.name)
     for note in notes:
         print(note)
-    print(f"Created {_shown(folder / 'village.yml')}: fill it in, then run `storefront validate`.")
+    print(say("new.created", file=_shown(folder / "village.yml")))
     return 0
 
 
@@ -138,9 +129,14 @@ def _load(settings: Settings):
 
 
 def _validate(args) -> int:
-    catalog = _load(_settings(args))
+    try:
+        catalog = _load(_settings(args))
+    except ProfileErrors as error:
+        if args.format != "github":
+            raise
+        return _annotated(error)
     products = catalog.product_count
-    print(f"All {len(catalog.villages)} villages are valid ({products} products).")
+    print(say("validate.valid", villages=len(catalog.villages), products=products))
     return 0
 
 
@@ -154,6 +150,14 @@ def _lint(args) -> int:
         findings = problem_findings(error)  # --json always prints one JSON document
     if args.json:
         print(json.dumps(lint_json(findings), ensure_ascii=False, indent=2))
+    elif args.format == "github":
+        print("\n".join(finding_commands(findings)))
+        errors = sum(f.level == "error" for f in findings)
+        write_summary(
+            say("summary.lint"),
+            [say("summary.lint.counts", errors=errors, warnings=len(findings) - errors)],
+            [(f.file, f.line, f.field, f.why) for f in findings],
+        )
     else:
         print(lint_text(findings))
     return exit_status(findings)
@@ -167,10 +171,16 @@ def _check(args) -> int:
         args.against if args.against is not None else settings.registries,
         Path.cwd() if args.against is not None else settings.root,
     )
-    catalog = _load(settings)
+    try:
+        catalog = _load(settings)
+    except ProfileErrors as error:
+        if args.format != "github":
+            raise
+        return _annotated(error)
     unknown = sorted(set(args.only or ()) - {v.slug for v in catalog.villages})
     if unknown:
-        raise StorefrontError(f"--only: no village {', '.join(map(repr, unknown))} in {settings.villages_dir}")
+        slugs = ", ".join(map(repr, unknown))
+        raise StorefrontError(say("only.unknown", slugs=slugs, folder=_shown(settings.villages_dir)))
     report = differentiation.check(
         catalog.villages,
         registries=registries,
@@ -183,17 +193,49 @@ def _check(args) -> int:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
         print(report.to_text())
+    if args.format == "github":
+        _annotate_pairs(report, {v.slug: v.source for v in catalog.villages})
     fail_on = args.fail_on or settings.fail_on
     return 1 if fail_on != "never" and report.failed(fail_on) else 0
+
+
+def _annotated(error: ProfileErrors) -> int:
+    """Every problem as a GitHub annotation on its line, and the run's summary; exit status 1."""
+    print("\n".join(problem_commands(error.problems)))
+    files = len({p.file for p in error.problems})
+    write_summary(
+        say("summary.validate"),
+        [say("summary.validate.counts", count=len(error.problems), files=files)],
+        [(p.file, p.line, p.field, p.message) for p in error.problems],
+    )
+    return 1
+
+
+def _annotate_pairs(report, sources: dict[str, str]) -> None:
+    """Each look-alike pair on the first line of its village's file: an error at fail, a warning at warn."""
+    pairs = [pair for pair in report.pairs if pair.a in sources]
+    for pair in pairs:
+        level = "error" if pair.level == "fail" else "warning"
+        message = "; ".join([*pair.evidence, *pair.advice]) or pair.level
+        title = say("summary.pair", a=pair.a, b=pair.b_label or pair.b)
+        print(f"::{level} file={sources[pair.a]},line=1,title={title}::{message}".replace("\n", "%0A"))
+    write_summary(
+        say("summary.check"),
+        [say("summary.check.counts", pairs=len(pairs), villages=report.villages)],
+        [(sources[p.a], 1, say("summary.pair", a=p.a, b=p.b_label or p.b), p.level) for p in pairs],
+    )
 
 
 def _schema(args) -> int:
     villages = _settings(args).villages_dir
     if not villages.is_dir():
-        raise StorefrontError(f"{_shown(villages)}: this folder does not exist; create it, or pass --villages DIR")
+        raise StorefrontError(f"{_shown(villages)}: {say('folder.missing')}")
     target = villages / SCHEMA_FILE
     target.write_text(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"Wrote {_shown(target)}")
+    print(say("schema.written", file=_shown(target)))
+    contract = _settings(args).root / CONTRACT_FILE  # the contract in the project, beside mkdocs.yml
+    contract.write_text(contract_markdown(), encoding="utf-8")
+    print(say("schema.written", file=_shown(contract)))
     return 0
 
 
@@ -210,26 +252,28 @@ def _build(args) -> int:
     overrides = {"site_dir": str(args.site_dir)} if args.site_dir else {}
     try:
         config = read_config(_config_file(args), strict=args.strict or None, **overrides)
+        speak(choose(args.lang, config.theme.get("language") or DEFAULT_LANGUAGE))
         if PLUGIN not in config.plugins:
-            raise StorefrontError(f"{_config_file(args)}: the `{PLUGIN}` plugin is not in `plugins:`; add it")
+            raise StorefrontError(say("config.no_plugin", file=_config_file(args), plugin=PLUGIN))
         if args.villages:
             config.plugins[PLUGIN].config["villages_dir"] = str(args.villages.resolve())
         config.plugins.on_startup(command="build", dirty=False)
         with TerminalProgress():
             build(config)
-    except (Abort, ConfigurationError, OSError) as error:
-        print(f"Build failed: {error}. The previous site, if any, is unchanged.", file=sys.stderr)
+    except Abort:  # MkDocs has logged why ("Aborted with a BuildError!" says nothing more)
+        print(say("build.failed_above"), file=sys.stderr)
+        return 1
+    except (ConfigurationError, OSError) as error:
+        print(say("build.failed", error=error), file=sys.stderr)
         return 1
     finally:
         logging.getLogger("mkdocs").removeHandler(warnings)
     plugin = config.plugins[PLUGIN]
+    if placeholder_site_url(config.site_url):  # a note, not a warning: a --strict build of the samples passes
+        print(say("build.placeholder_site_url", url=config.site_url, file=_config_file(args)), file=sys.stderr)
     stats = plugin.prepared.stats
     count = sum(n for _, n in warnings.get_counts())
-    print(
-        f"Built {plugin.site_dir}: {stats['villages']} villages, {stats['products']} products, "
-        f"{stats['pages']} pages, {stats['photos']} images ({stats['photos_made']} processed), "
-        f"{count} warnings, {time.monotonic() - started:.1f} s"
-    )
+    print(say("build.done", site=_shown(plugin.site_dir), warnings=count, seconds=time.monotonic() - started, **stats))
     return 0
 
 
@@ -240,7 +284,8 @@ def _serve(args) -> int:
     # MkDocs' serve reads mkdocs.yml itself (again on every rebuild): `--villages` reaches the
     # plugin as an option of its entry in `plugins`, as if mkdocs.yml said it.
     config_file = _config_file(args)
-    read_config(config_file)  # a missing or wrong file is told now, not by a traceback in the server
+    config = read_config(config_file)  # a missing or wrong file is told now, not by a traceback in the server
+    speak(choose(args.lang, config.theme.get("language") or DEFAULT_LANGUAGE))
     overrides = {"plugins": _plugins_with(config_file, args.villages)} if args.villages else {}
     serve(str(config_file), dev_addr=args.dev_addr, livereload=True, **overrides)
     return 0
@@ -257,7 +302,7 @@ def _plugins_with(config_file: Path, villages: Path) -> list:
     plugins = [{name: options} if options is not None else name for name, options in entries]
     names = [entry if isinstance(entry, str) else next(iter(entry)) for entry in plugins]
     if PLUGIN not in names:
-        raise StorefrontError(f"{config_file}: the `{PLUGIN}` plugin is not in `plugins:`; add it")
+        raise StorefrontError(say("config.no_plugin", file=config_file, plugin=PLUGIN))
     at = names.index(PLUGIN)
     options = plugins[at][PLUGIN] if isinstance(plugins[at], dict) else {}
     plugins[at] = {PLUGIN: {**(options or {}), "villages_dir": str(villages.resolve())}}

@@ -21,10 +21,13 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from generator.checks.claims import LintConfig
 from generator.errors import StorefrontError
+from generator.messages import say
 from generator.profile.photos import MAX_PIXELS
 from generator.profile.schema import DEFAULT_LANGUAGE
 
 PLUGIN = "villages"
+PLACEHOLDER_HOSTS = ("example.github.io", "example.com", "example.org")
+"""Hosts of the sample `site_url`: a site published with one has feeds and calendars that lead nowhere."""
 
 
 class HexColour(c.Type):
@@ -36,7 +39,7 @@ class HexColour(c.Type):
     def run_validation(self, value):
         value = super().run_validation(value)
         if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
-            raise ValidationError(f'{value!r} is not a colour; write it as "#RRGGBB" in quotes, like "#2E5E4E"')
+            raise ValidationError(say("config.not_a_colour", value=value))
         return value
 
 
@@ -123,10 +126,7 @@ def read_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
     from mkdocs.exceptions import ConfigurationError
 
     if not Path(config_file).is_file():
-        raise StorefrontError(
-            f"{config_file}: there is no such file; run the command in the project folder, "
-            "or name the right file with --config-file"
-        )
+        raise StorefrontError(say("config.missing", file=config_file))
     try:
         return load_config(str(config_file), **overrides)
     except ConfigurationError as error:
@@ -175,3 +175,10 @@ def _settings(
         fail_on=options.check.fail_on,
         atomic=options.atomic,
     )
+
+
+def placeholder_site_url(url: str | None) -> bool:
+    """Whether `site_url` is still the sample's address (or one like it), not the site's own."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url or "").hostname or "") in PLACEHOLDER_HOSTS

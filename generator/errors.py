@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.messages import say
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -13,9 +15,12 @@ class Problem:
     line: int
     field: str
     message: str
+    column: int = 0
+    """1-based, where the mistake is within its line; 0 when the whole line (or value) is meant."""
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
+        where += f":{self.column}" if self.line and self.column else ""
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
@@ -38,5 +43,5 @@ class ProfileErrors(StorefrontError):
         self.problems = sorted(set(problems))
         files = len({p.file for p in self.problems})
         count = len(self.problems)
-        heading = f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}:"
+        heading = say("problems.heading", count=count, s="s" * (count != 1), files=files, fs="s" * (files != 1))
         super().__init__("\n".join([heading, *(f"  {p}" for p in self.problems)]))

@@ -12,13 +12,14 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from generator import progress
+from generator import messages, progress
 from generator.build import Prepared, prepare
 from generator.config import VillagesConfig, settings_of
 from generator.errors import StorefrontError
 from generator.output import AtomicOutput, LinkedFile, compact_search_index, recover_leftovers, unsafe_output
 from generator.profile.schema import json_schema
 from generator.site.render import render_page, render_site_head
+from generator.words import say
 
 
 class VillagesPlugin(BasePlugin[VillagesConfig]):
@@ -33,6 +34,7 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         settings = settings_of(config)
+        messages.speak(settings.language, chosen=False)  # `mkdocs build` speaks the site's language
         self.villages_dir = settings.villages_dir
         self.site_dir = Path(config.site_dir)  # where the site ends up, whatever folder it is built in
         protected = {
@@ -91,6 +93,8 @@ class VillagesPlugin(BasePlugin[VillagesConfig]):
         # Theme pages without a page of their own (404.html) wear the site's colours too.
         if self.prepared:
             context["sf_site_head"] = render_site_head(self.prepared.site)
+            language = self.prepared.site.language
+            context["sf_say"] = lambda key, **values: say(language, key, **values)
         return context
 
     @event_priority(-100)  # after the search plugin has written its index

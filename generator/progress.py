@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
+from generator.messages import catalogue, say
+
 Progress = Callable[[str, int, int], None]
 """`progress(step, done, total)`: how a long step reports how far it is."""
 
@@ -24,6 +26,11 @@ def report(step: str, done: int, total: int) -> None:
     """A Progress for anyone listening; cheap when no one is."""
     if _log.handlers:
         _log.info("%s %d/%d", step, done, total, extra={"progress": (step, done, total)})
+
+
+def _step_name(step: str) -> str:
+    """The step as the person reads it (`photos` -> 照片); a step the catalogue does not name, as it is."""
+    return say(f"step.{step}") if f"step.{step}" in catalogue() else step
 
 
 class TerminalProgress(logging.Handler):
@@ -51,6 +58,7 @@ class TerminalProgress(logging.Handler):
         self(*record.progress)
 
     def __call__(self, step: str, done: int, total: int) -> None:
+        step = _step_name(step)
         finished = done >= total
         if self.live and (finished or time.monotonic() - self._last >= self.interval):
             self._last = time.monotonic()
@@ -59,4 +67,4 @@ class TerminalProgress(logging.Handler):
             self.stream.write("\n" if finished else "")
             self.stream.flush()
         elif finished and not self.live:
-            self.stream.write(f"{step}: {total} done\n")
+            self.stream.write(say("progress.done", step=step, total=total) + "\n")

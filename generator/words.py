@@ -23,11 +23,11 @@ def choose(language: str, zh: str, en: str) -> str:
 WORDS: dict[str, tuple[str, str]] = {
     # pages: titles and descriptions
     "regions": ("地区", "Regions"),
-    "regions.about": ("按省份浏览村庄", "Villages by province"),
-    "region.about": ("{name}的村庄", "Villages in {name}"),
+    "regions.about": ("按省份逛各村好物", "Products by province"),
+    "region.about": ("{name}各村的好物", "Products of the villages of {name}"),
     "categories": ("品类", "Categories"),
-    "categories.about": ("按品类浏览村庄", "Villages by category"),
-    "category.about": ("出产{name}的村庄", "Villages that make {name}"),
+    "categories.about": ("按品类逛各村好物", "Products by category"),
+    "category.about": ("各村的{name}", "{name} from every village"),
     "schedule": ("直播日程", "Live schedule"),
     "schedule.about": ("各村即将开始的直播", "Upcoming live sessions of every village"),
     "village.live": ("{name} · 直播", "{name} · Live"),
@@ -61,7 +61,8 @@ WORDS: dict[str, tuple[str, str]] = {
 """key -> (Chinese, English); `{name}`-style places are filled by `say`."""
 
 BROWSER_WORDS = {
-    "live": ("正在直播", "Live now"), "upcoming": ("即将开始", "Upcoming"), "past": ("已结束", "Ended"),
+    "live": ("直播中", "Live now"), "upcoming": ("即将开始", "Upcoming"), "past": ("已结束", "Ended"),
+    "soon": ("即将开始", "Starting soon"), "preview": ("预告", "Coming up"),
     "yours": ("你的时间", "Your time"), "next": ("下一场直播", "Next live session"), "in": ("开始还有", "starts in"),
     "now": ("正在直播", "Live now"), "none": ("近期没有直播安排。", "No live sessions are scheduled for the coming "
     "weeks."),
@@ -191,3 +192,156 @@ def price_parts(price) -> tuple[str, str]:
     number = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
     sign = CURRENCY_SIGNS.get(price.currency)
     return (f"{sign}{number}" if sign else f"{price.currency} {number}"), (price.unit or "")
+
+
+# --- the storefront's buyer-facing words (issue 18) ----------------------------------------------
+# Shops, roles, time zones, prices and repeat rules as a Chinese buyer reads them: a key of the
+# contract (`pinduoduo`, `field-control`, `Asia/Shanghai`) never reaches a page.
+
+SHOPS = {
+    "taobao": ("淘宝", "Taobao"), "tmall": ("天猫", "Tmall"), "jd": ("京东", "JD"),
+    "pinduoduo": ("拼多多", "Pinduoduo"), "douyin": ("抖音", "Douyin"), "kuaishou": ("快手", "Kuaishou"),
+    "wechat": ("微信小店", "WeChat shop"),
+    "xiaohongshu": ("小红书", "Xiaohongshu"), "website": ("官网", "Website"), "other": ("网店", "Online shop"),
+}  # fmt: skip
+"""Shop platforms (`products[].buy[].platform`), by the names buyers know them."""
+
+ROLES = {
+    "anchor": ("主播", "Host"), "assistant": ("助播", "Assistant"), "planner": ("策划", "Planner"),
+    "field-control": ("场控", "Floor manager"), "operations": ("运营", "Operations"), "other": ("团队成员", "Team"),
+}  # fmt: skip
+"""Roles in the live room (`team[].role`)."""
+
+ZONES = {
+    "Asia/Shanghai": ("北京时间", "Beijing time"), "Asia/Chongqing": ("北京时间", "Beijing time"),
+    "Asia/Urumqi": ("新疆时间", "Xinjiang time"), "Asia/Hong_Kong": ("香港时间", "Hong Kong time"),
+    "Asia/Taipei": ("台北时间", "Taipei time"), "Asia/Macau": ("澳门时间", "Macau time"),
+    "Asia/Tokyo": ("东京时间", "Tokyo time"), "Asia/Seoul": ("首尔时间", "Seoul time"),
+    "Asia/Bangkok": ("曼谷时间", "Bangkok time"), "Asia/Singapore": ("新加坡时间", "Singapore time"),
+    "Europe/London": ("伦敦时间", "London time"), "Europe/Paris": ("巴黎时间", "Paris time"),
+    "America/New_York": ("纽约时间", "New York time"), "America/Los_Angeles": ("洛杉矶时间", "Los Angeles time"),
+}  # fmt: skip
+"""Time zones by their Chinese names; any other zone is named by its city and its UTC offset."""
+
+STOREFRONT_WORDS: dict[str, tuple[str, str]] = {
+    "buy": ("去购买", "Buy"),
+    "buy.on": ("在{shop}购买", "Buy on {shop}"),
+    "buy.where": ("购买渠道", "Where to buy"),
+    "contact": ("联系", "Contact"),
+    "live": ("直播", "Live"),
+    "buy.bar": ("购买与联系", "Buy and contact"),
+    "preview": ("预告", "Coming up"),
+    "soon": ("即将开始", "Starting soon"),
+    "on-air": ("直播中", "Live now"),
+    "ended": ("已结束", "Ended"),
+    "series.next": ("下一场", "Next"),
+    "series.then": ("之后", "Then"),
+    "poster": ("海报", "Poster"),
+    "save.poster": ("保存海报", "Save the poster"),
+    "save.share": ("分享图", "Share image"),
+    "save.hint": ("长按图片保存，发给朋友", "Long-press the image to save it"),
+    "in-season": ("当季", "In season"),
+    "out-of-season": ("非当季", "Out of season"),
+    "products": ("好物", "Products"),
+    "products.of": ("{name}的好物", "Products of {name}"),
+    "products.count": ("共{count}件好物", "{count} products"),
+    "page.of": ("第{page}页，共{pages}页", "Page {page} of {pages}"),
+    "page.prev": ("上一页", "Previous"),
+    "page.next": ("下一页", "Next"),
+    "pages": ("分页", "Pages"),
+    "upcoming.live": ("直播预告", "Upcoming live sessions"),
+    "selection": ("好物精选", "A selection of products"),
+    "all.schedule": ("全部直播日程", "The whole live schedule"),
+    "week.of": ("{first}–{last}", "{first}–{last}"),
+    "week.prev": ("上一周", "Previous week"),
+    "week.next": ("下一周", "Next week"),
+    "calendar.add": ("添加到日历", "Add to calendar"),
+    "calendar.download": ("下载日历", "Download the calendar"),
+    "feed.subscribe": ("订阅直播预告", "Subscribe to upcoming sessions"),
+    "not-found": ("页面不存在", "Page not found"),
+    "not-found.lead": ("这个页面找不到了，可能已经下架或地址有误。", "This page could not be found."),
+    "back.home": ("回到首页", "Back to the home page"),
+    "filter": ("筛选", "Filter"),
+    "filter.all": ("全部", "All"),
+    "village.home": ("{name}首页", "{name} home"),
+}
+"""The storefront's own phrases, read through `say` like WORDS."""
+WORDS.update(STOREFRONT_WORDS)
+
+
+def shop_label(platform: str, language: str) -> str:
+    return choose(language, *SHOPS.get(platform, SHOPS["other"]))
+
+
+def role_label(role: str, language: str) -> str:
+    return choose(language, *ROLES.get(role, ROLES["other"]))
+
+
+def zone_label(zone: str, language: str, moment: datetime | None = None) -> str:
+    """北京时间 for China's zone; another zone by its Chinese name, else its city and UTC offset."""
+    if zone in ZONES:
+        return choose(language, *ZONES[zone])
+    city = zone.rsplit("/", 1)[-1].replace("_", " ")
+    offset = (
+        f"（{utc_offset(moment)}）" if moment and chinese(language) else f" ({utc_offset(moment)})" if moment else ""
+    )
+    return choose(language, f"{city}时间{offset}", f"{city} time{offset}")
+
+
+def price_text(price) -> str:
+    """`¥98 / 5 kg`: a price as one line of text (JSON-LD descriptions, alt text, cards)."""
+    amount, unit = price_parts(price)
+    return f"{amount} / {unit}" if unit else amount
+
+
+def short_date(day: date, language: str) -> str:
+    """`12月4日 周五` / `Fri 4 Dec`: a date in a line of dates (the year is the schedule's)."""
+    if chinese(language):
+        return f"{day.month}月{day.day}日 {WEEKDAYS_ZH[day.weekday()]}"
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def clock_span(start: datetime, end: datetime) -> str:
+    """`19:30-21:30` (an end on a later day says which: `23:00-次日01:00` is written `23:00-01:00+1`)."""
+    days = (end.date() - start.date()).days
+    return f"{start:%H:%M}-{end:%H:%M}" + (f"+{days}" if days > 0 else "")
+
+
+BYDAY_INDEX = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def repeat_label(parts: dict[str, str], start: datetime, end: datetime, last: date | None, language: str) -> str:
+    """A repeat rule as buyers read it: `每周六 19:30-21:30，至2027年6月30日` / `Every Sat 19:30-21:30, until
+    30 Jun 2027`. `parts` is the rule's parts (FREQ, BYDAY, INTERVAL, ...), `start`/`end` one start and
+    its end, `last` the last day of the series (None: no end)."""
+    zh = chinese(language)
+    every = _every(parts, start, zh)
+    line = f"{every} {clock_span(start, end)}"
+    if last is not None:
+        line += f"，至{last.year}年{last.month}月{last.day}日" if zh else f", until {last.day} {last:%b %Y}"
+    return line
+
+
+def _every(parts: dict[str, str], start: datetime, zh: bool) -> str:
+    frequency = parts.get("FREQ", "WEEKLY")
+    interval = int(parts["INTERVAL"]) if parts.get("INTERVAL", "").isdigit() else 1
+    days = [BYDAY_INDEX[d[-2:]] for d in parts.get("BYDAY", "").split(",") if d[-2:] in BYDAY_INDEX]
+    if frequency == "WEEKLY":
+        days = days or [start.weekday()]
+        if zh:
+            names = "、".join(WEEKDAYS_ZH[d][1:] for d in sorted(days))
+            return f"{'每' if interval == 1 else f'每{interval}'}周{names}"
+        names = ", ".join(WEEKDAYS_EN[d] for d in sorted(days))
+        return f"Every {'' if interval == 1 else f'{interval} weeks on '}{names}"
+    if frequency == "DAILY":
+        return (
+            ("每天" if interval == 1 else f"每{interval}天")
+            if zh
+            else ("Daily" if interval == 1 else f"Every {interval} days")
+        )
+    if frequency == "MONTHLY":
+        return f"每月{start.day}日" if zh else f"Monthly on the {start.day}th"
+    if frequency == "YEARLY":
+        return f"每年{start.month}月{start.day}日" if zh else f"Every year on {start.day} {start:%b}"
+    return choose("zh" if zh else "en", *REPEATS.get(frequency, ("重复", "repeats")))

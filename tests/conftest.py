@@ -18,7 +18,10 @@ FIXED_EPOCH = "1795000000"  # 2026-11-18: the clock of every test build
 
 def run_storefront(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     """The real command line, in a fresh process, as a cooperative runs it."""
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    # A locale that names no language (C.UTF-8): the command speaks its site's language, whatever
+    # the machine that runs the tests is set to.
+    locale = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+    environment = {**os.environ, **locale, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
         check=False,

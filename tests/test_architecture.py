@@ -1,7 +1,7 @@
 """The layout of generator/: data flows one way through its rooms, and cache keys follow the code.
 
 read (profile) -> checks -> schedule (the timeline) -> assets (images) -> site (pages) -> build
-and output, with a few shared leaves (errors, words, urls, layouts, cache, progress) that import
+and output, with a few shared leaves (errors, words, messages, urls, layouts, cache, progress) that import
 no stage. A module may import its own room, an earlier one, or a leaf; never a later room, and
 never another module's private names.
 """
@@ -17,14 +17,14 @@ from generator import cache
 
 GENERATOR = Path(__file__).resolve().parent.parent / "generator"
 STAGES = (
-    ("errors", "words", "urls", "layouts", "cache", "progress"),
+    ("errors", "words", "messages", "urls", "layouts", "cache", "progress"),
     ("profile",),
     ("checks",),
     ("schedule",),
     ("assets",),
     ("site",),
     ("build", "output", "config"),
-    ("plugin", "cli", "__main__", "__init__"),
+    ("plugin", "cli", "annotations", "__main__", "__init__"),
 )
 
 

@@ -13,6 +13,7 @@ from generator.profile.scaffold import slug_for
 from generator.profile.schema import json_schema
 from generator.profile.yamlfile import parse
 from tests.conftest import REPO, make_project, run_storefront
+from tests.profile.test_hostile_profiles import fill_region
 
 BASE = REPO / "tests" / "fixtures" / "base"
 
@@ -113,7 +114,7 @@ def test_build_prints_a_summary(tmp_path):
     shutil.copytree(BASE, project / "villages" / "test-village")
     result = run_storefront("build", "--site-dir", "out", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert "1 villages, 1 products" in result.stdout and "0 warnings" in result.stdout
+    assert "1 个村庄，1 个产品" in result.stdout and "0 个警告" in result.stdout  # the sample site is Chinese
     assert (project / "out" / "villages" / "test-village" / "products" / "white-tea" / "index.html").is_file()
 
 
@@ -124,7 +125,12 @@ def test_new_village_from_a_chinese_name_validates_and_builds(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "huangducun" in result.stdout
     profile = project / "villages" / "huangducun" / "village.yml"
-    assert 'name: "黄杜村"' in profile.read_text(encoding="utf-8")
+    text = profile.read_text(encoding="utf-8")
+    assert 'name: "黄杜村"' in text
+    # The region is left for the cooperative to fill in (no village publishes another's by mistake).
+    unfilled = run_storefront("validate", cwd=project)
+    assert unfilled.returncode == 1 and "region.county: 还没有填写" in unfilled.stderr, unfilled.stderr
+    profile.write_text(fill_region(text), encoding="utf-8")
     assert run_storefront("validate", cwd=project).returncode == 0
     assert run_storefront("new", "huangducun", cwd=project).returncode == 1  # never overwrites
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from PIL import Image, ImageCms, ImageOps
 
 from generator.layouts import layout
+from generator.messages import say
 from generator.profile.photos import (
-    UNREADABLE,
     PhotoProblem,
     open_photo,
     published_height,
@@ -61,7 +61,7 @@ def render_variants(data: bytes, display: str, max_pixels: int) -> list[Variant]
         widths = published_widths(image)
         image = _srgb(_eight_bit(_decoded(image, upright, widths[-1])))
     except DECODING_ERRORS:
-        raise PhotoProblem(display, UNREADABLE) from None
+        raise PhotoProblem(display, say("photo.damaged")) from None
     alpha = image.mode == "RGBA" and not opaque
     if image.mode != ("RGBA" if alpha else "RGB"):
         image = image.convert("RGBA" if alpha else "RGB")

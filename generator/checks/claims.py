@@ -26,6 +26,7 @@ import yaml
 
 from generator.cache import Memo, code_identity, digest
 from generator.errors import ProfileErrors, StorefrontError, format_path
+from generator.messages import say
 from generator.profile.fields import buyer_texts
 from generator.profile.model import Catalog, FieldPath, Village
 from generator.profile.times import build_now
@@ -284,11 +285,19 @@ def to_text(findings: Iterable[Finding]) -> str:
     """One line per finding, then a summary line."""
     findings = list(findings)
     if not findings:
-        return "Claims lint: nothing to fix."
+        return say("lint.clean")
     errors = sum(f.level == "error" for f in findings)
-    counts = f"{_count(errors, 'error')} and {_count(len(findings) - errors, 'warning')}"
-    files_ = _count(len({f.file for f in findings}), "file")
-    return "\n".join([*map(str, findings), f"Claims lint: {counts} in {files_}."])
+    warnings, files_ = len(findings) - errors, len({f.file for f in findings})
+    summary = say(
+        "lint.summary",
+        errors=errors,
+        es="s" * (errors != 1),
+        warnings=warnings,
+        ws="s" * (warnings != 1),
+        files=files_,
+        fs="s" * (files_ != 1),
+    )
+    return "\n".join([*map(str, findings), summary])
 
 
 def to_json(findings: Iterable[Finding]) -> dict[str, list[dict[str, str | int]]]:
@@ -304,7 +313,3 @@ def exit_status(findings: Iterable[Finding]) -> int:
 def problem_findings(error: ProfileErrors) -> list[Finding]:
     """Problems of profiles that do not load, as findings: `lint --json` still prints one JSON document."""
     return [Finding(p.file, p.line, p.field, "error", "profile", "", p.message, "") for p in error.problems]
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' * (n != 1)}"

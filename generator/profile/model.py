@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from generator.profile.regions import county_code
 from generator.profile.schema import DEFAULT_LANGUAGE, Channel, Person, Product, Profile, Session
 from generator.profile.times import wall
 
@@ -53,6 +54,12 @@ class Village:
 
     def product(self, product_id: str) -> Product:
         return next(p for p in self.profile.products if p.id == product_id)
+
+    @property
+    def county_code(self) -> str | None:
+        """The county's six-digit division code (NBS 2023, like 510184 for 崇州市), or None for a
+        place outside China's lists."""
+        return county_code(self.profile.region)
 
     @property
     def zone(self) -> ZoneInfo:

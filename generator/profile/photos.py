@@ -28,17 +28,11 @@ from pillow_heif import register_heif_opener
 
 from generator.errors import Problem
 from generator.layouts import layout
+from generator.messages import say
 
 MAX_PIXELS = 50_000_000
 """Default limit: a 48 MP phone photo passes, a poster scan does not (plugin option `max_image_pixels`)."""
 FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".heic": "HEIF", ".heif": "HEIF"}
-UNREADABLE = (
-    "this is not a readable JPEG, PNG or WebP photo (nor a phone's HEIC): damaged or cut short? export it again"
-)
-CUT_SHORT = (
-    "the photo is cut short or damaged: the file ends before the photo does (a copy or an upload that "
-    "stopped halfway?); copy or export it again"
-)
 JPEG_END = b"\xff\xd9"
 """The marker that ends a JPEG (EOI)."""
 JPEG_SCAN = 0xDA
@@ -71,45 +65,28 @@ def open_photo(
             image = Image.open(io.BytesIO(data) if isinstance(data, bytes) else data, formats=list(FORMATS.values()))
             width, height = image.size
             if width * height > max_pixels:
-                raise PhotoProblem(
-                    display,
-                    f"the photo is {width}x{height} pixels, more than the {max_pixels:,} "
-                    "allowed; resize it (a long side of 4000 pixels is plenty)",
-                )
+                raise PhotoProblem(display, say("photo.too_many_pixels", width=width, height=height, most=max_pixels))
             if expected and image.format != expected:
-                raise PhotoProblem(
-                    display,
-                    f"the file is a {image.format} image but its name says {expected}; "
-                    f"save it as {expected} or rename it",
-                )
+                raise PhotoProblem(display, say("photo.wrong_format", format=image.format, expected=expected))
             if min(width, height) * largest_side() < max(width, height):
                 raise PhotoProblem(display, _too_narrow(width, height))
             if decode:
                 image.load()
             elif _cut_short(image.format, io.BytesIO(data) if isinstance(data, bytes) else data):
-                raise PhotoProblem(display, CUT_SHORT)
+                raise PhotoProblem(display, say("photo.cut_short"))
             return image
     except PhotoProblem:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoProblem(
-            display,
-            "the photo unpacks to far too many pixels (a decompression bomb?); export it again at a normal size",
-        ) from None
+        raise PhotoProblem(display, say("photo.bomb")) from None
     except Image.UnidentifiedImageError:
-        raise PhotoProblem(
-            display, "this file is not a JPEG, PNG or WebP image (nor a phone's HEIC); export the photo again"
-        ) from None
+        raise PhotoProblem(display, say("photo.not_an_image")) from None
     except (OSError, SyntaxError, ValueError):
-        raise PhotoProblem(display, UNREADABLE) from None
+        raise PhotoProblem(display, say("photo.damaged")) from None
 
 
 def _too_narrow(width: int, height: int) -> str:
-    return (
-        f"the photo is {width}x{height} pixels: so long and narrow that a copy no longer than the "
-        f"{largest_side():,} pixels a web photo may have would be less than a pixel wide; "
-        "crop it, or cut it into several photos"
-    )
+    return say("photo.too_narrow", width=width, height=height, side=largest_side())
 
 
 def _cut_short(kind: str, stream: BinaryIO) -> bool:

@@ -22,14 +22,17 @@ from pydantic_core import PydanticCustomError
 from generator.cache import Memo, Stamps, code_identity, digest, zone_data
 from generator.errors import Problem, ProfileErrors, format_path
 from generator.layouts import layout
+from generator.messages import listed, say, spoken
 from generator.profile.categories import CATEGORY_IDS
 from generator.profile.fields import image_fields
 from generator.profile.model import Catalog, Village
 from generator.profile.photos import MAX_PIXELS, PhotoProblem, open_photo, published_widths
-from generator.profile.repeats import never_happens
+from generator.profile.regions import divisions_identity, region_problems
+from generator.profile.repeats import never_happens, start_off_the_days
 from generator.profile.schema import (
     DEFAULT_LANGUAGE,
     ID_PATTERN,
+    IMAGE_SUFFIXES,
     MAX_NAME_BYTES,
     Profile,
     json_schema,
@@ -59,9 +62,7 @@ def load_catalog(
     villages_dir = Path(villages_dir)
     root = display_root or villages_dir.parent
     if not villages_dir.is_dir():
-        raise ProfileErrors(
-            [Problem(str(villages_dir), 0, "", "this folder does not exist; create it, or pass --villages DIR")]
-        )
+        raise ProfileErrors([Problem(str(villages_dir), 0, "", say("folder.missing"))])
     villages, problems = [], []
     for folder in sorted(p for p in villages_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         # The rule of photos (check_image_path) for the folder that holds them: what the site
@@ -76,19 +77,14 @@ def load_catalog(
         if village:
             villages.append(village)
     if not villages and not problems:
-        problems.append(
-            Problem(_display(villages_dir, root), 0, "", "no villages here yet; add one with `storefront new SLUG`")
-        )
+        problems.append(Problem(_display(villages_dir, root), 0, "", say("folder.no_villages")))
     if problems:
         raise ProfileErrors(problems)
     return Catalog(villages=tuple(villages), language=language)
 
 
 def _linked_folder_advice(villages_dir: Path, root: Path) -> str:
-    return (
-        "this folder is a link to a folder outside the villages folder; "
-        f"move the village folder itself into {_display(villages_dir, root)}/ instead"
-    )
+    return say("folder.linked", villages=_display(villages_dir, root))
 
 
 def load_village(
@@ -104,32 +100,11 @@ def load_village(
     path = folder / PROFILE_NAME
     source = _display(path, root)
     if not path.is_file():
-        return None, [
-            Problem(
-                _display(folder, root),
-                0,
-                "",
-                f"there is no {PROFILE_NAME} in this folder; add one or remove the folder",
-            )
-        ]
+        return None, [Problem(_display(folder, root), 0, "", say("profile.missing", name=PROFILE_NAME))]
     if not path.resolve().is_relative_to(folder.resolve()):
-        return None, [
-            Problem(
-                source,
-                0,
-                "",
-                f"{PROFILE_NAME} is a link to a file outside the village folder; copy the file here instead",
-            )
-        ]
+        return None, [Problem(source, 0, "", say("profile.linked", name=PROFILE_NAME))]
     if path.stat().st_size > MAX_BYTES:
-        return None, [
-            Problem(
-                source,
-                0,
-                "",
-                f"the file is {path.stat().st_size:,} bytes; a profile should be well under {MAX_BYTES:,} bytes",
-            )
-        ]
+        return None, [Problem(source, 0, "", say("yaml.too_large", size=path.stat().st_size, most=MAX_BYTES))]
     raw = path.read_bytes()
     raw_digest = hashlib.sha256(raw).hexdigest()
     remembering = memo is not None and stamps is not None
@@ -139,14 +114,16 @@ def load_village(
     try:
         document = parse(decode(raw))
     except YamlProblem as problem:
-        return None, [Problem(source, problem.line, format_path(problem.path), problem.message)]
+        return None, [
+            Problem(source, found.line, format_path(found.path), found.message, found.column) for found in problem.all
+        ]
     problems = []
     if not ID_PATTERN.match(folder.name):
         problems.append(Problem(source, 1, "(folder name)", _slug_advice(folder.name)))
     if not isinstance(document.data, dict):
         return None, [
             *problems,
-            Problem(source, 1, "", "the file should be a list of `key: value` lines, like `name: 黄杜村`"),
+            Problem(source, 1, "", say("profile.not_a_mapping")),
         ]
     problems += [
         Problem(source, document.line_of(p), format_path(p), m)
@@ -182,6 +159,7 @@ def _memo_key(raw_digest: str, folder: Path, source: str, language: str, max_pix
         CATEGORY_IDS,
         layout("photos"),
         layout("icons"),  # the names of the icons, which no photo may take (urls.made_files)
+        divisions_identity(),
         raw_digest,
         str(folder.resolve()),
         source,
@@ -225,23 +203,24 @@ def cross_check(data: dict[str, Any], folder: Path, max_pixels: int = MAX_PIXELS
     live = data.get("live") if isinstance(data.get("live"), dict) else {}
     channels, sessions = _items(live, "channels"), _items(live, "sessions")
     yield from _unique_ids(products, ("products",), "product")
-    yield from _unique_ids(team, ("team",), "team member")
+    yield from _unique_ids(team, ("team",), "person")
     yield from _unique_ids(channels, ("live", "channels"), "channel")
     references = {
-        "channel": (_ids(channels), "channel", "live.channels"),
-        "hosts": (_ids(team), "team member", "team"),
-        "products": (_ids(products), "product", "products"),
+        "channel": (channels, "channel", "live.channels"),
+        "hosts": (team, "person", "team"),
+        "products": (products, "product", "products"),
     }
     for i, session in sessions:
         at = ("live", "sessions", i)
-        for key, (known, what, where) in references.items():
+        for key, (items, what, where) in references.items():
             named = session.get(key)
             for j, value in enumerate(named if isinstance(named, list) else [named] if named else []):
-                if isinstance(value, str) and value not in known:
+                if isinstance(value, str) and value not in _ids(items):
                     place = (*at, key, j) if isinstance(named, list) else (*at, key)
-                    yield place, _unknown_reference(value, known, what, where)
+                    yield place, _unknown_reference(value, items, what, where)
         if session.get("except") and not session.get("repeat"):
-            yield (*at, "except"), "only a repeating session can leave dates out; add `repeat:` or remove `except:`"
+            yield (*at, "except"), say("session.except_without_repeat")
+    yield from region_problems(data.get("region"))
     for at, image in image_fields(data):
         relative = _relative_image(image)
         message = relative and (_too_long_once_published(relative) or check_image_path(folder, relative, max_pixels))
@@ -252,7 +231,7 @@ def cross_check(data: dict[str, Any], folder: Path, max_pixels: int = MAX_PIXELS
 def _check_repeats(profile: Profile) -> Iterator[tuple[tuple, str]]:
     zone = ZoneInfo(profile.timezone)
     for i, session in enumerate(profile.live.sessions if profile.live else ()):
-        if reason := never_happens(session, zone):
+        if reason := never_happens(session, zone) or start_off_the_days(session, zone):
             yield ("live", "sessions", i, "repeat"), reason
 
 
@@ -276,17 +255,11 @@ def _clashing_photos(village: Village, document: Document, max_pixels: int) -> I
             # that an ordinary build never reads a photo whole just to check its name.
             if first != relative and not filecmp.cmp(village.folder / first, village.folder / relative, shallow=False):
                 why = (
-                    " (Windows and macOS do not tell upper from lower case)"
+                    say("photo.case_blind")
                     if name.casefold() != name or first.casefold() == relative.casefold()
                     else ""
                 )
-                yield (
-                    at,
-                    (
-                        f"{relative!r} and {first!r} would be published as one file, "
-                        f"{name.rsplit('/', 1)[-1]!r}{why}, and one photo would replace the other; rename one"
-                    ),
-                )
+                yield at, say("photo.clash", relative=relative, first=first, name=name.rsplit("/", 1)[-1], why=why)
                 break
 
 
@@ -299,14 +272,10 @@ def _over_a_made_file(village: Village, relative: str, name: str, made: dict[str
     if clash is None:
         return None
     inside = village_url(village)
-    where = "at" if clash.casefold() == name.casefold() else "in a folder"
-    shown = (name if where == "at" else clash).removeprefix(inside)
-    why = " (Windows and macOS do not tell upper from lower case)" if clash not in (name, *folders) else ""
-    return (
-        f"{relative!r} would be published {where} {shown!r}, where the site puts a file it makes (a card, an "
-        f"icon, a poster, a QR code or a calendar){why}, and that file would replace the photo; rename the "
-        "photo, or keep it in images/"
-    )
+    at_it = clash.casefold() == name.casefold()
+    shown = (name if at_it else clash).removeprefix(inside)
+    why = say("photo.case_blind") if clash not in (name, *folders) else ""
+    return say("photo.over_made_file" if at_it else "photo.over_made_folder", relative=relative, shown=shown, why=why)
 
 
 def _published_names(village: Village, relative: str, max_pixels: int) -> set[str]:
@@ -335,10 +304,14 @@ def _too_long_once_published(relative: str) -> str | None:
         return None
     stem = PurePosixPath(relative).stem
     cut = next((n for n in range(1, len(stem)) if len(stem[-n:].encode("utf-8")) >= excess), len(stem))
-    return (
-        f"{_short(relative)} is too long once published: its copy '...{longest.removeprefix(stem)}' would have a "
-        f"name of {len(longest.encode('utf-8'))} bytes, more than the {MAX_NAME_BYTES} bytes a file system holds; "
-        f"shorten the name by {cut} character{'s' * (cut != 1)}"
+    return say(
+        "photo.too_long_published",
+        path=_short(relative),
+        copy=longest.removeprefix(stem),
+        size=len(longest.encode("utf-8")),
+        most=MAX_NAME_BYTES,
+        cut=cut,
+        s="s" * (cut != 1),
     )
 
 
@@ -347,9 +320,9 @@ def check_image_path(folder: Path, relative: str, max_pixels: int = MAX_PIXELS) 
     target = folder / relative
     try:
         if not target.resolve().is_relative_to(folder.resolve()):
-            return f"{relative!r} leads outside the village folder (through a link); copy the photo into images/"
+            return say("photo.linked_outside", relative=relative)
         if target.exists() and not target.is_file():  # never opened: a named pipe would wait forever
-            return f"{relative!r} is a folder or a special file, not a photo; put the photo itself there"
+            return say("photo.not_a_file", relative=relative)
         if target.is_file():
             with open(target, "rb") as file:
                 try:  # the header only: what it is and how large; `build` decodes it
@@ -358,13 +331,29 @@ def check_image_path(folder: Path, relative: str, max_pixels: int = MAX_PIXELS) 
                     return f"{relative!r}: {problem.problem.message}"
             return None
     except (OSError, RuntimeError) as error:  # a loop of links, a name too long, no permission to read
-        reason = getattr(error, "strerror", None) or "a link that leads back to itself"
-        return f"{relative!r} cannot be read ({reason}); copy the photo into images/ again"
-    existing = [str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
-    close = difflib.get_close_matches(relative, existing, n=1, cutoff=0.6)
-    close += [p for p in existing if p.lower() == relative.lower()][:1]
-    hint = f"; did you mean {close[-1]!r}?" if close else f"; put the photo at {relative} inside the village folder"
-    return f"{relative!r} does not exist{hint}"
+        reason = getattr(error, "strerror", None) or say("photo.link_loop")
+        return say("photo.unreadable", relative=relative, reason=reason)
+    close = _photo_like(relative, folder)
+    hint = say("did_you_mean", close=close) if close else say("photo.put_it_there", relative=relative)
+    return say("photo.missing", relative=relative, hint=hint)
+
+
+def _photo_like(relative: str, folder: Path) -> str | None:
+    """The photo in the village folder that `relative` most likely meant, or None. Only photos are
+    candidates, and they are compared by their own names (`images/` and `.jpg` are in every
+    path: compared whole, `images/hero.jpg` would find `images/logo.png` "close")."""
+    photos = [
+        str(p.relative_to(folder))
+        for p in folder.rglob("*")
+        if p.is_file() and not p.is_symlink() and p.suffix.lower() in IMAGE_SUFFIXES
+    ]
+    same_but_case = [p for p in photos if p.lower() == relative.lower()]
+    if same_but_case:
+        return same_but_case[0]
+    wanted = PurePosixPath(relative)
+    by_name = {PurePosixPath(p).stem: p for p in sorted(photos, reverse=True)}
+    close = difflib.get_close_matches(wanted.stem, sorted(by_name), n=1, cutoff=0.75)
+    return by_name[close[0]] if close else None
 
 
 def _relative_image(value: Any) -> str | None:
@@ -392,21 +381,28 @@ def _unique_ids(items: list[tuple[int, dict]], at: tuple, what: str) -> Iterator
     for i, item in items:
         key = str(item.get("id"))
         if seen[key] > 1:
-            yield (*at, i, "id"), f"the {what} id {key!r} is used {seen[key]} times; each {what} needs its own id"
+            yield (*at, i, "id"), say(f"id.{what}.repeated", key=key, times=seen[key])
             seen[key] = 0  # report each duplicate once
 
 
-def _unknown_reference(value: str, known: set[str], what: str, where: str) -> str:
+def _unknown_reference(value: str, items: list[tuple[int, dict[str, Any]]], what: str, where: str) -> str:
+    known = _ids(items)
     close = difflib.get_close_matches(value, sorted(known), n=1)
-    hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(known)) or 'none yet'}"
-    return f"there is no {what} {value!r} in `{where}`; {hint}"
+    without_id = [i for i, item in items if not isinstance(item.get("id"), str)]
+    if close:
+        hint = say("did_you_mean", close=close[0])
+    elif without_id:  # `live.channels` has the channel, but without the `id:` that names it
+        hint = say("reference.without_id", place=f"{where}[{without_id[0]}]", value=value)
+    else:
+        hint = say("reference.known", known=listed(sorted(known)) or say("none_yet"))
+    return say(f"reference.{what}.unknown", value=value, where=where, hint=hint)
 
 
 def _slug_advice(name: str) -> str:
     suggestion = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     if suggestion and suggestion != name:
-        return f"the folder name {name!r} is not a valid id; rename the folder to {suggestion!r} (a-z, 0-9 and '-')"
-    return f"the folder name {name!r} is not a valid id; use a-z, 0-9 and '-' (storefront new suggests one)"
+        return say("folder.slug_rename", name=name, suggestion=suggestion)
+    return say("folder.slug_invalid", name=name)
 
 
 def _display(path: Path, root: Path) -> str:
@@ -428,66 +424,127 @@ def _problem(source: str, document: Document, error: dict[str, Any]) -> Problem:
     return Problem(source, line, format_path(loc), _advice(kind, error, loc))
 
 
+KEY_MEANT = {
+    "time": "start",
+    "date": "start",
+    "datetime": "start",
+    "begin": "start",
+    "starts": "start",
+    "start_time": "start",
+    "length": "duration",
+    "end": "duration",
+    "host": "hosts",
+    "anchor": "hosts",
+    "product": "products",
+    "photo": "images",
+    "image": "images",
+    "picture": "image",
+    "rrule": "repeat",
+    "repeats": "repeat",
+    "rule": "repeat",
+    "type": "kind",
+    "link": "url",
+    "address": "url",
+    "town": "township",
+    "district": "county",
+    "area": "county",
+    "color": "colors",
+    "colours": "colors",
+}
+"""Keys people write for a field that has another name (`time:` for `start`): a spelling match
+would suggest a word that looks alike (`title`), where these name the field meant. Each is
+offered only where that field is allowed."""
+
+
 def _unknown_key(loc: tuple) -> str:
     key = str(loc[-1])
     if key.isdigit():  # `{amount: 1,200}`: the comma split the number into a second entry
-        return (
-            f"unknown key {key!r}: a comma inside {{...}} starts a new entry; write numbers without a comma "
-            "(1200) and put text that contains a comma in quotes"
-        )
+        return say("key.number", key=key)
     allowed = sorted(_schema_at(loc[:-1]).get("properties", {}))
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    meant = KEY_MEANT.get(key.lower())
+    close = [meant] if meant in allowed else difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:
-        return f"unknown key {key!r}; did you mean {close[0]!r}?"
-    return f"unknown key {key!r}; the keys allowed here are: {', '.join(allowed)}"
+        return say("key.unknown_close", key=key, close=close[0])
+    return say("key.unknown", key=key, allowed=listed(allowed))
 
 
-_EXPECTED = {
-    "missing": "is required but missing; add it here",
-    "string_type": "should be text",
-    "int_type": "should be a whole number",
-    "int_parsing": "should be a whole number",
-    "decimal_parsing": "should be a number like 268 or 39.9",
-    "decimal_type": "should be a number like 268 or 39.9",
-    "decimal_max_places": "has more than 2 decimal places; write a price like 39.90",
-    "decimal_max_digits": "is too large for a price",
-    "float_parsing": "should be a number",
-    "float_type": "should be a number",
-    "list_type": "should be a list: lines that start with '- ', or [a, b]",
-    "tuple_type": "should be a list like [30.62, 119.68]",
-    "dict_type": "should be a block of `key: value` lines",
-    "dataclass_type": "should be a block of `key: value` lines",
-    "dataclass_exact_type": "should be a block of `key: value` lines",
-    "date_type": "should be a date like 2027-12-31",
-    "date_parsing": "should be a date like 2027-12-31",
-    "date_from_datetime_parsing": "should be a date like 2027-12-31",
-    "datetime_type": "should be a date and time like 2027-03-20T19:30",
-    "datetime_parsing": "should be a date and time like 2027-03-20T19:30",
-    "datetime_from_date_parsing": "should be a date and time like 2027-03-20T19:30",
-    "string_pattern_mismatch": "is not in the expected form",
+EXPECTED = {
+    "missing": "missing",
+    "string_type": "text",
+    "int_type": "whole_number",
+    "int_parsing": "whole_number",
+    "decimal_parsing": "price_number",
+    "decimal_type": "price_number",
+    "decimal_max_places": "decimal_places",
+    "decimal_max_digits": "price_too_large",
+    "float_parsing": "number",
+    "float_type": "number",
+    "list_type": "list",
+    "tuple_type": "coordinates",
+    "dict_type": "block",
+    "dataclass_type": "block",
+    "dataclass_exact_type": "block",
+    "date_type": "date",
+    "date_parsing": "date",
+    "date_from_datetime_parsing": "date",
+    "datetime_type": "datetime",
+    "datetime_parsing": "datetime",
+    "datetime_from_date_parsing": "datetime",
+    "string_pattern_mismatch": "pattern",
 }
+"""pydantic's error types, and the catalogue's `expected.*` message that says what was wanted."""
+RANGES = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt", "less_than_equal": "le"}
 
 
 def _advice(kind: str, error: dict[str, Any], loc: tuple) -> str:
     given = error.get("input")
     ctx = error.get("ctx") or {}
     if kind == "literal_error":
-        allowed = [str(v) for v in _schema_at(loc).get("enum", [])] or [ctx.get("expected", "")]
-        close = difflib.get_close_matches(str(given), allowed, n=1, cutoff=0.5)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        return f"{given!r} is not allowed; {hint}allowed: {', '.join(allowed)}"
+        return _not_allowed(given, loc, ctx)
     if kind == "too_short":
-        return f"needs at least {ctx.get('min_length', 1)}; add one"
-    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return f"{given!r} is out of range: {error['msg'].lower().removeprefix('input ')}"
+        return say("expected.at_least", least=ctx.get("min_length", 1))
+    if kind in RANGES:
+        return say(f"range.{RANGES[kind]}", given=given, limit=ctx.get(RANGES[kind]))
     if kind == "string_too_short":
-        return "is empty; write a value or remove the line"
+        return say("expected.not_empty")
     if kind == "string_pattern_mismatch" and loc[-1] == "email":
-        return f"{given!r} is not an e-mail address like coop@example.com"
-    if kind in _EXPECTED:
-        shown = "" if kind == "missing" else f"{_short(given)} "
-        return f"{shown}{_EXPECTED[kind]}".strip()
+        return say("expected.email", given=given)
+    if kind in EXPECTED and given is None and (about := _description(loc)):
+        return say("expected.not_filled_in", wanted=about)  # `county:` with nothing after it, as the scaffold leaves it
+    if kind in EXPECTED:
+        return _expected(EXPECTED[kind], given)
     return error["msg"]  # our own validators' messages already say what is wrong and what is right
+
+
+def _expected(what: str, given: Any) -> str:
+    """What was wanted, after the value that was written: a value a person typed is quoted; a list
+    or a block written where something else was wanted is named (a Python dump of it is no help)."""
+    if what == "missing":
+        return say("expected.missing")
+    if isinstance(given, list):
+        return say("expected.got_list", wanted=say(f"expected.{what}"))
+    if isinstance(given, dict):
+        return say("expected.got_block", wanted=say(f"expected.{what}"))
+    return f"{_short(given)} {say(f'expected.{what}')}"
+
+
+def _description(loc: tuple) -> str:
+    """The field's description in the spoken language: the schema says each `中文 / English`."""
+    chinese, _, english = _schema_at(loc).get("description", "").partition(" / ")
+    english = english.strip().rstrip(".")
+    return chinese.strip() if spoken() == "zh" else english[:1].lower() + english[1:]
+
+
+def _not_allowed(given: Any, loc: tuple, ctx: dict[str, Any]) -> str:
+    """The values allowed, each with its Chinese name (`festival（节庆）`), and the closest to what
+    was written, among the keys and the Chinese names alike."""
+    node = _schema_at(loc)
+    names = dict(node.get("x-names") or [])
+    choices = [str(v) for v in node.get("enum", [])] or [ctx.get("expected", "")]
+    close = difflib.get_close_matches(str(given), choices, n=1, cutoff=0.5)
+    hint = say("did_you_mean", close=close[0]) + " " if close else ""
+    allowed = [say("enum.named", key=key, name=name) for key, name in names.items()] or choices
+    return say("enum.not_allowed", given=given, hint=hint, allowed=listed(allowed))
 
 
 def _short(value: Any) -> str:

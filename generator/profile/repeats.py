@@ -15,6 +15,7 @@ after as many starts as the span has days.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time
 from functools import lru_cache
@@ -24,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rruleset, rrulestr
 
+from generator.messages import listed, say
 from generator.profile.times import DAY, LATEST, aware, later, localize, span_advice, wall, within_span
 
 if TYPE_CHECKING:
@@ -42,48 +44,112 @@ LAST_CYCLE = (datetime.max.year - LATEST.year - 1) // CALENDAR_CYCLE * CALENDAR_
 """How many years `_first_repeat` moves a rule: whole cycles, to the last before the year 9999."""
 
 
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+"""RFC 5545's days, Monday first, as Python's `weekday()` counts them."""
+CHINESE_WEEKDAYS = {"一": "MO", "二": "TU", "三": "WE", "四": "TH", "五": "FR", "六": "SA", "日": "SU", "天": "SU"}
+BYDAY_PATTERN = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
+
+# Repeats as people write them in Chinese: 每天; 每周六, 每周二、四, 每两周五, 每星期二和星期四;
+# 每月1日, 每月1号、15号; each with an end, 直到/至/到 2027年6月30日 (or 2027-06-30).
+_DAY_ITEM = r"(?:周|星期|礼拜)?[一二三四五六日天]"
+_CHINESE_RULE = re.compile(
+    r"^每(?:(?P<daily>天|日)"
+    rf"|(?P<every>两|隔)?(?:个)?(?:周|星期|礼拜)(?P<days>[一二三四五六日天](?:\s*[、,，和及与]?\s*{_DAY_ITEM})*)"
+    r"|(?:个)?月(?P<monthdays>\d{1,2}\s*[日号](?:\s*[、,，和及与]\s*\d{1,2}\s*[日号])*))"
+    r"(?:\s*[,，]?\s*(?:直到|一直到|至|到)\s*(?P<until>\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|[-/.]\d{1,2}[-/.]\d{1,2}))"
+    r"\s*(?:为止|止)?)?$"
+)
+
+
 class RuleProblem(ValueError):
     """Why a repeat rule cannot be used, in words for the cooperative."""
 
 
+def chinese_rule(text: str) -> str | None:
+    """The RFC 5545 rule that a plain Chinese repeat means (每周六，至2027年6月30日 ->
+    FREQ=WEEKLY;BYDAY=SA;UNTIL=20270630), or None when `text` is not one of the forms it reads."""
+    match = _CHINESE_RULE.match(unicodedata.normalize("NFKC", text).strip())
+    if not match:
+        return None
+    if match["daily"]:
+        parts = ["FREQ=DAILY"]
+    elif match["days"]:
+        days = dict.fromkeys(CHINESE_WEEKDAYS[c] for c in re.findall("[一二三四五六日天]", match["days"]))
+        parts = ["FREQ=WEEKLY", *(["INTERVAL=2"] if match["every"] else []), "BYDAY=" + ",".join(days)]
+    else:
+        monthdays = dict.fromkeys(str(int(d)) for d in re.findall(r"\d+", match["monthdays"]))
+        parts = ["FREQ=MONTHLY", "BYMONTHDAY=" + ",".join(monthdays)]
+    if match["until"]:
+        year, month, day = (int(n) for n in re.findall(r"\d+", match["until"]))
+        parts.append(f"UNTIL={year:04d}{month:02d}{day:02d}")
+    return ";".join(parts)
+
+
 def checked_rule(value: object) -> str:
-    """The rule as written (without a leading `RRULE:`), or RuleProblem saying what is wrong."""
+    """The rule as written (without a leading `RRULE:`), or the rule a plain Chinese repeat means
+    (`chinese_rule`), or RuleProblem saying what is wrong."""
     text = value.strip() if isinstance(value, str) else ""
     if text.upper().startswith("RRULE:"):
         text = text[6:]
+    if "FREQ=" not in text.upper() and (meant := chinese_rule(text)):
+        text = meant
     if "FREQ=" not in text.upper() or "DTSTART" in text.upper():
-        raise RuleProblem(f"{value!r} is not a repeat rule; write one like FREQ=WEEKLY;BYDAY=FR;UNTIL=20270630T235959")
+        raise RuleProblem(say("rule.not_a_rule", value=value))
     parts = dict(part.partition("=")[::2] for part in text.upper().split(";") if part)
     # Live sessions repeat by the day at most: hourly or minutely rules would expand to thousands
     # of pages and calendar entries.
     if parts.get("FREQ") not in FREQUENCIES:
-        raise RuleProblem(f"FREQ={parts.get('FREQ')} is not offered; repeat {', '.join(FREQUENCIES)}")
+        raise RuleProblem(say("rule.frequency", freq=parts.get("FREQ"), offered=", ".join(FREQUENCIES)))
     for part in TIME_OF_DAY_PARTS:
         if part in parts:
-            raise RuleProblem(
-                f"{part} is not offered: a session starts at most once a day, at the time of day of `start`; "
-                f"remove {part} and write the time in `start`, like 2027-03-20T19:30"
-            )
+            raise RuleProblem(say("rule.time_of_day", part=part))
     if "BYEASTER" in parts:  # dateutil's own part: calendar apps would not read it
-        raise RuleProblem("BYEASTER is not part of RFC 5545; write the dates as sessions of their own")
+        raise RuleProblem(say("rule.byeaster"))
     if "INTERVAL" in parts and not _whole(parts["INTERVAL"], MAX_INTERVAL):
         # INTERVAL=0 would never move on: the expansion would loop for ever.
-        raise RuleProblem(
-            f"INTERVAL={parts['INTERVAL']} should be a whole number from 1 to {MAX_INTERVAL}, "
-            "like INTERVAL=2 for every other week in a WEEKLY rule"
-        )
+        raise RuleProblem(say("rule.interval", interval=parts["INTERVAL"], most=MAX_INTERVAL))
     if "UNTIL" in parts and not UNTIL_PATTERN.match(parts["UNTIL"]):
-        raise RuleProblem(f"UNTIL={parts['UNTIL']} should be a date like 20270630 or a time like 20270630T235959")
+        raise RuleProblem(say("rule.until", until=parts["UNTIL"]))
     if "COUNT" in parts and not _whole(parts["COUNT"], MAX_COUNT):
-        raise RuleProblem(f"COUNT={parts['COUNT']} should be a whole number from 1 to {MAX_COUNT}")
+        raise RuleProblem(say("rule.count", count=parts["COUNT"], most=MAX_COUNT))
+    if "BYDAY" in parts and (wrong := [d for d in parts["BYDAY"].split(",") if not BYDAY_PATTERN.match(d.strip())]):
+        raise RuleProblem(say("rule.byday", wrong=",".join(wrong), days=_weekday_list()))
     try:
         # The start comes from `start`; here only the rule's own syntax is checked.
         rrulestr("RRULE:" + text, dtstart=datetime(2000, 1, 1), ignoretz=True)
     except (ValueError, TypeError) as error:
-        raise RuleProblem(f"{value!r} is not a valid RFC 5545 repeat rule ({error})") from None
+        raise RuleProblem(say("rule.invalid", value=value, error=error)) from None
     if "UNTIL" in parts and not within_span(datetime.strptime(parts["UNTIL"][:8], "%Y%m%d")):
-        raise RuleProblem(span_advice(f"UNTIL={parts['UNTIL']}") + ", like UNTIL=20270630")
+        raise RuleProblem(say("rule.until_span", advice=span_advice(f"UNTIL={parts['UNTIL']}")))
     return text
+
+
+def _weekday_list() -> str:
+    """MO 周一、TU 周二 ... SU 周日: the days as a rule writes them, each with its name."""
+    return listed([f"{code} {say(f'weekday.{code}')}" for code in WEEKDAYS])
+
+
+def start_off_the_days(session: Session, zone: ZoneInfo) -> str | None:
+    """Why a weekly session's `start` falls on a day its BYDAY leaves out, or None. RFC 5545 makes
+    the start the first session whatever the rule says, so a Saturday start with BYDAY=FR would put
+    one Saturday among the Fridays: surely not what was meant."""
+    parts = dict(rule_parts(session.repeat or ""))
+    if parts.get("FREQ", "").upper() != "WEEKLY" or "BYDAY" not in parts:
+        return None
+    days = [BYDAY_PATTERN.match(d.strip().upper()) for d in parts["BYDAY"].split(",")]
+    named = [day[2] for day in days if day]
+    start = wall(session.start, zone)
+    code = WEEKDAYS[start.weekday()]
+    if not named or code in named:
+        return None
+    return say(
+        "rule.start_off_days",
+        start=f"{start:%Y-%m-%d}",
+        day=say(f"weekday.{code}"),
+        byday=parts["BYDAY"],
+        days=listed([say(f"weekday.{d}") for d in named]),
+        code=code,
+    )
 
 
 def _whole(text: str, most: int) -> bool:
@@ -157,17 +223,10 @@ def never_happens(session: Session, zone: ZoneInfo) -> str | None:
     parts = dict(rule_parts(session.repeat))
     until = until_wall(parts["UNTIL"], zone) if "UNTIL" in parts else None
     if until is not None and until < first:
-        return (
-            f"the rule never happens: it has UNTIL before start (UNTIL={parts['UNTIL']}, start "
-            f"{first:%Y-%m-%dT%H:%M}); write an UNTIL after the start, or leave UNTIL out"
-        )
+        return say("rule.until_before_start", until=parts["UNTIL"], start=f"{first:%Y-%m-%dT%H:%M}")
     if _first_repeat(session, zone) is None:
-        end = f"UNTIL={parts['UNTIL']}" if until is not None else f"the end of {LATEST.year}"
-        return (
-            f"the rule never happens: no day from `start` to {end} matches all of {session.repeat} "
-            "(a date like 30 February does not exist, or INTERVAL steps over every day that matches); "
-            "check its BY parts, INTERVAL and UNTIL"
-        )
+        end = f"UNTIL={parts['UNTIL']}" if until is not None else say("rule.end_of_year", year=LATEST.year)
+        return say("rule.no_day_matches", end=end, rule=session.repeat)
     return None
 
 

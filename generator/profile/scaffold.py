@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from generator.errors import StorefrontError
+from generator.messages import say
 from generator.profile.schema import ID_PATTERN
 
 
@@ -29,12 +30,12 @@ def scaffold(villages_dir: Path, slug: str, name: str | None = None) -> tuple[Pa
     if not ID_PATTERN.match(slug):
         suggestion = slug_for(slug)
         if not suggestion or not ID_PATTERN.match(suggestion):
-            raise StorefrontError(f"{slug!r} cannot be a folder name; use a-z, 0-9 and '-', like huangdu-white-tea")
-        notes.append(f"{slug!r} is not a folder name; using {suggestion!r} (pinyin). Rename the folder if you like.")
+            raise StorefrontError(say("new.slug_invalid", slug=slug))
+        notes.append(say("new.slug_changed", slug=slug, suggestion=suggestion))
         name, slug = name or slug, suggestion
     folder = villages_dir / slug
     if (folder / "village.yml").exists():
-        raise StorefrontError(f"{folder / 'village.yml'} already exists; edit it, or choose another name")
+        raise StorefrontError(say("new.exists", file=folder / "village.yml"))
     template = files("generator").joinpath("data/village-template.yml").read_text(encoding="utf-8")
     text = template.replace('"{{name}}"', _yaml_text(name or slug))
     (folder / "images").mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,9 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, TypeAda
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
 
-from generator.profile.categories import CATEGORY_IDS
+from generator import words
+from generator.messages import say
+from generator.profile.categories import categories
 from generator.profile.repeats import RuleProblem, checked_rule
 from generator.profile.times import MAX_DURATION, span_advice, within_span
 
@@ -75,24 +77,20 @@ def _text(value: Any, info: ValidationInfo) -> dict[str, str]:
     if isinstance(value, str):
         value = _displayed(value)
         if not value.strip():
-            raise _fail("text", "is empty; write the text, or remove the field if it is optional")
+            raise _fail("text", say("text.empty"))
         return {language: value.strip()}
     if isinstance(value, dict) and value:
         texts = {}
         for code, text in value.items():
             if text is None:
-                raise _fail(
-                    "text",
-                    f"{code!r} has no text after it: a comma inside {{...}} starts a new entry, "
-                    'so put text that contains a comma in quotes, like {en: "Anji tea, spring"}',
-                )
+                raise _fail("text", say("text.no_text_after", code=code))
             if not isinstance(code, str) or not LANGUAGE_PATTERN.match(code):
-                raise _fail("text", f"{code!r} is not a language code; use codes like zh, en, ja")
+                raise _fail("text", say("text.language_code", code=code))
             if not isinstance(text, (str, int, float)) or not _displayed(str(text)).strip():
-                raise _fail("text", f"the {code} text is empty or not text")
+                raise _fail("text", say("text.empty_language", code=code))
             texts[code] = _displayed(str(text)).strip()
         return texts
-    raise _fail("text", "should be text, or one text per language like {zh: 安吉白茶, en: Anji white tea}")
+    raise _fail("text", say("text.type"))
 
 
 Text = Annotated[
@@ -118,7 +116,7 @@ Text = Annotated[
 
 def _markdown(value: Any) -> str:
     if not isinstance(value, (str, int, float)) or not _displayed(str(value)).strip():
-        raise _fail("markdown", "should be text (Markdown); it is empty or not text")
+        raise _fail("markdown", say("markdown.type"))
     return _displayed(str(value))
 
 
@@ -127,10 +125,7 @@ Markdown = Annotated[str, BeforeValidator(_markdown), WithJsonSchema({"type": "s
 
 def _identifier(value: Any) -> str:
     if not isinstance(value, str) or not ID_PATTERN.match(value) or len(value) > 64:
-        raise _fail(
-            "identifier",
-            f"{value!r} is not a valid id; use lowercase letters a-z, digits and '-', at most 64 (like white-tea-1)",
-        )
+        raise _fail("identifier", say("identifier.invalid", value=value))
     return value
 
 
@@ -148,34 +143,21 @@ def relative_image_path(value: Any) -> str:
     suffix. It is returned the one way the site publishes it (`./images//a.jpg` -> `images/a.jpg`),
     so that two spellings of one photo are one photo with one URL."""
     if not isinstance(value, str) or not value.strip():
-        raise _fail("path", "should be a path like images/photo.jpg")
+        raise _fail("path", say("path.type"))
     text = value.strip()
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
-        raise _fail(
-            "path",
-            f"{text!r} is a web address; save the photo into the village's images/ folder "
-            "and write its path, like images/photo.jpg",
-        )
+        raise _fail("path", say("path.web_address", text=text))
     if "\\" in text:
-        raise _fail("path", f"{text!r} uses '\\'; write paths with '/' like images/photo.jpg")
+        raise _fail("path", say("path.backslash", text=text))
     path = PurePosixPath(text)
     if path.is_absolute() or re.match(r"^[A-Za-z]:", text) or text.startswith("~"):
-        raise _fail(
-            "path", f"{text!r} is an absolute path; write it relative to the village folder, like images/photo.jpg"
-        )
+        raise _fail("path", say("path.absolute", text=text))
     if ".." in path.parts:
-        raise _fail("path", f"{text!r} leads outside the village folder; keep photos in its images/ folder")
+        raise _fail("path", say("path.outside", text=text))
     if path.suffix.lower() not in IMAGE_SUFFIXES:
-        raise _fail(
-            "path",
-            f"{text!r} is not a JPEG, PNG or WebP file name (.jpg, .jpeg, .png, .webp; a phone's .heic works too)",
-        )
+        raise _fail("path", say("path.suffix", text=text))
     if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in path.parts) or len(path.parts) > 32:
-        raise _fail(
-            "path",
-            f"{_short_path(text)} is too long for a file system (a name of at most "
-            f"{MAX_NAME_BYTES} bytes, about 85 Chinese characters); shorten it",
-        )
+        raise _fail("path", say("path.too_long", path=_short_path(text), most=MAX_NAME_BYTES))
     return str(path)
 
 
@@ -193,17 +175,13 @@ ImagePath = Annotated[
 
 def _https_url(value: Any) -> str:
     if not isinstance(value, str):
-        raise _fail("url", "should be a web address starting with https://")
+        raise _fail("url", say("url.type"))
     text = value.strip()
     parts = urlsplit(text)
     if parts.scheme.lower() != "https" or not parts.netloc or any(c.isspace() for c in text):
-        raise _fail("url", f"{text!r} is not a secure web address; write it starting with https://")
+        raise _fail("url", say("url.not_https", text=text))
     if control := BIDI_CONTROLS.search(text):
-        raise _fail(
-            "url",
-            f"{text!r} holds an invisible text-direction control (U+{ord(control[0]):04X}) that makes an "
-            "address read as another; type the address again, or copy it from the browser's address bar",
-        )
+        raise _fail("url", say("url.bidi", text=text, code=f"{ord(control[0]):04X}"))
     return text
 
 
@@ -212,7 +190,7 @@ HttpsUrl = Annotated[str, BeforeValidator(_https_url), WithJsonSchema({"type": "
 
 def _hex_colour(value: Any) -> str:
     if not isinstance(value, str) or not HEX_PATTERN.match(value.strip()):
-        raise _fail("colour", f'{value!r} is not a colour; write it as "#RRGGBB" in quotes, like "#2F6B3A"')
+        raise _fail("colour", say("colour.invalid", value=value))
     text = value.strip().upper()
     if len(text) == 4:
         text = "#" + "".join(c * 2 for c in text[1:])
@@ -243,12 +221,12 @@ def _time_zone(value: Any) -> str:
     if name not in _time_zones():
         close = difflib.get_close_matches(name.rpartition("zoneinfo/")[2], sorted(_time_zones()), n=1)
         if close:
-            hint = f"did you mean {close[0]!r}?"
+            hint = say("did_you_mean", close=close[0])
         elif name in NOT_A_PLACE or name.startswith("/"):
-            hint = "that is not a place's zone (it depends on the machine); write the village's, like Asia/Shanghai"
+            hint = say("timezone.machine")
         else:
-            hint = "write the village's zone, like Asia/Shanghai or Europe/Rome"
-        raise _fail("timezone", f"{value!r} is not an IANA time zone; {hint}")
+            hint = say("timezone.example")
+        raise _fail("timezone", say("timezone.invalid", value=value, hint=hint))
     return name
 
 
@@ -258,9 +236,9 @@ TimeZone = Annotated[str, BeforeValidator(_time_zone), WithJsonSchema({"type": "
 def _currency(value: Any) -> str:
     code = str(value).strip().upper() if isinstance(value, str) else ""
     if code in ("RMB", "人民币", "元", "¥", "￥"):
-        raise _fail("currency", f"{value!r} is written CNY in ISO 4217; write currency: CNY (or leave it out)")
+        raise _fail("currency", say("currency.cny", value=value))
     if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
-        raise _fail("currency", f"{value!r} is not an ISO 4217 currency code; use CNY, USD, EUR and the like")
+        raise _fail("currency", say("currency.invalid", value=value))
     return code
 
 
@@ -272,15 +250,11 @@ def parse_duration(value: Any) -> timedelta:
     text = str(value).strip().replace(" ", "") if isinstance(value, (str, int)) else ""
     match = DURATION_PATTERN.match(text.lower()) or ISO_DURATION_PATTERN.match(text.upper())
     if not text or not match or not any(match.groupdict().values()):
-        raise _fail("duration", f"{value!r} is not a duration; write it like 90m, 2h, 1h30m or PT1H30M")
+        raise _fail("duration", say("duration.invalid", value=value))
     minutes = _count(match["h"]) * 60 + _count(match["m"])
     # Compared as a number first: 99999999999999999999h is more than a timedelta holds (OverflowError).
     if not 0 < minutes <= MAX_DURATION // timedelta(minutes=1):
-        raise _fail(
-            "duration",
-            f"{value!r} should be more than 0 and at most {MAX_DURATION // timedelta(hours=1)} hours "
-            "(a live session lasts a day at most; split a longer one)",
-        )
+        raise _fail("duration", say("duration.range", value=value, hours=MAX_DURATION // timedelta(hours=1)))
     return timedelta(minutes=minutes)
 
 
@@ -309,7 +283,7 @@ RepeatRule = Annotated[str, BeforeValidator(_rrule), WithJsonSchema({"type": "st
 
 def _schedule_time(value: datetime) -> datetime:
     if not within_span(value):
-        raise _fail("schedule_time", span_advice(value.isoformat(timespec="minutes")) + ", like 2027-03-20T19:30")
+        raise _fail("schedule_time", say("time.outside_span", advice=span_advice(value.isoformat(timespec="minutes"))))
     return value
 
 
@@ -327,9 +301,9 @@ def _amount(value: Any) -> Any:
     """A price's number; a currency sign or a thousands comma in it gets advice, not "not a number"."""
     text = _typed_number(value)
     if isinstance(text, str) and re.search(r"[¥$€£元块]|RMB|CNY", text, re.IGNORECASE):
-        raise _fail("amount", f"{value!r}: write the number only, like 268; the currency goes in `currency:`")
+        raise _fail("amount", say("amount.currency_sign", value=value))
     if isinstance(text, str) and re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+,\d{1,2}", text):
-        raise _fail("amount", f"{value!r}: write the number without a comma, like 1200 or 39.9")
+        raise _fail("amount", say("amount.comma", value=value))
     return text
 
 
@@ -337,11 +311,7 @@ def _price_block(value: Any) -> Any:
     """`price: 98` says too little: the unit (and the currency) belong with it."""
     if isinstance(value, (int, float, str)):
         amount = _typed_number(value) if isinstance(value, str) else value
-        raise _fail(
-            "price",
-            f"{value!r} should be a block with the amount and what it buys, "
-            f"like price: {{amount: {amount}, currency: CNY, unit: 250 g}}",
-        )
+        raise _fail("price", say("price.not_a_block", value=value, amount=amount))
     return value
 
 
@@ -362,20 +332,92 @@ Month = Annotated[
 ]
 
 # --- enumerations ------------------------------------------------------------------------------
+# A value of the contract is an English key (`taobao`); a cooperative may write its Chinese name
+# instead (淘宝), which is read as the key. The names are the ones the pages show (generator/words.py,
+# data/categories.yml), and SPELLINGS adds the other ways people write them. The JSON Schema offers
+# both, each described in both languages, so an editor completes 淘宝 as well as taobao.
 
-Category = Literal[CATEGORY_IDS]  # type: ignore[valid-type]  # from data/categories.yml
-CultureKind = Literal[
-    "festival", "craft", "heritage", "landscape", "cuisine", "dialect", "custom", "history", "ecology", "other"
-]
-ArtStyle = Literal["ink", "folk", "modern", "earth"]
-CertificationKind = Literal["geographical-indication", "organic", "green-food", "intangible-heritage", "other"]
-ShopPlatform = Literal[
-    "taobao", "tmall", "jd", "pinduoduo", "douyin", "kuaishou", "wechat", "xiaohongshu", "website", "other"
-]
-Role = Literal["anchor", "assistant", "planner", "field-control", "operations", "other"]
-LivePlatform = Literal[
-    "douyin", "kuaishou", "taobao-live", "wechat-channels", "xiaohongshu", "bilibili", "youtube", "tiktok", "other"
-]
+SPELLINGS: dict[str, dict[str, str]] = {
+    "culture": {"节日": "festival", "手工": "craft", "工艺": "craft", "非物质文化遗产": "heritage", "美食": "cuisine",
+                "风光": "landscape", "景色": "landscape", "民俗": "custom", "风俗": "custom", "其他": "other"},
+    "shop": {"微信": "wechat", "微店": "wechat", "京东商城": "jd", "网站": "website", "其他": "other"},
+    "role": {"主持": "anchor", "副播": "assistant", "运营": "operations", "其他": "other"},
+    "live": {"淘宝": "taobao-live", "视频号": "wechat-channels", "微信": "wechat-channels", "B站": "bilibili",
+             "其他": "other"},
+    "certification": {"地理标志": "geographical-indication", "有机": "organic", "非遗": "intangible-heritage",
+                      "其他": "other"},
+    "style": {},
+    "category": {},
+}  # fmt: skip
+"""Other Chinese spellings of enumeration values, by enumeration: name -> key."""
+
+
+def _names(pairs: dict[str, tuple[Any, ...]]) -> dict[str, str]:
+    """key -> its Chinese name, from a table of words.py (key -> (zh, en), or wordings of such)."""
+    return {key: (forms[0][0] if isinstance(forms[0], tuple) else forms[0]) for key, forms in pairs.items()}
+
+
+ENUM_NAMES: dict[str, dict[str, str]] = {
+    "culture": _names(words.CULTURE_KINDS),
+    "shop": _names(words.SHOPS),
+    "role": _names(words.ROLES),
+    "live": _names(words.PLATFORMS),
+    "certification": _names(words.CERTIFICATES),
+    "style": {"ink": "水墨", "folk": "民间", "modern": "现代", "earth": "大地"},
+    "category": {c.id: c.zh for c in categories().values()},
+}
+"""Each enumeration's keys in the order a profile may write them, with the Chinese name of each."""
+
+
+def aliases(enumeration: str) -> dict[str, str]:
+    """Every Chinese way of writing a value of `enumeration`: its name and SPELLINGS -> key."""
+    names = {name: key for key, name in ENUM_NAMES[enumeration].items()}
+    return {**names, **SPELLINGS[enumeration]}
+
+
+def _enum_value(enumeration: str):
+    def read(value: Any) -> Any:
+        """The key for a value written as its Chinese name, or in capitals (Taobao); else as it is."""
+        if not isinstance(value, str):
+            return value
+        text = unicodedata.normalize("NFKC", value).strip()
+        keys = ENUM_NAMES[enumeration]
+        return aliases(enumeration).get(text) or (text.lower() if text.lower() in keys else text)
+
+    return read
+
+
+def _enum_schema(enumeration: str, what: str) -> dict[str, Any]:
+    """The keys and their Chinese names as one list of choices, each described as `淘宝 (taobao)`."""
+    names = ENUM_NAMES[enumeration]
+    choices = [*names, *aliases(enumeration)]
+    return {
+        "enum": choices,
+        "enumDescriptions": [
+            f"{names[key]}（{key}）"
+            for key in (choice if choice in names else aliases(enumeration)[choice] for choice in choices)
+        ],
+        "description": what,
+        "x-names": [[key, name] for key, name in names.items()],  # a list: JSON Schema output sorts mappings
+    }
+
+
+def enumeration(enumeration: str, what: str) -> Any:
+    """The type of a field whose value is one of an enumeration's keys, or its Chinese name."""
+    return Annotated[
+        Literal[tuple(ENUM_NAMES[enumeration])],  # type: ignore[valid-type]
+        BeforeValidator(_enum_value(enumeration)),
+        WithJsonSchema(_enum_schema(enumeration, what)),
+    ]
+
+
+Category = enumeration("category", "品类 / category")
+CultureKind = enumeration("culture", "类别 / kind")
+ArtStyle = enumeration("style", "风格 / style")
+CertificationKind = enumeration("certification", "证书类别 / kind of certificate")
+ShopPlatform = enumeration("shop", "网店平台 / shop platform")
+Role = enumeration("role", "角色 / role")
+LivePlatform = enumeration("live", "直播平台 / live platform")
 
 # --- the profile -------------------------------------------------------------------------------
 
@@ -386,137 +428,215 @@ def _record(cls):
 
 @_record
 class Region:
-    province: str = Field(min_length=1, description="Province, like 浙江省.")
-    county: str = Field(min_length=1, description="County or district, like 安吉县.")
-    city: str | None = Field(None, description="Prefecture-level city, like 湖州市.")
-    township: str | None = Field(None, description="Township or town, like 溪龙乡.")
+    province: str = Field(min_length=1, description="省，例如 浙江省 / Province, like 浙江省.")
+    county: str = Field(min_length=1, description="县或区，例如 安吉县 / County or district, like 安吉县.")
+    city: str | None = Field(None, description="地级市，例如 湖州市 / Prefecture-level city, like 湖州市.")
+    township: str | None = Field(None, description="乡或镇，例如 溪龙乡 / Township or town, like 溪龙乡.")
     coordinates: tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]] | None = Field(
-        None, description="[latitude, longitude] in WGS 84."
+        None, description="坐标 [纬度, 经度]（WGS 84） / [latitude, longitude] in WGS 84."
     )
 
 
 @_record
 class CultureItem:
-    name: Text = Field(description="What it is called.")
-    kind: CultureKind = Field(description="What kind of culture element it is.")
-    description: Markdown = Field(description="What it is and why it belongs to this place (Markdown).")
-    image: ImagePath | None = Field(None, description="A photo of it, inside the village folder.")
+    name: Text = Field(description="名称 / What it is called.")
+    kind: CultureKind = Field(
+        description=(
+            "类别：节庆、手艺、非遗、风景、美食、方言、习俗、历史、生态、其他 / What kind of culture element it is."
+        )
+    )
+    description: Markdown = Field(
+        description="它是什么、为什么属于这里（Markdown） / What it is and why it belongs to this place (Markdown)."
+    )
+    image: ImagePath | None = Field(
+        None, description="它的照片，放在本村文件夹里 / A photo of it, inside the village folder."
+    )
 
 
 @_record
 class BrandColors:
-    primary: HexColour | None = Field(None, description='Main brand colour, "#RRGGBB".')
-    accent: HexColour | None = Field(None, description='Second brand colour, "#RRGGBB".')
+    primary: HexColour | None = Field(None, description='主色，带引号的 "#RRGGBB" / Main brand colour, "#RRGGBB".')
+    accent: HexColour | None = Field(None, description='辅色，带引号的 "#RRGGBB" / Second brand colour, "#RRGGBB".')
 
 
 @_record
 class Brand:
-    colors: BrandColors | None = Field(None, description="Brand colours; derived from the hero photo when absent.")
-    logo: ImagePath | None = Field(None, description="Logo image; a seal is generated when absent.")
-    hero: ImagePath | None = Field(None, description="The large photo at the top of the village page.")
-    style: ArtStyle | None = Field(None, description="Art direction for generated art.")
+    colors: BrandColors | None = Field(
+        None, description="品牌颜色；不写就从首页大图取色 / Brand colours; derived from the hero photo when absent."
+    )
+    logo: ImagePath | None = Field(
+        None, description="标志图片；不写就生成一枚印章 / Logo image; a seal is generated when absent."
+    )
+    hero: ImagePath | None = Field(
+        None, description="首页大图：本村页面顶部的大照片 / The large photo at the top of the village page."
+    )
+    style: ArtStyle | None = Field(
+        None, description="生成图案的风格：水墨、民间、现代、大地 / Art direction for generated art."
+    )
 
 
 @_record
 class Price:
-    amount: Amount = Field(gt=0, max_digits=12, decimal_places=2, description="Price of one unit; more than 0.")
-    currency: Currency = Field("CNY", description="ISO 4217 currency code.")
-    unit: str | None = Field(None, min_length=1, description="What one price buys, like 250 g or 一盒.")
+    amount: Amount = Field(
+        gt=0, max_digits=12, decimal_places=2, description="一份的价格，大于 0 / Price of one unit; more than 0."
+    )
+    currency: Currency = Field("CNY", description="货币代码（ISO 4217），默认 CNY / ISO 4217 currency code.")
+    unit: str | None = Field(
+        None,
+        min_length=1,
+        description="单位：一份是多少，例如 250 g 或 一盒 / What one price buys, like 250 g or 一盒.",
+    )
 
 
 @_record
 class Certification:
-    kind: CertificationKind = Field(description="What the certificate attests.")
-    id: str = Field(min_length=1, description="The certificate or registration number.")
-    issuer: str = Field(min_length=1, description="Who issued it.")
-    valid_until: date | None = Field(None, description="Last day it is valid, YYYY-MM-DD.")
+    kind: CertificationKind = Field(description="证书类别 / What the certificate attests.")
+    id: str = Field(min_length=1, description="证书或登记编号 / The certificate or registration number.")
+    issuer: str = Field(min_length=1, description="发证机构 / Who issued it.")
+    valid_until: date | None = Field(
+        None, description="有效期的最后一天，YYYY-MM-DD / Last day it is valid, YYYY-MM-DD."
+    )
 
 
 @_record
 class BuyLink:
-    platform: ShopPlatform = Field(description="Where the shop is.")
-    url: HttpsUrl = Field(description="The shop page, https only.")
+    platform: ShopPlatform = Field(
+        description="网店平台：淘宝、天猫、京东、拼多多、抖音、快手、微信、小红书、官网、其他 / Where the shop is."
+    )
+    url: HttpsUrl = Field(description="网店页面网址，只能是 https / The shop page, https only.")
 
 
 @_record
 class Product:
-    id: Identifier = Field(description="Unique within the village: a-z, 0-9 and '-'.")
-    name: Text = Field(description="Product name.")
-    category: Category = Field(description="One of the published categories.")
-    description: Markdown = Field(description="What it is, how it is made, how to enjoy it (Markdown).")
-    price: Annotated[Price, BeforeValidator(_price_block)] = Field(description="Price, currency and unit.")
-    season: list[Month] = Field(default_factory=list, description="Months 1-12 in which it is available.")
-    images: list[ImagePath] = Field(default_factory=list, description="Product photos.")
-    certifications: list[Certification] = Field(default_factory=list, description="Certificates it holds.")
-    buy: list[BuyLink] = Field(default_factory=list, description="Where a customer orders it.")
+    id: Identifier = Field(
+        description="编号：本村内不重复，只用 a-z、0-9 和 '-' / Unique within the village: a-z, 0-9 and '-'."
+    )
+    name: Text = Field(description="产品名 / Product name.")
+    category: Category = Field(description="品类，例如 茶叶（tea） / One of the published categories.")
+    description: Markdown = Field(
+        description=(
+            "介绍：是什么、怎么做的、怎么享用（Markdown） / What it is, how it is made, how to enjoy it (Markdown)."
+        )
+    )
+    price: Annotated[Price, BeforeValidator(_price_block)] = Field(
+        description="价格、货币和单位 / Price, currency and unit."
+    )
+    season: list[Month] = Field(
+        default_factory=list, description="上市月份 1-12 / Months 1-12 in which it is available."
+    )
+    images: list[ImagePath] = Field(default_factory=list, description="产品照片 / Product photos.")
+    certifications: list[Certification] = Field(default_factory=list, description="持有的证书 / Certificates it holds.")
+    buy: list[BuyLink] = Field(default_factory=list, description="在哪里下单 / Where a customer orders it.")
 
 
 @_record
 class Person:
-    id: Identifier = Field(description="Unique within the village: a-z, 0-9 and '-'.")
-    name: Annotated[Text, NAME] = Field(description="The person's name.")
-    role: Role = Field(description="What they do in the live room.")
-    bio: Markdown | None = Field(None, description="A few words about them (Markdown).")
-    photo: ImagePath | None = Field(None, description="Their photo.")
+    id: Identifier = Field(
+        description="编号：本村内不重复，只用 a-z、0-9 和 '-' / Unique within the village: a-z, 0-9 and '-'."
+    )
+    name: Annotated[Text, NAME] = Field(description="姓名 / The person's name.")
+    role: Role = Field(description="角色：主播、助播、场控、运营、策划、其他 / What they do in the live room.")
+    bio: Markdown | None = Field(None, description="几句介绍（Markdown） / A few words about them (Markdown).")
+    photo: ImagePath | None = Field(None, description="照片 / Their photo.")
 
 
 @_record
 class Channel:
-    id: Identifier = Field(description="Unique within the village: a-z, 0-9 and '-'.")
-    platform: LivePlatform = Field(description="The live-streaming platform.")
-    url: HttpsUrl = Field(description="The live room's address, https only; a QR code is made from it.")
-    handle: str | None = Field(None, min_length=1, description="Account name shown to viewers.")
+    id: Identifier = Field(
+        description="编号：本村内不重复，只用 a-z、0-9 和 '-' / Unique within the village: a-z, 0-9 and '-'."
+    )
+    platform: LivePlatform = Field(description="直播平台 / The live-streaming platform.")
+    url: HttpsUrl = Field(
+        description=(
+            "直播间网址，只能是 https；会生成二维码 / The live room's address, https only; a QR code is made from it."
+        )
+    )
+    handle: str | None = Field(None, min_length=1, description="观众看到的账号名 / Account name shown to viewers.")
 
 
 @_record
 class Session:
-    title: Text = Field(description="What the session is about.")
-    channel: Identifier = Field(description="The id of a channel above.")
-    start: ScheduleTime = Field(description="First (or only) start, like 2027-03-20T19:30 (village time).")
-    duration: Duration = Field(description="How long: 90m, 2h, 1h30m or PT1H30M.")
-    repeat: RepeatRule | None = Field(None, description="RFC 5545 RRULE, like FREQ=WEEKLY;BYDAY=FR.")
-    except_: list[ScheduleTime] = Field(
-        default_factory=list, alias="except", description="Starts left out of the repeat."
+    title: Text = Field(description="直播标题 / What the session is about.")
+    channel: Identifier = Field(description="上面某个直播间的编号 / The id of a channel above.")
+    start: ScheduleTime = Field(
+        description=(
+            "第一场（或唯一一场）的开始时间，例如 2027-03-20T19:30（本村时间） / "
+            "First (or only) start, like 2027-03-20T19:30 (village time)."
+        )
     )
-    hosts: list[Identifier] = Field(default_factory=list, description="Ids of team members who host.")
-    products: list[Identifier] = Field(default_factory=list, description="Ids of featured products.")
-    scene: Text | None = Field(None, description="Where the stream is shot.")
+    duration: Duration = Field(description="时长：90m、2h、1h30m 或 PT1H30M / How long: 90m, 2h, 1h30m or PT1H30M.")
+    repeat: RepeatRule | None = Field(
+        None,
+        description=(
+            "重复：每周六、每周二、四、每天、每月1日（可加“，至2027年6月30日”），"
+            "或 RFC 5545 规则 FREQ=WEEKLY;BYDAY=SA / "
+            "RFC 5545 RRULE, like FREQ=WEEKLY;BYDAY=FR."
+        ),
+    )
+    except_: list[ScheduleTime] = Field(
+        default_factory=list, alias="except", description="跳过的场次（开始时间） / Starts left out of the repeat."
+    )
+    hosts: list[Identifier] = Field(
+        default_factory=list, description="主持这场直播的成员编号 / Ids of team members who host."
+    )
+    products: list[Identifier] = Field(
+        default_factory=list, description="这场直播介绍的产品编号 / Ids of featured products."
+    )
+    scene: Text | None = Field(None, description="直播场景：在哪里拍 / Where the stream is shot.")
 
 
 @_record
 class Live:
-    channels: list[Channel] = Field(default_factory=list, description="Live-commerce accounts.")
-    sessions: list[Session] = Field(default_factory=list, description="Scheduled live sessions.")
+    channels: list[Channel] = Field(default_factory=list, description="直播间账号 / Live-commerce accounts.")
+    sessions: list[Session] = Field(default_factory=list, description="直播日程 / Scheduled live sessions.")
 
 
 @_record
 class Contact:
-    phone: str | None = Field(None, min_length=1, description="Phone number.")
-    wechat: str | None = Field(None, min_length=1, description="WeChat id.")
-    email: Annotated[str, Field(pattern=EMAIL_PATTERN.pattern)] | None = Field(None, description="E-mail address.")
+    phone: str | None = Field(None, min_length=1, description="电话 / Phone number.")
+    wechat: str | None = Field(None, min_length=1, description="微信号 / WeChat id.")
+    email: Annotated[str, Field(pattern=EMAIL_PATTERN.pattern)] | None = Field(
+        None, description="电子邮箱 / E-mail address."
+    )
 
 
 @_record
 class Service:
-    shipping: Markdown | None = Field(None, description="How and where goods are shipped (Markdown).")
-    returns: Markdown | None = Field(None, description="The return and refund promise (Markdown).")
-    contact: Contact | None = Field(None, description="How a buyer reaches the cooperative.")
+    shipping: Markdown | None = Field(
+        None, description="怎么发货、发到哪里（Markdown） / How and where goods are shipped (Markdown)."
+    )
+    returns: Markdown | None = Field(
+        None, description="退换货承诺（Markdown） / The return and refund promise (Markdown)."
+    )
+    contact: Contact | None = Field(None, description="买家怎么联系合作社 / How a buyer reaches the cooperative.")
 
 
 @_record
 class Profile:
-    schema: Literal[1] = Field(description="The contract version this file follows.")
-    name: Annotated[Text, NAME] = Field(description="The village's name.")
-    region: Region = Field(description="Where the village is: province and county at least.")
-    slogan: Text = Field(description="One line that says what only this village is.")
-    story: Markdown = Field(description="The brand story (Markdown).")
-    culture: list[CultureItem] = Field(min_length=1, description="What makes this place itself; at least one.")
-    products: list[Product] = Field(min_length=1, description="What the village sells; at least one.")
-    timezone: TimeZone = Field("Asia/Shanghai", description="IANA time zone of the village.")
-    brand: Brand | None = Field(None, description="Colours, logo, hero photo and art style; all optional.")
-    team: list[Person] = Field(default_factory=list, description="The people of the live room.")
-    live: Live | None = Field(None, description="Live-commerce channels and schedule.")
-    service: Service | None = Field(None, description="What a buyer is promised.")
+    schema: Literal[1] = Field(description="档案格式的版本，写 1 / The contract version this file follows.")
+    name: Annotated[Text, NAME] = Field(description="村名 / The village's name.")
+    region: Region = Field(description="所在地：至少写省和县 / Where the village is: province and county at least.")
+    slogan: Text = Field(description="口号：一句只属于本村的话 / One line that says what only this village is.")
+    story: Markdown = Field(description="品牌故事（Markdown） / The brand story (Markdown).")
+    culture: list[CultureItem] = Field(
+        min_length=1,
+        description="风土人文：让这里成为这里的东西，至少一项 / What makes this place itself; at least one.",
+    )
+    products: list[Product] = Field(
+        min_length=1, description="产品：本村卖的东西，至少一项 / What the village sells; at least one."
+    )
+    timezone: TimeZone = Field(
+        "Asia/Shanghai", description="本村的时区（IANA），默认 Asia/Shanghai / IANA time zone of the village."
+    )
+    brand: Brand | None = Field(
+        None,
+        description=(
+            "品牌：颜色、标志、首页大图和风格，都可以不写 / Colours, logo, hero photo and art style; all optional."
+        ),
+    )
+    team: list[Person] = Field(default_factory=list, description="团队：直播间里的人 / The people of the live room.")
+    live: Live | None = Field(None, description="直播：直播间和直播日程 / Live-commerce channels and schedule.")
+    service: Service | None = Field(None, description="服务：对买家的承诺 / What a buyer is promised.")
 
 
 @cache
@@ -529,5 +649,5 @@ def json_schema() -> dict[str, Any]:
     """The JSON Schema published for editors, derived from the classes above."""
     schema = profile_adapter().json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Village Storefront profile (village.yml), schema 1"
+    schema["title"] = "村庄档案 village.yml / Village Storefront profile, schema 1"
     return schema

@@ -11,6 +11,8 @@ import os
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from generator.messages import say
+
 DAY = timedelta(days=1)
 
 EARLIEST, LATEST = datetime(2000, 1, 1), datetime(2099, 12, 31, 23, 59, 59)
@@ -30,7 +32,7 @@ def within_span(moment: datetime) -> bool:
 
 def span_advice(written: str) -> str:
     """What the profile is told of a time outside the span, written as `written`."""
-    return f"{written} is outside the years {EARLIEST.year} to {LATEST.year} that a schedule can name; check the year"
+    return say("time.span", written=written, earliest=EARLIEST.year, latest=LATEST.year)
 
 
 def build_now() -> datetime:

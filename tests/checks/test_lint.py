@@ -238,7 +238,7 @@ def test_config_names_unknown_rules():
 
 
 def test_claims_data_is_consistent():
-    kinds = set(typing.get_args(CertificationKind))
+    kinds = set(typing.get_args(typing.get_args(CertificationKind)[0]))  # Annotated[Literal[...], ...]
     for rule in rules().values():
         assert rule.level in ("error", "warning") and rule.why and rule.suggestion, rule.id
         assert rule.certificate is None or rule.certificate in kinds, rule.id

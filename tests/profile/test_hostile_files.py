@@ -232,8 +232,8 @@ def test_gb18030_file_through_the_command_line(tmp_path):
     (project / "villages" / "test-village" / "village.yml").write_bytes(text.encode("gb18030"))
     result = run_storefront("validate", cwd=project)
     assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
-    assert f"{FILE}:2: the file is not UTF-8 (it looks like GBK/GB18030" in result.stderr
-    assert "save it as UTF-8" in result.stderr
+    assert f"{FILE}:2: 文件不是 UTF-8 编码（看起来是老的中文 Windows 编辑器保存的 GBK/GB18030" in result.stderr
+    assert "另存为 UTF-8" in result.stderr
 
 
 def test_full_width_punctuation_in_text_is_kept_as_written(tmp_path):
@@ -431,7 +431,4 @@ def test_validate_uses_the_configured_pixel_limit(tmp_path):
     )
     result = run_storefront("validate", cwd=project)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert (
-        f"{FILE}:16: brand.hero: 'images/hero.jpg': the photo is 400x300 pixels, more than the 100,000 allowed"
-        in result.stderr
-    )
+    assert f"{FILE}:16: brand.hero: 'images/hero.jpg': 照片有 400x300 像素，超过允许的 100,000" in result.stderr

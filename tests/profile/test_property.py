@@ -45,7 +45,7 @@ SLOW = [
 CHEAP = settings(max_examples=200, deadline=None, derandomize=True, database=None, suppress_health_check=SLOW)
 BUILDS = settings(CHEAP, max_examples=4)
 COMMANDS = settings(CHEAP, max_examples=6)
-MESSAGE = re.compile(r"^  villages/[^:]+(:\d+)?: ", re.MULTILINE)
+MESSAGE = re.compile(r"^  villages/[^:]+(:\d+){0,2}: ", re.MULTILINE)  # file, line and column
 
 # --- valid profiles ---------------------------------------------------------------------------
 
@@ -243,7 +243,9 @@ def profiles(draw, max_products: int = 25, max_sessions: int = 12) -> dict:
             "scene": draw(st.none() | LOCALIZED),
         }
         if repeat := draw(REPEATS):
-            session["repeat"] = repeat
+            # A weekly rule's days include the day of its start (the reader refuses a start off them).
+            start_day = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[datetime.fromisoformat(session["start"]).weekday()]
+            session["repeat"] = repeat.replace("BYDAY=MO,FR", f"BYDAY={','.join(sorted({start_day, 'FR'}))}")
         sessions.append({k: v for k, v in session.items() if v is not None})
     data["live"] = {
         "channels": [
