@@ -153,7 +153,7 @@ def _(project):
     def change(data):
         first = data["live"]["sessions"][0]
         data["live"]["sessions"] = [
-            {**first, "start": f"2026-12-{1 + i % 28:02d}T{8 + i % 12:02d}:{i % 60:02d}", "except": []}
+            {**first, "start": f"2026-12-{1 + i % 28:02d}T{8 + i % 12:02d}:{i % 60:02d}", "repeat": None, "except": []}
             for i in range(2000)
         ]
 
