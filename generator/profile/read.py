@@ -35,6 +35,7 @@ from generator.profile.schema import (
     IMAGE_SUFFIXES,
     MAX_NAME_BYTES,
     Profile,
+    displayed,
     json_schema,
     profile_adapter,
     relative_image_path,
@@ -220,7 +221,7 @@ def cross_check(data: dict[str, Any], folder: Path, max_pixels: int = MAX_PIXELS
                     yield place, _unknown_reference(value, items, what, where)
         if session.get("except") and not session.get("repeat"):
             yield (*at, "except"), say("session.except_without_repeat")
-    yield from region_problems(data.get("region"))
+    yield from region_problems(_as_shown(data.get("region")))
     for at, image in image_fields(data):
         relative = _relative_image(image)
         message = relative and (_too_long_once_published(relative) or check_image_path(folder, relative, max_pixels))
@@ -573,3 +574,10 @@ def _resolve(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
             node = next((n for n in node["anyOf"] if n.get("type") != "null"), {})
         else:
             return node
+
+
+def _as_shown(region: Any) -> Any:
+    """The region's names as the model keeps them (no text-direction controls): what is looked up."""
+    if not isinstance(region, dict):
+        return region
+    return {key: displayed(value) if isinstance(value, str) else value for key, value in region.items()}

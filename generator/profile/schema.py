@@ -66,16 +66,25 @@ TEXT, MARKDOWN, IMAGE, NAME = Walk("text"), Walk("markdown"), Walk("image"), Wal
 # --- value types: each parses one kind of value and says plainly what was expected -------------
 
 
-def _displayed(text: str) -> str:
+def displayed(text: str) -> str:
     """Text as a page shows it: without text-direction controls (BIDI_CONTROLS)."""
     return BIDI_CONTROLS.sub("", text)
+
+
+def _plain(value: Any) -> Any:
+    return displayed(value) if isinstance(value, str) else value
+
+
+Plain = Annotated[str, BeforeValidator(_plain)]
+"""A short text shown as written (a place name, a unit, a certificate number, a phone number),
+without text-direction controls, like Text."""
 
 
 def _text(value: Any, info: ValidationInfo) -> dict[str, str]:
     """A plain string is the site's primary language; a mapping gives one string per language."""
     language = (info.context or {}).get("language", DEFAULT_LANGUAGE)
     if isinstance(value, str):
-        value = _displayed(value)
+        value = displayed(value)
         if not value.strip():
             raise _fail("text", say("text.empty"))
         return {language: value.strip()}
@@ -86,9 +95,9 @@ def _text(value: Any, info: ValidationInfo) -> dict[str, str]:
                 raise _fail("text", say("text.no_text_after", code=code))
             if not isinstance(code, str) or not LANGUAGE_PATTERN.match(code):
                 raise _fail("text", say("text.language_code", code=code))
-            if not isinstance(text, (str, int, float)) or not _displayed(str(text)).strip():
+            if not isinstance(text, (str, int, float)) or not displayed(str(text)).strip():
                 raise _fail("text", say("text.empty_language", code=code))
-            texts[code] = _displayed(str(text)).strip()
+            texts[code] = displayed(str(text)).strip()
         return texts
     raise _fail("text", say("text.type"))
 
@@ -115,9 +124,9 @@ Text = Annotated[
 
 
 def _markdown(value: Any) -> str:
-    if not isinstance(value, (str, int, float)) or not _displayed(str(value)).strip():
+    if not isinstance(value, (str, int, float)) or not displayed(str(value)).strip():
         raise _fail("markdown", say("markdown.type"))
-    return _displayed(str(value))
+    return displayed(str(value))
 
 
 Markdown = Annotated[str, BeforeValidator(_markdown), WithJsonSchema({"type": "string", "minLength": 1}), MARKDOWN]
@@ -428,10 +437,10 @@ def _record(cls):
 
 @_record
 class Region:
-    province: str = Field(min_length=1, description="省，例如 浙江省 / Province, like 浙江省.")
-    county: str = Field(min_length=1, description="县或区，例如 安吉县 / County or district, like 安吉县.")
-    city: str | None = Field(None, description="地级市，例如 湖州市 / Prefecture-level city, like 湖州市.")
-    township: str | None = Field(None, description="乡或镇，例如 溪龙乡 / Township or town, like 溪龙乡.")
+    province: Plain = Field(min_length=1, description="省，例如 浙江省 / Province, like 浙江省.")
+    county: Plain = Field(min_length=1, description="县或区，例如 安吉县 / County or district, like 安吉县.")
+    city: Plain | None = Field(None, description="地级市，例如 湖州市 / Prefecture-level city, like 湖州市.")
+    township: Plain | None = Field(None, description="乡或镇，例如 溪龙乡 / Township or town, like 溪龙乡.")
     coordinates: tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]] | None = Field(
         None, description="坐标 [纬度, 经度]（WGS 84） / [latitude, longitude] in WGS 84."
     )
@@ -481,7 +490,7 @@ class Price:
         gt=0, max_digits=12, decimal_places=2, description="一份的价格，大于 0 / Price of one unit; more than 0."
     )
     currency: Currency = Field("CNY", description="货币代码（ISO 4217），默认 CNY / ISO 4217 currency code.")
-    unit: str | None = Field(
+    unit: Plain | None = Field(
         None,
         min_length=1,
         description="单位：一份是多少，例如 250 g 或 一盒 / What one price buys, like 250 g or 一盒.",
@@ -491,8 +500,8 @@ class Price:
 @_record
 class Certification:
     kind: CertificationKind = Field(description="证书类别 / What the certificate attests.")
-    id: str = Field(min_length=1, description="证书或登记编号 / The certificate or registration number.")
-    issuer: str = Field(min_length=1, description="发证机构 / Who issued it.")
+    id: Plain = Field(min_length=1, description="证书或登记编号 / The certificate or registration number.")
+    issuer: Plain = Field(min_length=1, description="发证机构 / Who issued it.")
     valid_until: date | None = Field(
         None, description="有效期的最后一天，YYYY-MM-DD / Last day it is valid, YYYY-MM-DD."
     )
@@ -551,7 +560,7 @@ class Channel:
             "直播间网址，只能是 https；会生成二维码 / The live room's address, https only; a QR code is made from it."
         )
     )
-    handle: str | None = Field(None, min_length=1, description="观众看到的账号名 / Account name shown to viewers.")
+    handle: Plain | None = Field(None, min_length=1, description="观众看到的账号名 / Account name shown to viewers.")
 
 
 @_record
@@ -593,8 +602,8 @@ class Live:
 
 @_record
 class Contact:
-    phone: str | None = Field(None, min_length=1, description="电话 / Phone number.")
-    wechat: str | None = Field(None, min_length=1, description="微信号 / WeChat id.")
+    phone: Plain | None = Field(None, min_length=1, description="电话 / Phone number.")
+    wechat: Plain | None = Field(None, min_length=1, description="微信号 / WeChat id.")
     email: Annotated[str, Field(pattern=EMAIL_PATTERN.pattern)] | None = Field(
         None, description="电子邮箱 / E-mail address."
     )
