@@ -39,6 +39,16 @@ class Schedule:
         return not self.groups
 
 
+def _group_of(o: Occurrence, now: datetime) -> str:
+    """Which of SCHEDULE_GROUPS a start belongs to: past once it has ended, else today, this week
+    (to Sunday) or later, by the date and clock of its own village."""
+    if o.end <= now:
+        return "past"
+    today = now.astimezone(o.start.tzinfo).date()
+    day = o.start.date()
+    return "today" if day <= today else "week" if day <= today + timedelta(days=6 - today.weekday()) else "later"
+
+
 def group_by_day(occurrences: Iterable[Occurrence], now: datetime, language: str) -> Schedule:
     """Today, this week (to Sunday), later, then past sessions (latest first); each by day.
 
@@ -48,14 +58,10 @@ def group_by_day(occurrences: Iterable[Occurrence], now: datetime, language: str
     buckets: dict[str, dict[date, list[Occurrence]]] = {key: {} for key in SCHEDULE_GROUPS}
     upcoming = []
     for o in occurrences:
-        today = now.astimezone(o.start.tzinfo).date()
-        day = o.start.date()
-        if o.end <= now:
-            key = "past"
-        else:
+        key = _group_of(o, now)
+        if key != "past":
             upcoming.append(o)
-            key = "today" if day <= today else "week" if day <= today + timedelta(days=6 - today.weekday()) else "later"
-        buckets[key].setdefault(day, []).append(o)
+        buckets[key].setdefault(o.start.date(), []).append(o)
     groups = []
     for key, days in buckets.items():
         order = sorted(days, reverse=key == "past")
@@ -143,15 +149,8 @@ def group_series(occurrences: Iterable[Occurrence], now: datetime, language: str
     buckets: dict[str, dict[date, list[Series]]] = {key: {} for key in SCHEDULE_GROUPS}
     upcoming = []
     for s in series_of(occurrences, now, language):
-        o = s.occurrence
-        today = now.astimezone(o.start.tzinfo).date()
-        day = o.start.date()
         upcoming += [start for start in s.starts if start.end > now]
-        if o.end <= now:
-            key = "past"
-        else:
-            key = "today" if day <= today else "week" if day <= today + timedelta(days=6 - today.weekday()) else "later"
-        buckets[key].setdefault(day, []).append(s)
+        buckets[_group_of(s.occurrence, now)].setdefault(s.occurrence.start.date(), []).append(s)
     groups = []
     for key, days in buckets.items():
         listed = [SeriesDay(d, day_label(d, language), tuple(days[d])) for d in sorted(days, reverse=key == "past")]
