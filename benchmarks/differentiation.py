@@ -6,6 +6,10 @@
     mkdir -p /tmp/oldtree && git archive 64eed61 generator | tar -x -C /tmp/oldtree
     .venv/bin/python benchmarks/differentiation.py --sizes 10000 50000 --brute-max 0 --old /tmp/oldtree
 
+    # one changed village against N, as CI runs it: the signatures of N built once, then each edit
+    # checked in a fresh process (a new interpreter reading the N profiles, then `check(only=...)`)
+    .venv/bin/python benchmarks/differentiation.py --incremental 50000
+
 Synthesizes N villages (real counties from the vendored Taobao registries, random names, stories
 built from a phrase grammar so that unrelated stories share common phrasing as real ones do) and
 plants copies of several kinds. Each measurement runs in its own process so that peak memory
@@ -277,12 +281,12 @@ def run(n: int, mode: str) -> dict:
     result: dict = {"n": n, "mode": mode, "planted": len(wanted)}
     if mode == "lsh":
         with tempfile.TemporaryDirectory() as cache:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _cpu_s()
             report = check(villages, cache_dir=Path(cache))
-            result["cold_s"] = time.perf_counter() - start
-            start = time.perf_counter()
+            result["cold_s"], result["cold_cpu_s"] = time.perf_counter() - start, _cpu_s() - cpu
+            start, cpu = time.perf_counter(), _cpu_s()
             check(villages, cache_dir=Path(cache))
-            result["warm_s"] = time.perf_counter() - start
+            result["warm_s"], result["warm_cpu_s"] = time.perf_counter() - start, _cpu_s() - cpu
             changed = planted[0][1]
             timings = []
             for _ in range(3):  # a fraction of a second: best of three, so another process's burst does not decide it
@@ -300,7 +304,7 @@ def run(n: int, mode: str) -> dict:
         signatures = [check_module.signature(corpus.features(row), th.num_perm) for row in range(corpus.size)]
         table = Table.of(signatures, th.num_perm)
         index = check_module.CandidateIndex(
-            table, [True] * corpus.size, check_module._lsh_thresholds(th), th.num_perm, th.max_block
+            table, [True] * corpus.size, check_module._lsh_thresholds(th), th.num_perm, th.max_block, th.words_floor
         )
         pairs = [check_module._score(corpus, index, a, b, th, "zh", {}) for a, b in combinations(range(corpus.size), 2)]
         result["cold_s"] = time.perf_counter() - start
@@ -314,11 +318,95 @@ def run(n: int, mode: str) -> dict:
     return result
 
 
+EDITS = ("slogan", "story")
+"""What the incremental runs change in one village: its slogan (its story's words come from the
+cache, jieba is never loaded) or its story (segmented, so jieba loads its dictionary)."""
+
+
+def prepare(n: int, cache: Path) -> dict:
+    """Every signature of N villages into `cache`: what the last full check or build left there."""
+    from generator.checks.differentiation import check
+
+    villages = villages_from(synthesize(n)[0])
+    start = time.perf_counter()
+    check(villages, cache_dir=cache, only=[villages[0].slug])
+    return {"n": n, "prepare_s": time.perf_counter() - start, "peak_mb": _peak_mb()}
+
+
+def incremental(n: int, cache: Path, edit: str, attempt: int) -> dict:
+    """In this fresh process: N villages read, one of them edited, and only that one checked.
+    Each attempt makes another edit: the previous attempt's result is in the cache by now."""
+    data, planted = synthesize(n)
+    target = planted[attempt][1]
+    added = f"今年村里又种下了{attempt + 2}片新茶园"
+    if edit == "slogan":
+        data[target] = dict(data[target], slogan=data[target]["slogan"] + added)
+    else:
+        data[target] = dict(data[target], story=data[target]["story"] + added + "。")
+    villages = villages_from(data)
+    start = time.perf_counter()
+    from generator.checks.differentiation import check  # the CLI imports it for the check, too
+
+    imported = time.perf_counter()
+    report = check(villages, cache_dir=cache, only=[f"v{target:06d}"])
+    done = time.perf_counter()
+    return {
+        "n": n,
+        "edit": edit,
+        "import_s": imported - start,
+        "check_s": done - imported,
+        "pairs": len(report.pairs),
+        "jieba_loaded": "jieba" in sys.modules,
+        "scipy_loaded": "scipy" in sys.modules,
+        "peak_mb": _peak_mb(),
+    }
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and of its finished children (the check's segmenting workers):
+    on a shared machine, what a run costs whatever else runs beside it."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _incremental_table(n: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        rows = [_subprocess("prepare", n, folder)]
+        rows += [_subprocess(f"incremental-{edit}", n, folder, str(k)) for k, edit in enumerate(EDITS * 2)]
+    print(f"signatures of {n:,} villages built once in {rows[0]['prepare_s']:.1f} s ({rows[0]['peak_mb']:.0f} MB)")
+    print(
+        "| N | edited | import of the check (s) | one changed village (s) | jieba loaded | scipy loaded "
+        "| peak memory (MB) |"
+    )
+    print("|---|---|---:|---:|---|---|---:|")
+    yes = lambda loaded: "yes" if loaded else "no"
+    for r in rows[1:]:
+        print(
+            f"| {r['n']:,} | {r['edit']} | {r['import_s']:.2f} | {r['check_s']:.2f} | "
+            f"{yes(r['jieba_loaded'])} | {yes(r.get('scipy_loaded'))} | {r['peak_mb']:.0f} |"
+        )
+
+
+def _subprocess(mode: str, n: int, *arguments: str) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "--one", str(n), mode, *arguments], check=True, capture_output=True, text=True
+    )
+    print(f"done {n} {mode}", file=sys.stderr)
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--brute-max", type=int, default=1000)
-    parser.add_argument("--one", nargs=2, metavar=("N", "MODE"), help=argparse.SUPPRESS)
+    parser.add_argument("--one", nargs="+", metavar=("N", "MODE"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--incremental", type=int, metavar="N", help="one changed village against N, each in a fresh process"
+    )
     parser.add_argument(
         "--old",
         type=Path,
@@ -326,7 +414,17 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run(int(args.one[0]), args.one[1])))
+        n, mode, *more = args.one
+        if mode == "prepare":
+            result = prepare(int(n), Path(more[0]))
+        elif mode.startswith("incremental-"):
+            result = incremental(int(n), Path(more[0]), mode.removeprefix("incremental-"), int(more[1]))
+        else:
+            result = run(int(n), mode)
+        print(json.dumps(result))
+        return
+    if args.incremental:
+        _incremental_table(args.incremental)
         return
     rows = []
     for n in args.sizes:
@@ -348,6 +446,10 @@ def main() -> None:
         "memory (MB) | recall planted, flagged | recall planted, fail | agreement with brute force |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        if "cold_cpu_s" in r:
+            cpu = f"cold {r['cold_cpu_s']:.1f}, warm {r['warm_cpu_s']:.1f}"
+            print(f"{r['n']:,} {r['code']} code, CPU seconds: {cpu}", file=sys.stderr)
     for r in rows:
         base = brute.get(r["n"])
         ratio = (

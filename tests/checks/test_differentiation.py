@@ -177,10 +177,12 @@ def test_json_contract():
     report = check(villages)
     document = json.loads(json.dumps(report.to_json(), ensure_ascii=False))
     assert set(document) == {"version", "villages", "pairs", "clusters", "distinct"}
-    assert document["version"] == 2
+    assert document["version"] == 3
     (herd,) = document["clusters"]  # v0-a, v0-b and v1-a all carry the Huangdu story
     assert herd["villages"] == ["v0-a", "v0-b", "v1-a"] and herd["earliest"] is None
     assert "1500万株白叶一号" in herd["passage"] and herd["summary"].startswith("这 3 个村子用的是同一段故事")
+    assert herd["summary_by_language"]["zh"] == herd["summary"]
+    assert herd["summary_by_language"]["en"].startswith("these 3 villages share this passage")
     assert document["villages"] == len(villages)
     assert document["pairs"], "the planted copy is listed"
     for pair in document["pairs"]:
@@ -191,11 +193,20 @@ def test_json_contract():
         assert all(0.0 <= v <= 1.0 for v in pair["signals"].values())
         assert 0.0 <= pair["score"] <= 1.0 and pair["level"] in ("warn", "fail")
         assert pair["evidence"] and all(isinstance(e, str) and e for e in pair["evidence"])
+        both = pair["evidence_by_language"]
+        assert both["zh"] == pair["evidence"] and pair["advice_by_language"]["zh"] == pair["advice"]
+        assert len(both["en"]) == len(both["zh"]), "the same evidence, sentence for sentence"
+        assert all(not t.CJK.search(e.split("「")[0].split(":")[0]) for e in both["en"]), both["en"]
+        assert len(pair["advice_by_language"]["en"]) == len(pair["advice"])
     scores = [p["score"] for p in document["pairs"]]
     assert scores == sorted(scores, reverse=True)
     assert set(document["distinct"]) == {v.slug for v in villages}
     assert all(document["distinct"][slug] for slug in document["distinct"])
     assert report.distinct_by_language["en"]["v2-a"] != report.distinct_by_language["zh"]["v2-a"]
+    english = check(villages, language="en").to_json()
+    both = [p["evidence_by_language"] for p in document["pairs"]]
+    assert [p["evidence_by_language"] for p in english["pairs"]] == both, "the same in a run of either language"
+    assert [p["evidence"] for p in english["pairs"]] == [p["evidence_by_language"]["en"] for p in document["pairs"]]
 
 
 def test_exit_rule_and_text_report():
@@ -672,7 +683,7 @@ def test_a_shared_badge_template_with_other_names_is_at_most_a_warning(tmp_path)
         village_of(cases["badge-template-same-text"], m, tmp_path / "b")
         for m in cases["badge-template-same-text"].members
     ]
-    (pair,) = check(honest, thresholds=Thresholds(warn=0.2)).pairs  # shown even below the warning
+    (pair,) = check(honest, thresholds=Thresholds(warn=0.05)).pairs  # shown even below the warning
     assert pair.level != "fail" and pair.signals["logo"] > 0.8
     assert any("同一个常用模板" in e for e in pair.evidence)
     assert not any(a.startswith("更换标志") for a in pair.advice) and any("不算抄袭" in a for a in pair.advice)

@@ -7,27 +7,27 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from generator.checks.differentiation import signals as sg
 from generator.checks.differentiation import text as t
 from generator.checks.differentiation.advice import distinct_sentences, pair_advice
-from generator.checks.differentiation.features import Features, build_features
+from generator.checks.differentiation.content import content_words_many, words_key
+from generator.checks.differentiation.features import Features, build_features, story_text
 from generator.checks.differentiation.herds import shared_passages
 from generator.checks.differentiation.history import Order, first_added, order_of
 from generator.checks.differentiation.images import hash_image
 from generator.checks.differentiation.index import CandidateIndex, SignatureCache, key_hash, signature
 from generator.checks.differentiation.records import Record, record_from_village, village_digest
 from generator.checks.differentiation.registry import Registry
-from generator.checks.differentiation.report import Pair, Report
-from generator.checks.differentiation.scoring import Thresholds, combine
+from generator.checks.differentiation.report import LANGUAGES, Pair, Report
+from generator.checks.differentiation.scoring import Thresholds, combine, county_facts_margin
 from generator.errors import StorefrontError
 from generator.profile.model import Village, pick
-from generator.words import choose
+from generator.words import chinese, choose
 
 PART_SIGNAL = {"products-text": "products", "culture-text": "culture"}
 KIND_FACTOR = {"cat": 0.5}
@@ -45,6 +45,7 @@ class Corpus:
         self._features: dict[int, Features] = {}
         self.cache: SignatureCache | None = None
         self.digests: list[str] = []
+        self._segmented: dict[str, dict[str, float]] = {}
 
     def digest(self, row: int) -> str:
         return (
@@ -67,10 +68,27 @@ class Corpus:
                 images = cached
             else:
                 images = tuple(h for role, path in record.images if (h := hash_image(role, path)))
-            self._features[row] = build_features(record, images)
+            self._features[row] = build_features(record, images, self._known_words)
         return self._features[row]
 
+    def _known_words(self, key: str) -> dict[str, float] | None:
+        # A story segmented before (this record's, or any with the same text) is not segmented again.
+        if key in self._segmented:
+            return self._segmented[key]
+        return self.cache.story_words(key) if self.cache else None
 
+    def segment(self, rows: Iterable[int]) -> None:
+        """Segment at once the stories of these rows that no cache knows (on every core, when many)."""
+        texts: dict[str, str] = {}
+        for row in rows:
+            text = story_text(self.record(row))
+            if (key := words_key(text)) not in texts and self._known_words(key) is None:
+                texts[key] = text
+        self._segmented.update(zip(texts, content_words_many(list(texts.values()))))
+
+
+ONLY_SAVES_FROM = 32
+"""New signatures from which a check with `only` writes the cache (a full check always does)."""
 DEFAULTS = Thresholds()
 """The thresholds of a check that names none (frozen, so one instance serves every call)."""
 
@@ -98,21 +116,30 @@ def check(
     cache = SignatureCache(folder, th.num_perm)
     digests = [corpus.digest(row) for row in range(corpus.size)]
     corpus.cache, corpus.digests = cache, digests
-    for row, digest in enumerate(digests):
-        if not cache.has(digest):
-            cache.put(digest, signature(corpus.features(row), th.num_perm))
-    cache.save(digests)
+    missing = [row for row, digest in enumerate(digests) if not cache.has(digest)]
+    corpus.segment(missing)
+    for row in missing:
+        cache.put(digests[row], signature(corpus.features(row), th.num_perm))
+    if only is None or len(missing) > ONLY_SAVES_FROM:
+        # A check of one or a few villages adds a signature or two: rewriting the whole cache for
+        # them (100 MB at 50,000 villages) would cost more than the check; the next run signs them again.
+        cache.save(digests)
     if not corpus.size:
         return Report(0, (), {"zh": {}, "en": {}}, language)
 
     is_village = [row < len(villages) for row in range(corpus.size)]
-    index = CandidateIndex(cache.gather(digests), is_village, _lsh_thresholds(th), th.num_perm, th.max_block)
+    index = CandidateIndex(
+        cache.gather(digests), is_village, _lsh_thresholds(th), th.num_perm, th.max_block, th.words_floor
+    )
     if only is None:
         candidates = index.all_pairs()
     else:
         candidates = set().union(*(index.pairs_for(row) for row in queries))
     asked = set(queries)
-    added = first_added(villages) if candidates else {}  # one git call, only when there is a pair to orient
+    # One git call, only when there is a pair to orient, for the villages of the pairs alone: resolving
+    # every profile's folder costs more than the rest of a one-village check at 50,000.
+    involved = sorted({row for pair in candidates for row in pair if row < len(villages)})
+    added = first_added(villages[row] for row in involved) if candidates else {}
 
     pairs, self_listings = [], {}
     for i, j in sorted(candidates):
@@ -124,12 +151,28 @@ def check(
             a, b = b, a  # a full check addresses the newcomer; `--only` keeps the village asked about first
         pair = _score(corpus, index, a, b, th, language, added)
         if pair.level != "ok":
-            pairs.append(pair)
+            again = lambda other, a=a, b=b: _score(corpus, index, a, b, th, other, added)
+            pairs.append(_in_both_languages(pair, language, again))
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
 
     distinct = _distinct(corpus, index, queries, self_listings)
     clusters = shared_passages(pairs, added, language)
     return Report(len(villages), tuple(pairs), distinct, language, len(candidates), len(corpus.references), clusters)
+
+
+def _in_both_languages(pair: Pair, language: str, score_in: Callable[[str], Pair]) -> Pair:
+    """The pair with its evidence and advice in every language of the JSON report. Scoring is
+    deterministic and only flagged pairs are scored again, so the other language costs little and
+    says exactly what the run's language says, from the same comparison."""
+    by_language = {"zh" if chinese(language) else "en": pair}
+    for other in LANGUAGES:
+        if other not in by_language:
+            by_language[other] = score_in(other)
+    return dataclasses.replace(
+        pair,
+        evidence_by_language={k: p.evidence for k, p in by_language.items()},
+        advice_by_language={k: p.advice for k, p in by_language.items()},
+    )
 
 
 def _later(corpus: Corpus, row: int, added: dict[str, int]) -> int:
@@ -184,6 +227,9 @@ def _score(
     evidence = [e for part in scored.parts for e in signals[PART_SIGNAL.get(part, part)].evidence]
     if where and scored.level != "ok":
         evidence.append(where)
+    margin = county_facts_margin(signals["products"].overlap, stakes, th)
+    if margin and signals["story"].words >= th.words_floor and scored.level != "ok":
+        evidence.append(_county_facts_sentence(margin, th, language))
     b_label = rb.label(language) if rb.is_village else f"{rb.label(language)}（{rb.place.label()}，{rb.origin}）"
     order = (
         order_of(ra.key, rb.key, {ra.key: ra.label(language), rb.key: rb.label(language)}, added, language)
@@ -219,6 +265,17 @@ def _score(
         advice_for=to_change.key,
         later=order.later,
         snippet=_shared_passage(signals["story"], order.later == ra.key) if "story" in scored.parts else "",
+    )
+
+
+def _county_facts_sentence(margin: float, th: Thresholds, language: str) -> str:
+    floor, copy = th.words_floor + margin, th.words_copy + margin
+    return choose(
+        language,
+        f"同一带卖同样东西的村，县里的品种、河流、年份人人都会写：按词比较的门槛因此提高到 {floor:.2f}"
+        f"（{copy:.2f} 算改写）",
+        f"neighbours selling the same goods all tell their county's cultivar, rivers and years: the content-word "
+        f"threshold is raised to {floor:.2f} ({copy:.2f} counts as retold)",
     )
 
 
@@ -301,22 +358,50 @@ def _product_sellers(corpus: Corpus) -> int:
     return len(corpus.villages) + sum(1 for r in corpus.references if r.products)
 
 
+TREE_FROM = 64
+"""Queries from which the nearest colours are found with a k-d tree instead of a scan."""
+
+
+class _ColourNeighbours:
+    """The nearest primary colours (CIELab) to a point: a k-d tree for a full check, a plain scan
+    for a few villages (importing scipy costs a one-village check more than scanning 50,000
+    colours)."""
+
+    def __init__(self, lab: np.ndarray, queries: int):
+        self.rows = np.flatnonzero(~np.isnan(lab[:, 0]))
+        self.points = lab[self.rows]
+        self.tree = None
+        if queries >= TREE_FROM and len(self.rows) > 1:
+            from scipy.spatial import cKDTree
+
+            self.tree = cKDTree(self.points)
+
+    def near(self, point: np.ndarray, k: int) -> list[int]:
+        if len(self.rows) < 2:
+            return []
+        k = min(k, len(self.rows))
+        if self.tree is not None:
+            found = np.atleast_1d(self.tree.query(point, k=k)[1])
+        else:
+            found = np.argsort(((self.points - point) ** 2).sum(axis=1), kind="stable")[:k]
+        return [int(self.rows[i]) for i in found]
+
+
 def _distinct(
     corpus: Corpus, index: CandidateIndex, rows: list[int], self_listings: dict[int, list[Record]]
 ) -> dict[str, dict[str, tuple[str, ...]]]:
-    coloured = np.flatnonzero(~np.isnan(index.lab[:, 0]))
-    tree = cKDTree(index.lab[coloured]) if len(coloured) > 1 else None
+    neighbours = _ColourNeighbours(index.lab, len(rows))
     out: dict[str, dict[str, tuple[str, ...]]] = {"zh": {}, "en": {}}
     sellers = _product_sellers(corpus)
     for row in rows:
         f = corpus.features(row)
         nearest = None
-        if tree is not None and f.colors:
-            _, found = tree.query(index.lab[row], k=min(8, len(coloured)))
-            others = [int(coloured[k]) for k in np.atleast_1d(found) if int(coloured[k]) != row]
-            best = min(others, key=lambda o: sg.delta_e(f.colors[0], corpus.features(o).colors[0]), default=None)
+        if f.colors:
+            others = [o for o in neighbours.near(index.lab[row], 8) if o != row]
+            # a record's colours are all that is needed of the others: no features built for them
+            best = min(others, key=lambda o: sg.delta_e(f.colors[0], corpus.record(o).colors[0]), default=None)
             if best is not None:
-                nearest = (corpus.record(best), sg.delta_e(f.colors[0], corpus.features(best).colors[0]))
+                nearest = (corpus.record(best), sg.delta_e(f.colors[0], corpus.record(best).colors[0]))
         own_counts = {t: 1 for t in f.products | f.culture}
 
         def others_with(token: str, own_counts=own_counts) -> int:

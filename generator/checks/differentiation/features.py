@@ -7,14 +7,13 @@ candidate search and rarity counts never need the full features of every village
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from itertools import combinations
 
 from coloraide import Color
 
 from generator.checks.differentiation import text as t
-from generator.checks.differentiation.content import content_words
+from generator.checks.differentiation.content import content_words, words_key
 from generator.checks.differentiation.images import ImageHashes, band_keys
 from generator.checks.differentiation.records import Record
 from generator.checks.differentiation.vocabulary import GENERIC_NAME_WORDS_EN, PRODUCT_TERMS
@@ -38,6 +37,8 @@ class Features:
     product_text: frozenset[str]
     """Shingles of the product descriptions: copied catalogue copy is copying too."""
     culture_text: frozenset[str]
+    story_key: str
+    """What the story words are cached under (content.words_key of the text segmented)."""
     story_words: Mapping[str, float]
     """Content words of the story (and of the culture descriptions, where a story is often
     continued) with their rarity in general Chinese: what a paraphrase keeps (content.py)."""
@@ -55,25 +56,21 @@ class Features:
         return self.record.key
 
 
-def build_features(record: Record, images: tuple[ImageHashes, ...] = ()) -> Features:
-    """Every comparable key of one record."""
-    names = [t.normalize(n) for n in record.names.values()]
-    zh = next((n for n in record.names.values() if t.CJK.search(n)), "")
-    en = next((n for n in record.names.values() if not t.CJK.search(n)), "")  # Pái-mò is Latin too
-    zh_core, en_core = t.name_core(zh) if zh else "", t.name_core(en) if en else ""
-    # The name's own words are removed from texts (a copier swaps them), but not its generic ones:
-    # "village" of "Huangdu Village" is also a word of the slogan "One leaf that lifted a village".
-    own = {*names, zh_core, en_core, *(w for w in en.lower().split() if w not in GENERIC_NAME_WORDS_EN)}
-    place = record.place
-    for part in (place.province, place.city, place.county, place.township):
-        own.update((part, t.region_core(part)))
+def build_features(
+    record: Record,
+    images: tuple[ImageHashes, ...] = (),
+    known_words: Callable[[str], Mapping[str, float] | None] = lambda key: None,
+) -> Features:
+    """Every comparable key of one record. `known_words` gives the content words cached under a
+    story key, when the signature cache has them: segmenting is the slowest step of a record, and
+    jieba's dictionary alone takes half a second to load."""
+    zh_core, en_core = _cores(record)
+    own = _name_words(record, zh_core, en_core)
     products, product_labels = _product_tokens(record, own)
-    for product in record.products:
-        own.update(t.normalize(n) for n in product.names.values())
-        for term in products:
-            if term.startswith("term:"):
-                own.update(_term_forms(term[5:]))
-    own.discard("")
+    own = (own | _goods_words(record)) - {""}
+    told = t.remove_words(t.normalize(record.story), own)
+    story_key = words_key(told)
+    story_words = known_words(story_key)
     culture, culture_labels = {}, {}
     for item in record.culture:
         for name in item.names.values():
@@ -91,7 +88,8 @@ def build_features(record: Record, images: tuple[ImageHashes, ...] = ()) -> Feat
         story=frozenset(_shingles(record.story, own)),
         product_text=frozenset(_shingles(" ".join(p.description for p in record.products), own)),
         culture_text=frozenset(_shingles(" ".join(c.description for c in record.culture), own)),
-        story_words=content_words(t.remove_words(t.normalize(record.story), own)),
+        story_key=story_key,
+        story_words=content_words(told) if story_words is None else story_words,
         products=frozenset(products),
         product_labels=product_labels,
         culture=frozenset(culture),
@@ -99,6 +97,44 @@ def build_features(record: Record, images: tuple[ImageHashes, ...] = ()) -> Feat
         colors=record.colors,
         images=images,
     )
+
+
+def story_text(record: Record) -> str:
+    """The story as its content words are read from it: normalised, without the record's own names
+    (what build_features segments; the engine segments many of them at once)."""
+    zh_core, en_core = _cores(record)
+    own = (_name_words(record, zh_core, en_core) | _goods_words(record)) - {""}
+    return t.remove_words(t.normalize(record.story), own)
+
+
+def _cores(record: Record) -> tuple[str, str]:
+    zh = next((n for n in record.names.values() if t.CJK.search(n)), "")
+    en = next((n for n in record.names.values() if not t.CJK.search(n)), "")  # Pái-mò is Latin too
+    return (t.name_core(zh) if zh else "", t.name_core(en) if en else "")
+
+
+def _name_words(record: Record, zh_core: str, en_core: str) -> set[str]:
+    # The name's own words are removed from texts (a copier swaps them), but not its generic ones:
+    # "village" of "Huangdu Village" is also a word of the slogan "One leaf that lifted a village".
+    en = next((n for n in record.names.values() if not t.CJK.search(n)), "")
+    own = {*(t.normalize(n) for n in record.names.values()), zh_core, en_core}
+    own.update(w for w in en.lower().split() if w not in GENERIC_NAME_WORDS_EN)
+    place = record.place
+    for part in (place.province, place.city, place.county, place.township):
+        own.update((part, t.region_core(part)))
+    return own
+
+
+def _goods_words(record: Record) -> set[str]:
+    """The record's product names and the forms of their vocabulary terms (swapped by a copier too)."""
+    own = set()
+    for product in record.products:
+        own.update(t.normalize(n) for n in product.names.values())
+    if record.products:
+        own.update(
+            f for p in record.products for n in p.names.values() for x in t.product_terms(n) for f in _term_forms(x)
+        )
+    return own
 
 
 def _shingles(text: str, own: set[str]) -> set[str]:
@@ -158,16 +194,12 @@ def colour_cells(hex_colour: str) -> list[str]:
     return keys
 
 
-STORY_KEYS = 12
-"""Rarest story words whose pairs are blocking keys. On the evaluation set every retold story
-shares at least two of its 12 rarest words with the original, honest neighbours at most one."""
-
-
 def blocking_keys(features: Features) -> list[str]:
     """Keys two records must share to be scored: only combinations that can reach warn need one.
 
     Products alone never warn (sharing a category is not homogeneity), so products block only
-    together with a nearby colour (CIELab cell) or a name's sound; text copies are found by MinHash LSH instead.
+    together with a nearby colour (CIELab cell) or a name's sound; text copies are found by MinHash
+    LSH instead, and retold stories by their content words (the word index of `index.py`).
     """
     keys: set[str] = set()
     place = features.record.place
@@ -204,12 +236,6 @@ def blocking_keys(features: Features) -> list[str]:
             # The main product alone, within a county: a look-alike shop next door adds or drops a
             # side line, not its main goods (across the country, a nearby green tea is not a copy).
             keys.update(f"tm:{main}|{place.county}|{cell}" for cell in cells)
-    # The story's rarest content words: a paraphrase keeps its facts (names, numbers, terms) while
-    # its character shingles, and so its MinHash, change. Sharing two of them proposes the pair
-    # (one shared rare word is common between honest neighbours, and would propose thousands).
-    words = features.story_words
-    rarest = sorted(sorted(words, key=lambda w: (-words[w], w))[:STORY_KEYS])
-    keys.update(f"w:{x}|{y}" for x, y in combinations(rarest, 2))
     keys.update(f"c:{token}" for token in features.culture)
     for image in features.images:
         keys.update("l:" + k for k in band_keys(image))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from generator.checks.differentiation.report import Cluster, Pair
+from generator.checks.differentiation.report import LANGUAGES, Cluster, Pair
 from generator.words import choose
 
 HERD_SIZE = 3
@@ -42,7 +42,9 @@ def shared_passages(pairs: Sequence[Pair], added: Mapping[str, int], language: s
         ordered = sorted(members, key=lambda slug: (added.get(slug, float("inf")), slug))
         earliest = ordered[0] if all(slug in added for slug in members) else ""
         passage = next((p.snippet for p in linked if p.snippet and {p.a, p.b} <= members), "")
-        clusters.append(Cluster(tuple(ordered), earliest, passage, _summary(ordered, earliest, labels, language)))
+        summaries = {other: _summary(ordered, earliest, labels, other) for other in LANGUAGES}
+        summary = _summary(ordered, earliest, labels, language)
+        clusters.append(Cluster(tuple(ordered), earliest, passage, summary, summaries))
     return tuple(sorted(clusters, key=lambda c: (-len(c.villages), c.villages)))
 
 

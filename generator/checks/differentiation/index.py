@@ -2,18 +2,26 @@
 
 A signature is what candidate search needs of a record: four seeded MinHashes (slogan, story,
 product descriptions, culture descriptions), hashed blocking keys, hashed counted tokens, the
-primary colour in Lab, and image hashes. It depends only on the record, so it is cached by the
-record's digest (the profile's SHA-256 plus image file stamps): a rebuild recomputes only changed
-villages.
+primary colour in Lab, image hashes, and the story's content words with their rarity (kept so
+that only a changed story is segmented again: jieba costs more than all the rest of a
+signature). It depends only on the record, so it is cached by the record's digest (the profile's
+SHA-256 plus image file stamps): a rebuild recomputes only changed villages, and their stories'
+words are looked up by the text (content.words_key) before jieba is asked.
 
 Two ways to find text candidates, with the same bands and so the same answers:
 - many queries (a full check): datasketch `MinHashLSH` hash tables, built once;
 - one or a few queries (`--only`): the band equality test evaluated directly on the stored
   signature matrix with numpy, which costs one vectorised pass instead of building the tables.
+
+Retold stories are found by a word index: every (word, record) of every story, so that two
+stories' shared weight is summed over the words they share (never over all pairs), and a pair is
+proposed when its content-word similarity (content.similarity, the scorer's own measure) reaches
+the candidate floor.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -25,7 +33,6 @@ from itertools import combinations
 from pathlib import Path
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from generator.cache import code_identity
 from generator.checks.differentiation import CHECK_CODE
@@ -33,12 +40,33 @@ from generator.checks.differentiation.features import Features, blocking_keys, c
 from generator.checks.differentiation.images import ImageHashes
 
 TEXT_FIELDS = ("slogan", "story", "products", "culture")
-CACHE_ARRAYS = ("digests", "minhashes", "present", "lab", "keys", "key_offsets", "tokens", "token_offsets", "images")
+CACHE_ARRAYS = (
+    "digests",
+    "minhashes",
+    "present",
+    "lab",
+    "keys",
+    "key_offsets",
+    "tokens",
+    "token_offsets",
+    "images",
+    "words",
+    "word_weights",
+    "word_offsets",
+    "word_text",
+    "word_text_offsets",
+    "story_keys",
+)
 SEED = 1
 SCHEME = "affine32"
+"""Pinned: hash values of different datasketch schemes must never meet in one index or cache."""
 SCANS_BEFORE_SORTING = 64
 """Token counts are answered by scanning until this many were asked, then by one sorted table."""
-"""Pinned: hash values of different datasketch schemes must never meet in one index or cache."""
+WORD_SEPARATOR = "\x1f"
+"""Between the words of one story in the cache (a control character no normalised text keeps)."""
+WORD_CANDIDATE_FACTOR = 0.8
+"""Stories are proposed from this fraction of the scorer's words_floor: the index leaves out words
+found in more than max_block stories, so its similarity can be a little below the exact one."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +82,12 @@ class Signature:
     lab: np.ndarray
     """Primary colour in CIELab, NaN when the record declares none."""
     images: tuple[ImageHashes, ...] = ()
+    words: tuple[str, ...] = ()
+    """The story's content words, sorted."""
+    weights: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.float32))
+    """Their rarity (content.rarity), in the same order."""
+    story_key: str = ""
+    """What the words are cached under (content.words_key)."""
 
 
 @lru_cache(maxsize=1_000_000)
@@ -69,9 +103,7 @@ def signature(features: Features, num_perm: int) -> Signature:
     present = np.zeros(len(TEXT_FIELDS), dtype=bool)
     for i, shingles in enumerate(texts):
         if shingles:
-            mh = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME)
-            mh.update_batch([s.encode() for s in sorted(shingles)])
-            minhashes[i], present[i] = mh.hashvalues.astype(np.uint32), True
+            minhashes[i], present[i] = minhash([s.encode() for s in sorted(shingles)], num_perm), True
     colour = lab(features.colors[0]) if features.colors else (np.nan, np.nan, np.nan)
     return Signature(
         minhashes=minhashes,
@@ -80,7 +112,37 @@ def signature(features: Features, num_perm: int) -> Signature:
         tokens=np.array([key_hash(k) for k in counted_tokens(features)], dtype=np.uint64),
         lab=np.array(colour, dtype=np.float64),
         images=features.images,
+        story_key=features.story_key,
+        words=tuple(sorted(features.story_words)),
+        weights=np.array([features.story_words[w] for w in sorted(features.story_words)], dtype=np.float32),
     )
+
+
+def minhash(values: Sequence[bytes], num_perm: int) -> np.ndarray:
+    """datasketch's MinHash of `values` (seed SEED, scheme affine32), bit for bit, without importing
+    datasketch: its package imports scipy.integrate (0.45 s), which a one-village check that signs
+    one record would pay for nothing. `tests/checks/test_minhash.py` holds the two equal.
+
+    The affine32 scheme: each value's SHA-1 (first 4 bytes, little-endian) is premixed by the
+    MurmurHash3 finalizer, then permuted by a * h + b in uint32 (wrapping is the modulo)."""
+    hashes = np.array([int.from_bytes(hashlib.sha1(v).digest()[:4], "little") for v in values], dtype=np.uint32)
+    a, b = _permutations(num_perm)
+    with np.errstate(over="ignore"):
+        h = hashes ^ (hashes >> np.uint32(16))
+        h = h * np.uint32(0x85EBCA6B)
+        h = h ^ (h >> np.uint32(13))
+        h = h * np.uint32(0xC2B2AE35)
+        h = (h ^ (h >> np.uint32(16))).reshape(-1, 1)
+        return (h * a + b).min(axis=0) if len(values) else np.full(num_perm, np.iinfo(np.uint32).max, np.uint32)
+
+
+@cache
+def _permutations(num_perm: int) -> np.ndarray:
+    # As datasketch draws them for affine32 (odd multipliers), once per run instead of per MinHash.
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([a, b])
 
 
 @dataclass(frozen=True)
@@ -88,7 +150,9 @@ class Table:
     """Many signatures as flat arrays (row i is one record): what the index and the cache hold.
 
     Flat arrays load, reorder and compare without a Python loop per record, which is what keeps a
-    one-village check at 50,000 villages well under a second.
+    one-village check at 50,000 villages well under a second. Ragged lists (keys, tokens, words,
+    the words' text) are one flat array each with offsets: row i's keys are
+    keys[key_offsets[i]:key_offsets[i + 1]].
     """
 
     minhashes: np.ndarray
@@ -96,10 +160,21 @@ class Table:
     lab: np.ndarray
     keys: np.ndarray
     key_offsets: np.ndarray
-    """Row i's keys are keys[key_offsets[i]:key_offsets[i + 1]]."""
     tokens: np.ndarray
     token_offsets: np.ndarray
     images: dict[int, tuple[ImageHashes, ...]]
+    words: np.ndarray
+    """Hashed content words of the stories (uint64)."""
+    word_weights: np.ndarray
+    word_offsets: np.ndarray
+    word_text: np.ndarray
+    """The words themselves, UTF-8 bytes joined by WORD_SEPARATOR, read only for records scored."""
+    word_text_offsets: np.ndarray
+    story_keys: np.ndarray
+    """content.words_key of each row's story (U32)."""
+
+    RAGGED = (("keys", "key_offsets"), ("tokens", "token_offsets"), ("word_text", "word_text_offsets"))
+    """Ragged lists with offsets of their own (words and their weights share word_offsets)."""
 
     def __len__(self) -> int:
         return len(self.present)
@@ -108,57 +183,129 @@ class Table:
     def of(cls, signatures: Sequence[Signature], num_perm: int) -> Table:
         """The table of some signatures, in their order."""
         fields = len(TEXT_FIELDS)
+        texts = [WORD_SEPARATOR.join(s.words).encode() for s in signatures]
         return cls(
             minhashes=np.stack([s.minhashes for s in signatures])
             if signatures
             else np.zeros((0, fields, num_perm), np.uint32),
             present=np.stack([s.present for s in signatures]) if signatures else np.zeros((0, fields), bool),
             lab=np.stack([s.lab for s in signatures]) if signatures else np.zeros((0, 3)),
-            keys=np.concatenate([s.keys for s in signatures]) if signatures else np.zeros(0, np.uint64),
-            key_offsets=np.concatenate([[0], np.cumsum([len(s.keys) for s in signatures], dtype=np.int64)]).astype(
-                np.int64
-            ),
-            tokens=np.concatenate([s.tokens for s in signatures]) if signatures else np.zeros(0, np.uint64),
-            token_offsets=np.concatenate([[0], np.cumsum([len(s.tokens) for s in signatures], dtype=np.int64)]).astype(
-                np.int64
-            ),
+            keys=_flat([s.keys for s in signatures], np.uint64),
+            key_offsets=_offsets([len(s.keys) for s in signatures]),
+            tokens=_flat([s.tokens for s in signatures], np.uint64),
+            token_offsets=_offsets([len(s.tokens) for s in signatures]),
             images={i: s.images for i, s in enumerate(signatures) if s.images},
+            words=_flat([np.array([key_hash(w) for w in s.words], dtype=np.uint64) for s in signatures], np.uint64),
+            word_weights=_flat([s.weights for s in signatures], np.float32),
+            word_offsets=_offsets([len(s.words) for s in signatures]),
+            word_text=np.frombuffer(b"".join(texts), dtype=np.uint8).copy(),
+            word_text_offsets=_offsets([len(x) for x in texts]),
+            story_keys=np.array([s.story_key for s in signatures], dtype="U32"),
         )
 
+    def story_words(self, row: int) -> dict[str, float]:
+        """The content words of row's story with their rarity, as content.content_words gave them."""
+        start, end = self.word_text_offsets[row], self.word_text_offsets[row + 1]
+        if start == end:
+            return {}
+        words = self.word_text[start:end].tobytes().decode().split(WORD_SEPARATOR)
+        weights = self.word_weights[self.word_offsets[row] : self.word_offsets[row + 1]].tolist()
+        return dict(zip(words, (round(w, 3) for w in weights)))
+
     def take(self, rows: np.ndarray) -> Table:
-        """These rows, in this order (vectorised, also for the ragged key and token lists)."""
+        """These rows, in this order (vectorised, also for the ragged lists)."""
         if len(rows) == len(self) and np.array_equal(rows, np.arange(len(self))):
             return self  # a warm run: the cache is stored in the order of the catalogue
-        keys, key_offsets = _take_ragged(self.keys, self.key_offsets, rows)
-        tokens, token_offsets = _take_ragged(self.tokens, self.token_offsets, rows)
+        ragged = {}
+        for values, offsets in self.RAGGED:
+            ragged[values], ragged[offsets] = _take_ragged(getattr(self, values), getattr(self, offsets), rows)
+        ragged["words"], ragged["word_offsets"] = _take_ragged(self.words, self.word_offsets, rows)
+        ragged["word_weights"], _ = _take_ragged(self.word_weights, self.word_offsets, rows)
         position = {int(old): new for new, old in enumerate(rows.tolist()) if int(old) in self.images}
         return Table(
-            self.minhashes[rows],
-            self.present[rows],
-            self.lab[rows],
-            keys,
-            key_offsets,
-            tokens,
-            token_offsets,
-            {new: self.images[old] for old, new in position.items()},
+            minhashes=self.minhashes[rows],
+            present=self.present[rows],
+            lab=self.lab[rows],
+            story_keys=self.story_keys[rows],
+            images={new: self.images[old] for old, new in position.items()},
+            **ragged,
+        )
+
+    @staticmethod
+    def joined(slices: Sequence[tuple[Table, int, int]], num_perm: int) -> Table:
+        """Rows start:end of each table, one slice after another: the same table `take` makes of
+        those rows, by copying slices."""
+        if len(slices) == 1 and slices[0][1] == 0 and slices[0][2] == len(slices[0][0]):
+            return slices[0][0]  # a warm run: the cache is stored in the order of the catalogue
+        if not slices:
+            return Table.of([], num_perm)
+        ragged = {}
+        for values, offsets in (*Table.RAGGED, ("words", "word_offsets")):
+            parts, lengths = [], [np.zeros(1, np.int64)]
+            for table, start, end in slices:
+                own = getattr(table, offsets)
+                parts.append(getattr(table, values)[own[start] : own[end]])
+                lengths.append(np.diff(own[start : end + 1]))
+            ragged[values], ragged[offsets] = np.concatenate(parts), np.cumsum(np.concatenate(lengths))
+        word_weights = np.concatenate([t.word_weights[t.word_offsets[a] : t.word_offsets[b]] for t, a, b in slices])
+        images, at = {}, 0
+        for table, start, end in slices:
+            images.update((at + i - start, v) for i, v in table.images.items() if start <= i < end)
+            at += end - start
+
+        def stacked(name: str) -> np.ndarray:
+            return np.concatenate([getattr(t, name)[a:b] for t, a, b in slices])
+
+        return Table(
+            minhashes=stacked("minhashes"),
+            present=stacked("present"),
+            lab=stacked("lab"),
+            story_keys=stacked("story_keys"),
+            images=dict(sorted(images.items())),
+            word_weights=word_weights,
+            **ragged,
         )
 
     @staticmethod
     def concat(a: Table, b: Table) -> Table:
-        shift = len(a)
+        ragged = {}
+        for values, offsets in (*Table.RAGGED, ("words", "word_offsets")):
+            ragged[values] = np.concatenate([getattr(a, values), getattr(b, values)])
+            ragged[offsets] = np.concatenate([getattr(a, offsets), getattr(b, offsets)[1:] + getattr(a, offsets)[-1]])
         return Table(
-            np.concatenate([a.minhashes, b.minhashes]),
-            np.concatenate([a.present, b.present]),
-            np.concatenate([a.lab, b.lab]),
-            np.concatenate([a.keys, b.keys]),
-            np.concatenate([a.key_offsets, b.key_offsets[1:] + a.key_offsets[-1]]),
-            np.concatenate([a.tokens, b.tokens]),
-            np.concatenate([a.token_offsets, b.token_offsets[1:] + a.token_offsets[-1]]),
-            {**a.images, **{i + shift: v for i, v in b.images.items()}},
+            minhashes=np.concatenate([a.minhashes, b.minhashes]),
+            present=np.concatenate([a.present, b.present]),
+            lab=np.concatenate([a.lab, b.lab]),
+            story_keys=np.concatenate([a.story_keys, b.story_keys]),
+            images={**a.images, **{i + len(a): v for i, v in b.images.items()}},
+            word_weights=np.concatenate([a.word_weights, b.word_weights]),
+            **ragged,
         )
 
     def owners(self, offsets: np.ndarray) -> np.ndarray:
         return np.repeat(np.arange(len(self)), np.diff(offsets))
+
+
+RUN_SHARE = 64
+"""A table is joined from slices when it is at most one slice per this many rows."""
+
+
+def _runs(rows: np.ndarray, boundary: int) -> list[tuple[int, int]]:
+    """rows as maximal runs of consecutive indexes, [start, end) each, none across `boundary`
+    (where the cached rows end and the new ones begin)."""
+    if not len(rows):
+        return []
+    breaks = np.flatnonzero((np.diff(rows) != 1) | (rows[1:] == boundary)) + 1
+    starts, ends = np.r_[0, breaks], np.r_[breaks, len(rows)]
+    return [(int(rows[a]), int(rows[b - 1]) + 1) for a, b in zip(starts.tolist(), ends.tolist())]
+
+
+def _flat(parts: Sequence[np.ndarray], dtype: type) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+
+
+def _offsets(lengths: Sequence[int]) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]).astype(np.int64)
 
 
 def _take_ragged(values: np.ndarray, offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -179,12 +326,15 @@ class SignatureCache:
 
     def __init__(self, folder: Path | None, num_perm: int):
         # Named by the code that computes signatures (cache.code_identity): new code, a new file.
-        code = code_identity(CHECK_CODE)[:16]
+        code = code_identity(CHECK_CODE, memo_dir=folder)[:16]
         self.path = folder / f"signatures-{code}-{SCHEME}-p{num_perm}.npys" if folder else None
         self.num_perm = num_perm
         self.table = Table.of([], num_perm)
         self.rows: dict[str, int] = {}
         self.new: dict[str, Signature] = {}
+        self._stories: dict[str, int] | None = None
+        self._new_stories: dict[str, Signature] = {}
+        self._gathered: tuple[tuple, Table] | None = None
         if self.path and self.path.is_file():
             self._load()
 
@@ -204,17 +354,48 @@ class SignatureCache:
             return self.table.images.get(self.rows[digest], ())
         return None
 
+    def story_words(self, key: str) -> dict[str, float] | None:
+        """The content words cached under a story key (content.words_key), from any record whose
+        story reads the same, or None when none has them."""
+        if self._stories is None:
+            self._stories = {k: row for row, k in enumerate(self.table.story_keys.tolist())}
+        if key in self._stories:
+            return self.table.story_words(self._stories[key])
+        value = self._new_stories.get(key)
+        return None if value is None else dict(zip(value.words, (round(w, 3) for w in value.weights.tolist())))
+
     def put(self, digest: str, value: Signature) -> None:
         self.new[digest] = value
+        self._new_stories.setdefault(value.story_key, value)
 
     def gather(self, digests: Sequence[str]) -> Table:
         """The table of these digests in this order; every one must have a signature."""
+        key = (tuple(digests), len(self.new))
+        if self._gathered is not None and self._gathered[0] == key:
+            return self._gathered[1]  # save() and the index ask for the same table
+        table = self._gather(digests)
+        self._gathered = (key, table)
+        return table
+
+    def _gather(self, digests: Sequence[str]) -> Table:
         fresh = [d for d in dict.fromkeys(digests) if d in self.new and d not in self.rows]
-        combined = (
-            Table.concat(self.table, Table.of([self.new[d] for d in fresh], self.num_perm)) if fresh else self.table
-        )
+        added = Table.of([self.new[d] for d in fresh], self.num_perm)
         where = {**self.rows, **{d: len(self.table) + i for i, d in enumerate(fresh)}}
-        return combined.take(np.array([where[d] for d in digests], dtype=np.int64))
+        rows = np.array([where[d] for d in digests], dtype=np.int64)
+        runs = _runs(rows, len(self.table))
+        if len(runs) <= max(8, len(rows) // RUN_SHARE):
+            # A run that changed a few records: the cache's order with a few rows swapped or
+            # appended, so the table is a few slices laid end to end (memory copies) instead of a
+            # row-by-row take of every array (1.4 s at 50,000).
+            return Table.joined(
+                [
+                    (self.table, a, b) if a < len(self.table) else (added, a - len(self.table), b - len(self.table))
+                    for a, b in runs
+                ],
+                self.num_perm,
+            )
+        combined = Table.concat(self.table, added) if fresh else self.table
+        return combined.take(rows)
 
     def save(self, keep: Iterable[str]) -> None:
         """Write the signatures of `keep` (the records of this run) if anything changed."""
@@ -225,15 +406,9 @@ class SignatureCache:
         table = self.gather(digests)
         arrays = {
             "digests": np.array(digests, dtype="U64"),
-            "minhashes": table.minhashes,
-            "present": table.present,
-            "lab": table.lab,
-            "keys": table.keys,
-            "key_offsets": table.key_offsets,
-            "tokens": table.tokens,
-            "token_offsets": table.token_offsets,
             "images": np.array([json.dumps({digests[i]: [h.to_list() for h in v] for i, v in table.images.items()})]),
         }
+        arrays.update((name, getattr(table, name)) for name in CACHE_ARRAYS if name not in arrays)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
         with os.fdopen(handle, "wb") as file:
@@ -253,14 +428,8 @@ class SignatureCache:
             images = json.loads(str(data["images"][0]))
             index = {d: i for i, d in enumerate(digests)}
             self.table = Table(
-                data["minhashes"],
-                data["present"],
-                data["lab"],
-                data["keys"],
-                data["key_offsets"],
-                data["tokens"],
-                data["token_offsets"],
-                {index[d]: tuple(ImageHashes.from_list(x) for x in v) for d, v in images.items() if d in index},
+                images={index[d]: tuple(ImageHashes.from_list(x) for x in v) for d, v in images.items() if d in index},
+                **{name: data[name] for name in CACHE_ARRAYS if name not in ("digests", "images")},
             )
             self.rows = index
         except (OSError, ValueError, KeyError, EOFError):
@@ -271,7 +440,13 @@ class CandidateIndex:
     """All signatures of one run, stacked, with the two ways of proposing pairs."""
 
     def __init__(
-        self, table: Table, is_village: Sequence[bool], thresholds: Sequence[float], num_perm: int, max_block: int
+        self,
+        table: Table,
+        is_village: Sequence[bool],
+        thresholds: Sequence[float],
+        num_perm: int,
+        max_block: int,
+        words_floor: float = 0.13,
     ):
         self.count = len(table)
         self.is_village = np.array(is_village, dtype=bool)
@@ -285,6 +460,10 @@ class CandidateIndex:
         self.params = [_lsh_params(t, num_perm) for t in thresholds]
         self.estimate_floor = [t / 2 for t in thresholds]
         self.max_block = max_block
+        self.words, self.word_weights = table.words, table.word_weights.astype(np.float64)
+        self.word_owner, self.word_offsets = table.owners(table.word_offsets), table.word_offsets
+        self.word_totals = np.bincount(self.word_owner, weights=self.word_weights, minlength=self.count)
+        self.words_floor = words_floor * WORD_CANDIDATE_FACTOR
 
     def _estimated_at_least(self, pairs: set[tuple[int, int]], field: int) -> set[tuple[int, int]]:
         """The LSH proposals whose MinHash-estimated Jaccard reaches half the LSH threshold.
@@ -316,6 +495,8 @@ class CandidateIndex:
 
     def all_pairs(self) -> set[tuple[int, int]]:
         """Every candidate pair with at least one village, from LSH tables and key blocks."""
+        from datasketch import LeanMinHash, MinHashLSH  # a full check only: it imports scipy.integrate
+
         pairs: set[tuple[int, int]] = set()
         for field in range(len(TEXT_FIELDS)):
             lsh = MinHashLSH(num_perm=self.minhashes.shape[2], params=self.params[field])
@@ -332,6 +513,7 @@ class CandidateIndex:
                 query = LeanMinHash(seed=SEED, hashvalues=self.minhashes[row, field], scheme=SCHEME)
                 proposed.update(_ordered(int(row), int(other)) for other in lsh.query(query) if other != row)
             pairs |= self._estimated_at_least(proposed, field)
+        pairs |= self._story_pairs()
         order = np.argsort(self.keys, kind="stable")
         sorted_keys, owners = self.keys[order], self.key_owner[order]
         starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
@@ -348,13 +530,10 @@ class CandidateIndex:
         for field in range(len(TEXT_FIELDS)):
             if not self.present[row, field]:
                 continue
-            bands, rows = self.params[field]
-            width = bands * rows
-            matrix = self.minhashes[:, field, :width].reshape(self.count, bands, rows)
-            query = self.minhashes[row, field, :width].reshape(bands, rows)
-            hit = (matrix == query).all(axis=2).any(axis=1) & self.present[:, field]
+            hit = self._band_hits(row, field) & self.present[:, field]
             proposed = {_ordered(row, int(other)) for other in np.flatnonzero(hit) if other != row}
             found.update(a if b == row else b for a, b in self._estimated_at_least(proposed, field))
+        found.update(self._stories_like(row))
         own = self.keys[self.key_offsets[row] : self.key_offsets[row + 1]]
         if len(own):
             sharing = np.flatnonzero(np.isin(self.keys, own))
@@ -364,10 +543,80 @@ class CandidateIndex:
         found.discard(row)
         return {_ordered(row, other) for other in found if self.is_village[row] or self.is_village[other]}
 
+    def _story_pairs(self) -> set[tuple[int, int]]:
+        """Every pair of stories whose content-word similarity reaches the floor, from the word
+        index: each word shared by 2 to max_block stories adds its weight to each pair of them."""
+        order = np.argsort(self.words, kind="stable")
+        words, owners, weights = self.words[order], self.word_owner[order], self.word_weights[order]
+        starts = np.flatnonzero(np.r_[True, words[1:] != words[:-1]]) if len(words) else np.zeros(0, np.int64)
+        sizes = np.diff(np.r_[starts, len(words)])
+        left_parts, right_parts, weight_parts = [], [], []
+        for size in np.unique(sizes[(sizes >= 2) & (sizes <= self.max_block)]).tolist():
+            members = starts[sizes == size][:, None] + np.arange(size)  # (groups, size) positions
+            first, second = np.triu_indices(size, 1)
+            left_parts.append(owners[members[:, first]].ravel())
+            right_parts.append(owners[members[:, second]].ravel())
+            weight_parts.append(weights[members[:, first]].ravel())
+        if not left_parts:
+            return set()
+        left, right = np.concatenate(left_parts), np.concatenate(right_parts)
+        codes = np.minimum(left, right) * self.count + np.maximum(left, right)
+        unique, inverse = np.unique(codes, return_inverse=True)
+        shared = np.bincount(inverse, weights=np.concatenate(weight_parts))
+        a, b = unique // self.count, unique % self.count
+        keep = (self._similarity(shared, a, b) >= self.words_floor) & (self.is_village[a] | self.is_village[b])
+        return set(zip(a[keep].tolist(), b[keep].tolist()))
+
+    def _band_hits(self, row: int, field: int) -> np.ndarray:
+        """Which records share at least one whole LSH band with row's MinHash in `field` (bool per
+        record). The first value of each band is compared first and only the bands that agree on it
+        are compared whole: the same answer as comparing every band, without reading every value
+        of 50,000 signatures (two unrelated values agree once in 2^32)."""
+        bands, rows = self.params[field]
+        starts = np.arange(bands) * rows
+        query = self.minhashes[row, field, : bands * rows].reshape(bands, rows)
+        records, band = np.nonzero(self.minhashes[:, field, starts] == query[:, 0])
+        columns = starts[band][:, None] + np.arange(rows)
+        whole = (self.minhashes[records[:, None], field, columns] == query[band]).all(axis=1)
+        hit = np.zeros(self.count, dtype=bool)
+        hit[records[whole]] = True
+        return hit
+
+    def _stories_like(self, row: int) -> list[int]:
+        """The records whose story's content-word similarity with row's reaches the floor."""
+        own = self.words[self.word_offsets[row] : self.word_offsets[row + 1]]
+        if not len(own):
+            return []
+        hit = np.flatnonzero(np.isin(self.words, own))
+        _, inverse, sizes = np.unique(self.words[hit], return_inverse=True, return_counts=True)
+        hit = hit[(sizes <= self.max_block)[inverse]]  # the same words the full check leaves out
+        shared = np.bincount(self.word_owner[hit], weights=self.word_weights[hit], minlength=self.count)
+        others = np.flatnonzero(shared)
+        similar = self._similarity(shared[others], np.full(len(others), row), others) >= self.words_floor
+        return [int(o) for o in others[similar] if o != row]
+
+    def _similarity(self, shared: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """content.similarity's (Jaccard + containment) / 2 from shared and total weights."""
+        ta, tb = self.word_totals[a], self.word_totals[b]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            jaccard = shared / (ta + tb - shared)
+            containment = shared / np.minimum(ta, tb)
+        return np.nan_to_num((jaccard + containment) / 2)
+
+
+LSH_BANDS = {(0.3, 128): (37, 3), (0.5, 128): (25, 5)}
+"""(threshold, num_perm) -> (bands, rows): what datasketch's MinHashLSH chooses for them (its
+default weights, 0.5 each, for false positives and negatives), kept as data because it chooses by
+numerical integration (scipy), 0.05 s in every process; a test checks that it still chooses these."""
+
 
 @cache
 def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) as datasketch chooses them for a threshold (its search is worth caching)."""
+    """(bands, rows) for a threshold: pinned (LSH_BANDS), else as datasketch chooses them."""
+    if (threshold, num_perm) in LSH_BANDS:
+        return LSH_BANDS[threshold, num_perm]
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     return lsh.b, lsh.r
 

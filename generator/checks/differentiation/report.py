@@ -9,8 +9,11 @@ from typing import Any
 from generator.checks.differentiation.scoring import Level
 from generator.words import chinese
 
-JSON_VERSION = 2
-"""Version of `storefront check --json` (2: herds as clusters, the newcomer each advice is for)."""
+JSON_VERSION = 3
+"""Version of `storefront check --json` (2: herds as clusters, the newcomer each advice is for;
+3: evidence, advice and herd summaries in Chinese and English, whatever the run's language)."""
+LANGUAGES = ("zh", "en")
+"""The languages every pair's evidence is given in (`evidence_by_language` of --json)."""
 SIGNALS = ("name", "slogan", "story", "products", "culture", "palette", "logo")
 """The signals of the JSON contract, in its order."""
 
@@ -37,6 +40,9 @@ class Pair:
     """Key of the record whose profile was committed later (git history), '' when unknown."""
     snippet: str = ""
     """A passage of the shared story, for the report of a herd (see herds.py)."""
+    evidence_by_language: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """{'zh': evidence, 'en': evidence}: what was compared, what matched, how strongly, in both."""
+    advice_by_language: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +56,8 @@ class Pair:
             "b_label": self.b_label,
             "advice_for": self.advice_for,
             "later": self.later or None,
+            "evidence_by_language": {k: list(self.evidence_by_language.get(k, ())) for k in LANGUAGES},
+            "advice_by_language": {k: list(self.advice_by_language.get(k, ())) for k in LANGUAGES},
         }
 
 
@@ -64,6 +72,8 @@ class Cluster:
     passage: str
     summary: str
     """The sentence of the report: 'these N villages share this passage; the earliest is X'."""
+    summary_by_language: Mapping[str, str] = field(default_factory=dict)
+    """{'zh': summary, 'en': summary}."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +81,7 @@ class Cluster:
             "earliest": self.earliest or None,
             "passage": self.passage,
             "summary": self.summary,
+            "summary_by_language": {k: self.summary_by_language.get(k, "") for k in LANGUAGES},
         }
 
 
@@ -104,9 +115,16 @@ class Report:
         return any(p.level in levels for p in self.pairs)
 
     def to_json(self) -> dict[str, Any]:
-        """The contract, version 2: {"version", "villages", "pairs": [...], "clusters": [...],
-        "distinct": {slug: [...]}}. Version 1 had no version, clusters, advice_for or later; every
-        key it had is kept with its meaning."""
+        """The contract, version 3: {"version", "villages", "pairs": [...], "clusters": [...],
+        "distinct": {slug: [...]}}.
+
+        A pair: a, b, score, level, signals {name: 0..1}, evidence and advice (lists of sentences in
+        the run's language), b_label, advice_for, later, and evidence_by_language and
+        advice_by_language ({"zh": [...], "en": [...]}: the same sentences in both languages, so a
+        county team reads them whatever language the site speaks). A cluster: villages, earliest,
+        passage, summary, summary_by_language ({"zh": ..., "en": ...}).
+        Version 1 had no version, clusters, advice_for or later; version 2 no *_by_language. Every
+        key an earlier version had is kept with its meaning."""
         return {
             "version": JSON_VERSION,
             "villages": self.villages,
