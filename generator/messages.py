@@ -10,7 +10,9 @@ fallback. The words pages show are another matter: they are `generator/words.py`
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import string
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,6 +95,77 @@ def fields_of(template: str) -> set[str]:
     """The names a template fills in (but PLURALS): both wordings of a message must name the same ones."""
     names = {name.split(".")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
     return names - PLURALS
+
+
+@contextmanager
+def argparse_speaking() -> Iterator[None]:
+    """argparse's own words (`usage:`, `options`, `error:`, "the following arguments are
+    required", "invalid choice" ...) in the spoken language, inside the block. argparse says them
+    through gettext, looked up as it speaks (`_` and `ngettext` of its module); these stand in for
+    gettext's with the catalogue's `argparse.*` messages, whose English is argparse's message id."""
+    import argparse
+
+    words = {entry[FALLBACK]: entry for key, entry in catalogue().items() if key.startswith("argparse.")}
+
+    def gettext(text: str) -> str:
+        return words[text].get(spoken(), text) if text in words else text
+
+    def ngettext(singular: str, plural: str, count: int) -> str:
+        if spoken() != FALLBACK and singular in words:
+            return gettext(singular)  # Chinese says one form for any count
+        return singular if count == 1 else plural
+
+    saved = argparse._, argparse.ngettext
+    argparse._, argparse.ngettext = gettext, ngettext
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
+
+
+LOG_LINE = "log.line."
+"""Messages under this key are log lines of others (MkDocs, its live-reload server) that the
+command says in the spoken language: their English is the other's wording, {fields} matching anything."""
+
+
+LEVEL_WIDTH = 7
+"""Columns a level's name takes at the start of a log line (WARNING's), so that lines align."""
+
+
+class LogWords(logging.Filter):
+    """A handler's filter that says the log lines of the catalogue (`log.line.*`) in the spoken
+    language, and each level's name; MkDocs logs in English whatever the site's language."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        said = say(f"log.level.{record.levelname.lower()}") if _level_said(record) else record.levelname
+        record.level_said = said.ljust(
+            LEVEL_WIDTH - sum(c >= "\u2e80" for c in said)
+        )  # a Chinese character is two columns
+        if spoken() == FALLBACK:
+            return True
+        text = record.getMessage()
+        for pattern, key in _log_lines():
+            if found := pattern.fullmatch(text):
+                fields = found.groupdict()
+                record.msg, record.args = (fields.pop("stamp") or "") + say(key, **fields), ()
+                break
+        return True
+
+
+def _level_said(record: logging.LogRecord) -> bool:
+    return f"log.level.{record.levelname.lower()}" in catalogue()
+
+
+@cache
+def _log_lines() -> list[tuple[re.Pattern[str], str]]:
+    """(the English line as a pattern, its key); a line of serve may begin with a [HH:MM:SS] stamp."""
+    found = []
+    for key, entry in catalogue().items():
+        if key.startswith(LOG_LINE):
+            parts = string.Formatter().parse(entry[FALLBACK])
+            body = "".join(re.escape(text) + (f"(?P<{name}>.*?)" if name else "") for text, name, _, _ in parts)
+            found.append((re.compile(r"(?P<stamp>\[\d\d:\d\d:\d\d\] )?" + body, re.DOTALL), key))
+    return found
 
 
 def listed(items: list[str] | tuple[str, ...], language: str | None = None) -> str:

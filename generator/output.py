@@ -26,6 +26,7 @@ from mkdocs.structure.files import File
 
 from generator.cache import process_alive
 from generator.errors import StorefrontError
+from generator.messages import say
 
 BUILDING = "building"
 OLD = "old"
@@ -35,31 +36,33 @@ domain), kept like every top-level dotfile."""
 SITE_MARKERS = ("index.html", "sitemap.xml", "404.html")
 """A folder holding one of these at its top, and nothing of a project's, was a built site."""
 PROJECT_MARKERS = {
-    "HEAD": "a git repository",
-    "objects": "a git repository",
-    "mkdocs.yml": "a project (mkdocs.yml)",
-    "pyproject.toml": "a project (pyproject.toml)",
-    "village.yml": "a village (village.yml)",
-    "stamps-v1.json": "the image cache",
+    "HEAD": "git",
+    "objects": "git",
+    "mkdocs.yml": "project",
+    "pyproject.toml": "project",
+    "village.yml": "village",
+    "stamps-v1.json": "cache",
 }
-"""Names that a site never holds at its top, and what they show the folder is."""
+"""Names that a site never holds at its top, and what they show the folder is (the message
+`output.holds.<what>` says it)."""
+PROJECT = "project"
+"""The key of the project folder among the protected ones: a site may live inside it, not over it."""
 
 
 def unsafe_output(site_dir: Path, protected: dict[str, Path]) -> str | None:
     """Why building into `site_dir` would destroy something (the swap replaces it whole), or None:
-    it is, holds or is inside a protected folder, or it holds something that is not a built site."""
+    it is, holds or is inside a protected folder (keyed `project`, `villages`, `cache`, `docs`:
+    the message `output.folder.<key>` names it), or it holds something that is not a built site."""
     site = site_dir.resolve()
     for what, folder in protected.items():
         folder = folder.resolve()
+        named = say(f"output.folder.{what}")
         if site == folder or site in folder.parents:
-            return f"the site folder {site_dir} would replace {what} ({folder}); choose another --site-dir"
-        if folder in site.parents and what != "the project folder":
-            return f"the site folder {site_dir} is inside {what} ({folder}); choose another --site-dir"
+            return say("output.would_replace", site=site_dir, what=named, folder=folder)
+        if folder in site.parents and what != PROJECT:
+            return say("output.inside", site=site_dir, what=named, folder=folder)
     if (what := _not_a_site(site)) is not None:
-        return (
-            f"the site folder {site_dir} holds {what}, not a site built before, and a build replaces it "
-            "whole; choose another --site-dir (or empty that folder if it really is yours to replace)"
-        )
+        return say("output.not_a_site", site=site_dir, what=what)
     return None
 
 
@@ -70,16 +73,16 @@ def _not_a_site(folder: Path) -> str | None:
     except FileNotFoundError:
         return None
     except NotADirectoryError:
-        return "a file"
+        return say("output.holds.file")
     for name, what in PROJECT_MARKERS.items():
         if name in names:
-            return what
+            return say(f"output.holds.{what}", name=name)
     if any((folder / name / "village.yml").is_file() for name in names if not name.startswith(".")):
-        return "villages"
+        return say("output.holds.villages")
     made = {name for name in names if not _kept(name)}
     if made and not made.intersection(SITE_MARKERS):
         shown = ", ".join(sorted(made)[:3]) + (", ..." if len(made) > 3 else "")
-        return f"files that no build made ({shown})"
+        return say("output.holds.other", names=shown)
     return None
 
 
@@ -217,8 +220,7 @@ def _replace_in_two_steps(built: Path, target: Path) -> None:
             os.replace(old, target)
         except OSError:
             raise StorefrontError(
-                f"the new site could not replace {target} ({error}), and the previous site could not be "
-                f"put back; it is in {old}: rename it to {target.name}"
+                say("output.not_put_back", target=target, error=error, old=old, name=target.name)
             ) from error
         raise
     os.replace(old, built)  # removed by the caller, like the exchanged previous site

@@ -192,8 +192,8 @@ def test_claims_that_cannot_be_published_stop_the_build(tmp_path):
     )
     result = run_storefront("build", cwd=project)
     assert result.returncode == 1
-    assert 'villages/test-village/village.yml:7: slogan: "最好"' in result.stderr
-    assert "[error: absolute-term]" in result.stderr and "Traceback" not in result.stderr
+    assert "villages/test-village/village.yml:7: slogan: “最好”" in result.stderr  # in the site's Chinese
+    assert "[错误: absolute-term]" in result.stderr and "Traceback" not in result.stderr
     assert not (project / "site").exists()
     lint = run_storefront("lint", "--json", cwd=project)
     assert lint.returncode == 1

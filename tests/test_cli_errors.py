@@ -72,9 +72,7 @@ def test_photos_are_checked_by_validate_not_only_by_build(tmp_path):
 
 def test_a_site_folder_over_the_villages_is_refused(tmp_path):
     project = _project(tmp_path)
-    _fails_with(
-        run_storefront("build", "--site-dir", "villages/test-village", cwd=project), "inside the villages folder"
-    )
+    _fails_with(run_storefront("build", "--site-dir", "villages/test-village", cwd=project), "在村庄文件夹")
     assert (project / "villages" / "test-village" / "village.yml").is_file()
 
 
@@ -114,19 +112,19 @@ def test_village_file_linked_from_outside_is_refused(tmp_path):
             "        fail_on: fail\n",
             "        fail_on: fail\n        thresholds: 5\n",
             "check",
-            "should be settings like",
+            "应该是一组设置，例如 {warn: 0.5, fail: 0.75}",
         ),
         (
             "        fail_on: fail\n",
             "        fail_on: fail\n        thresholds: {warn: abc}\n",
             "check",
-            "warn should be a number",
+            "warn 应该是数字",
         ),
         (
             "registries: [taobao-2014, taobao-2016]",
             "registries: [missing.csv]",
             "check",
-            "registry missing.csv: no such file",
+            "名录 missing.csv：没有这个文件",
         ),
     ],
 )
@@ -149,7 +147,7 @@ def test_fail_on_never_lets_the_check_pass(tmp_path):
 def test_command_errors(tmp_path):
     project = _project(tmp_path)
     _fails_with(run_storefront("schema", "--villages", "missing", cwd=project), "missing: 这个文件夹不存在")
-    _fails_with(run_storefront("check", "--against", "villages", cwd=project), "no such file")
+    _fails_with(run_storefront("check", "--against", "villages", cwd=project), "没有这个文件")
 
 
 # --- the language the commands speak --------------------------------------------------------

@@ -5,7 +5,19 @@ from __future__ import annotations
 
 import re
 
-from generator.messages import LANGUAGES, catalogue, choose, fields_of, say, supported
+import pytest
+
+from generator.messages import (
+    LANGUAGES,
+    LogWords,
+    argparse_speaking,
+    catalogue,
+    choose,
+    fields_of,
+    say,
+    speaking,
+    supported,
+)
 from tests.conftest import REPO
 
 NAMED = re.compile(r"""\bsay\(\s*f?["']([a-z_.]+(?:\{[^}]*\})?[a-z_.]*)["']""")
@@ -42,3 +54,50 @@ def test_the_language_is_chosen_from_lang_then_the_locale_then_the_site(monkeypa
 def test_a_message_is_said_in_the_language_asked():
     assert say("yaml.tab", "zh") == "缩进用了 Tab 键；请只用空格缩进"
     assert say("yaml.tab", "en") == "a tab is used for indentation; indent with spaces only"
+
+
+def test_argparse_words_are_the_ones_argparse_says():
+    """Each `argparse.*` message's English is a message id of this Python's argparse, so that a
+    new Python that rewords one is caught here rather than heard in English."""
+    import argparse
+    import inspect
+
+    source = inspect.getsource(argparse)
+    for key, wordings in catalogue().items():
+        if key.startswith("argparse."):
+            assert repr(wordings["en"])[1:-1] in source or wordings["en"] in source, key
+
+
+def test_argparse_speaks_the_spoken_language():
+    import argparse
+
+    with speaking("zh"), argparse_speaking():
+        parser = argparse.ArgumentParser(prog="storefront")
+        parser.add_argument("--fail-on", choices=("warn", "fail"))
+        text = parser.format_help()
+        with pytest.raises(argparse.ArgumentError) as raised:
+            parser.exit_on_error = False
+            parser.parse_args(["--fail-on", "x"])
+        error = str(raised.value)  # argparse words an error when it is shown
+    assert text.startswith("用法：storefront") and "选项:" in text and "显示这段帮助，然后退出" in text
+    assert error == "参数 --fail-on：不能选 'x'（可以选：'warn', 'fail'）"
+    assert argparse.ArgumentParser(prog="x").format_usage() == "usage: x [-h]\n"  # outside the block, as it was
+
+
+def test_log_lines_of_mkdocs_are_said_in_chinese():
+    import logging
+
+    def said(message: str, level: int = logging.INFO) -> str:
+        record = logging.LogRecord("mkdocs", level, __file__, 1, message, (), None)
+        LogWords().filter(record)
+        return f"{record.level_said}|{record.getMessage()}"
+
+    with speaking("zh"):
+        assert said("Documentation built in 4.91 seconds") == "信息   |MkDocs 生成完成，用时 4.91 秒"
+        assert (
+            said("[13:24:30] Serving on http://127.0.0.1:8000/")
+            == "信息   |[13:24:30] 预览网址：http://127.0.0.1:8000/"
+        )
+        assert said("Something no one translated", logging.WARNING) == "警告   |Something no one translated"
+    with speaking("en"):
+        assert said("Documentation built in 4.91 seconds") == "INFO   |Documentation built in 4.91 seconds"

@@ -7,7 +7,7 @@ import dataclasses
 import difflib
 import logging
 import pickle
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from generator.checks import differentiation
 from generator.checks.differentiation import CHECK_CODE, Registry, Report, Thresholds, load_registry
 from generator.checks.differentiation.records import village_digest
 from generator.errors import StorefrontError
+from generator.messages import listed, say
 from generator.profile.model import Catalog
 
 log = logging.getLogger("mkdocs.plugins.storefront")
@@ -31,7 +32,7 @@ BUILTIN_REGISTRIES = {
 def load_registries(names: Iterable[str | Path], root: Path) -> list[Registry]:
     """Each registry named by a built-in name or by a path (relative to `root`)."""
     if isinstance(names, (str, Path)) or not isinstance(names, Iterable):
-        raise StorefrontError(f"check registries: {names!r} should be a list, like [taobao-2014, my-list.csv]")
+        raise StorefrontError(say("registry.not_a_list", names=names))
     registries = []
     for name in names:
         if str(name) in BUILTIN_REGISTRIES:
@@ -40,21 +41,18 @@ def load_registries(names: Iterable[str | Path], root: Path) -> list[Registry]:
             continue
         path = root / name
         if not path.is_file():
-            known = ", ".join(BUILTIN_REGISTRIES)
-            raise StorefrontError(
-                f"registry {name}: no such file (looked at {path}); give a CSV/YAML file or one of {known}"
-            )
+            raise StorefrontError(say("registry.missing", name=name, path=path, known=listed(list(BUILTIN_REGISTRIES))))
         try:
             registries.append(load_registry(path))
         except OSError as error:
-            raise StorefrontError(f"registry {name}: cannot be read ({error.strerror})") from None
+            raise StorefrontError(say("registry.unreadable", name=name, reason=error.strerror)) from None
     return registries
 
 
 def thresholds_from(options: Mapping[str, Any]) -> Thresholds:
     """Thresholds with the settings of mkdocs.yml (`check: thresholds:`); unknown names are errors."""
     if not isinstance(options, Mapping):
-        raise StorefrontError(f"check thresholds: {options!r} should be settings like {{warn: 0.5, fail: 0.75}}")
+        raise StorefrontError(say("thresholds.not_a_mapping", value=options))
     fields = {f.name: f for f in dataclasses.fields(Thresholds)}
     known = list(fields)
     for name, value in options.items():
@@ -64,45 +62,54 @@ def thresholds_from(options: Mapping[str, Any]) -> Thresholds:
             or not isinstance(value, (int, float))
             or (isinstance(default, int) and not isinstance(value, int))
         ):
-            raise StorefrontError(f"check thresholds: {name} should be a number like {default}, not {value!r}")
+            raise StorefrontError(say("thresholds.not_a_number", name=name, default=default, value=value))
     for name in options:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
-            raise StorefrontError(f"check thresholds: there is no setting {name!r}; {hint}")
+            hint = say("did_you_mean", close=close[0]) if close else say("reference.known", known=listed(known))
+            raise StorefrontError(say("thresholds.unknown", name=name, hint=hint))
     try:
         return Thresholds(**options)
     except (TypeError, ValueError) as error:
-        raise StorefrontError(f"check thresholds: {error}") from None
+        raise StorefrontError(say("thresholds.invalid", error=error)) from None
 
 
 def check_brands(
-    catalog: Catalog, registries: list[Registry], thresholds: Thresholds, fail_on: str, cache_dir: Path | None
+    catalog: Catalog,
+    registries: list[Registry],
+    thresholds: Thresholds,
+    fail_on: str,
+    cache_dir: Path | None,
+    only: Sequence[str] | None = None,
 ) -> Report:
-    """Run the check inside the build: a failing pair stops it with the report."""
-    report = remembered_report(catalog, registries, thresholds, cache_dir)
+    """Run the check inside the build: a failing pair stops it with the report. `only` (a
+    preview's villages) checks those against every other village and registry."""
+    report = remembered_report(catalog, registries, thresholds, cache_dir, only)
     if fail_on != "never" and report.failed(fail_on):
-        raise StorefrontError("Village brands too similar to publish (storefront check explains):\n" + report.to_text())
+        raise StorefrontError(say("brands.refused") + "\n" + report.to_text())
     for cluster in report.clusters:
-        log.info(f"Shared story: {cluster.summary}; see /report/ or run `storefront check`")
+        log.info(say("brands.shared_story", summary=cluster.summary))
     for pair in report.pairs:
-        log.info(
-            f"Similar brands ({pair.level}, {pair.score:.2f}): {pair.a} ~ {pair.b_label}; "
-            f"see /report/ or run `storefront check`"
-        )
+        level = say(f"brands.level.{pair.level}")
+        log.info(say("brands.similar", level=level, score=pair.score, a=pair.a, b=pair.b_label))
     return report
 
 
 def remembered_report(
-    catalog: Catalog, registries: list[Registry], thresholds: Thresholds, cache_dir: Path | None
+    catalog: Catalog,
+    registries: list[Registry],
+    thresholds: Thresholds,
+    cache_dir: Path | None,
+    only: Sequence[str] | None = None,
 ) -> Report:
-    """The whole-site report; the last build's when nothing it depends on changed: the profiles
-    and brand images (their digests and file stamps, as the signature cache keys them), the
-    registries' rows, the thresholds, the language, the check's code and its libraries' versions.
-    A build that changed no brand then neither imports nor runs the check."""
+    """The whole-site report (or a preview's, of `only` against all); the last build's when
+    nothing it depends on changed: the profiles and brand images (their digests and file stamps,
+    as the signature cache keys them), the registries' rows, the thresholds, the language, the
+    villages asked about, the check's code and its libraries' versions. A build that changed no
+    brand then neither imports nor runs the check."""
     if cache_dir is None:
         return differentiation.check(
-            catalog.villages, registries=registries, thresholds=thresholds, language=catalog.language
+            catalog.villages, registries=registries, thresholds=thresholds, only=only, language=catalog.language
         )
     key = digest(
         code_identity(CHECK_CODE),
@@ -110,8 +117,10 @@ def remembered_report(
         [[registry.id, [row.digest for row in registry]] for registry in registries],
         dataclasses.asdict(thresholds),
         catalog.language,
+        sorted(only) if only is not None else None,
     )
-    path = Path(cache_dir) / "differentiation" / f"report-{key[:32]}.pickle"
+    kind = "report" if only is None else "preview"  # a preview's report never replaces the site's
+    path = Path(cache_dir) / "differentiation" / f"{kind}-{key[:32]}.pickle"
     try:
         report = pickle.loads(path.read_bytes())
     except Exception:
@@ -119,9 +128,14 @@ def remembered_report(
     if isinstance(report, Report):
         return report
     report = differentiation.check(
-        catalog.villages, registries=registries, thresholds=thresholds, cache_dir=cache_dir, language=catalog.language
+        catalog.villages,
+        registries=registries,
+        thresholds=thresholds,
+        only=only,
+        cache_dir=cache_dir,
+        language=catalog.language,
     )
-    for old in path.parent.glob("report-*.pickle"):
+    for old in path.parent.glob(f"{kind}-*.pickle"):
         old.unlink(missing_ok=True)
     write_atomic(path, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
     return report

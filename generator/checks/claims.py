@@ -26,7 +26,7 @@ import yaml
 
 from generator.cache import Memo, code_identity, digest
 from generator.errors import ProfileErrors, StorefrontError, format_path
-from generator.messages import say
+from generator.messages import FALLBACK, listed, say, spoken
 from generator.profile.fields import buyer_texts
 from generator.profile.model import Catalog, FieldPath, Village
 from generator.profile.times import build_now
@@ -55,7 +55,9 @@ class Finding:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}: {self.field}"
-        return f'{where}: "{self.text}"; {self.why}; {self.suggestion} [{self.level}: {self.rule}]'
+        level = say(f"lint.level.{self.level}")
+        words = {"text": self.text, "why": self.why, "suggestion": self.suggestion, "rule": self.rule}
+        return say("lint.finding", where=where, level=level, **words)
 
 
 @dataclass(frozen=True)
@@ -80,12 +82,12 @@ class LintConfig:
             object.__setattr__(self, name, names)
             for rule in sorted(names.difference(known)):
                 close = difflib.get_close_matches(rule, known, n=1)
-                hint = f"did you mean {close[0]!r}?" if close else f"the rules are: {', '.join(known)}"
-                raise StorefrontError(f"lint {name}: there is no rule {rule!r}; {hint}")
+                hint = say("did_you_mean", close=close[0]) if close else say("lint.rules", rules=listed(known))
+                raise StorefrontError(say("lint.no_rule", option=name, rule=rule, hint=hint))
         if both := sorted(self.errors & self.warnings):
-            raise StorefrontError(f"lint: {', '.join(both)} cannot be both an error and a warning; keep one")
+            raise StorefrontError(say("lint.both_levels", rules=listed(both)))
         if self.expiry_warning_days < 0:
-            raise StorefrontError("lint: expiry_warning_days should be 0 or more")
+            raise StorefrontError(say("lint.expiry_days"))
 
     def level(self, rule: str, default: Level) -> Level | None:
         """The level `rule` is reported at, or None when it is ignored."""
@@ -126,18 +128,27 @@ class Rule:
     deniable: bool = False
 
 
-@cache
 def _data() -> tuple[dict[str, Rule], re.Pattern[str]]:
+    return _data_in(spoken())
+
+
+@cache
+def _data_in(language: str) -> tuple[dict[str, Rule], re.Pattern[str]]:
+    """The rules with their words in `language` (the data file says each in Chinese and English)."""
     raw = yaml.safe_load(files("generator").joinpath("data/claims.yml").read_text(encoding="utf-8"))
+
+    def said(wordings: dict[str, str] | None) -> str | None:
+        return None if wordings is None else wordings.get(language) or wordings[FALLBACK]
+
     found = {}
     for id_, spec in raw["rules"].items():
-        terms = tuple(Term(_compile(t["pattern"]), t.get("suggest")) for t in spec.get("terms", ()))
+        terms = tuple(Term(_compile(t["pattern"]), said(t.get("suggest"))) for t in spec.get("terms", ()))
         contexts = tuple(Context(_compile(c.pop("pattern")), **c) for c in spec.get("except", ()))
         found[id_] = Rule(
             id_,
             spec["level"],
-            spec["why"],
-            spec["suggestion"],
+            said(spec["why"]),
+            said(spec["suggestion"]),
             terms,
             contexts,
             spec.get("certificate"),
@@ -182,7 +193,7 @@ def lint_village(village: Village, config: LintConfig, today: date, memo: Memo |
 
 
 def _remembered_claims(village: Village, memo: Memo) -> list[tuple[Rule, FieldPath, int, str, str, str]]:
-    key = digest(code_identity(__name__), _claims_data(), village.digest)
+    key = digest(code_identity(__name__), _claims_data(), village.digest, spoken())  # the words are in it
     kept = memo.get(key, lambda: [[rule.id, path, *rest] for rule, path, *rest in _text_claims(village)])
     return [(rules()[rule_id], tuple(path), *rest) for rule_id, path, *rest in kept]
 
@@ -213,9 +224,15 @@ def _records(village: Village, config: LintConfig, today: date) -> Iterator[tupl
             if until is None or (days := (until - today).days) > config.expiry_warning_days:
                 continue
             rule = rules()["certificate-expired" if days < 0 else "certificate-expiring"]
-            when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+            when = (
+                say("lint.today")
+                if days == 0
+                else say("lint.tomorrow")
+                if days == 1
+                else say("lint.in_days", days=days)
+            )
             why = rule.why.replace("{date}", until.isoformat()).replace("{days}", when)
-            words = f"{certificate.kind} {certificate.id}, valid until {until.isoformat()}"
+            words = say("lint.certificate", kind=certificate.kind, id=certificate.id, until=until.isoformat())
             at = ("products", i, "certifications", j, "valid_until")
             yield rule, at, village.line_of(at), words, why, rule.suggestion
 

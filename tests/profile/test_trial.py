@@ -157,3 +157,42 @@ def test_a_real_region_and_a_place_abroad_pass_and_the_county_code_is_known(tmp_
     (villages / "zhuyi-region" / "village.yml").write_text(text.replace("崇州县", "崇州市"), encoding="utf-8")
     (village,) = load_catalog(villages).villages
     assert village.county_code == "510184"
+
+
+# --- the path through the work: what the guide says, and what the commands say on the way ------
+
+GUIDE = (REPO / "docs" / "guide.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("block", ["team:", "live:", "channels:", "sessions:", "service:", "空一行", "PROFILE.md"])
+def test_the_guide_covers_every_block_and_names_the_contract(block):
+    assert block in GUIDE
+
+
+def test_the_guide_sends_the_clerk_to_the_server_not_to_a_file_on_disk():
+    assert "make serve" in GUIDE and "--only" in GUIDE
+    opened = [line for line in GUIDE.splitlines() if "site/index.html" in line]
+    assert opened and all("不行" in line for line in opened), opened  # said only to warn against it
+
+
+def test_a_new_village_from_nothing_is_told_in_chinese_what_to_fill_in(tmp_path):
+    project = make_project(tmp_path)
+    (project / "villages").mkdir()
+    created = run_storefront("new", "竹艺村", cwd=project)
+    assert created.returncode == 0, created.stderr
+    assert "改用 'zhuyicun'（拼音）" in created.stdout and "已新建 villages/zhuyicun/village.yml" in created.stdout
+    checked = run_storefront("validate", cwd=project)
+    assert checked.returncode == 1
+    assert checked.stderr.splitlines() == [
+        "1 个文件里有 2 处问题：",
+        "  villages/zhuyicun/village.yml:12: region.province: 还没有填写；请写上省，例如 浙江省",
+        "  villages/zhuyicun/village.yml:13: region.county: 还没有填写；请写上县或区，例如 安吉县",
+    ]
+
+
+def test_the_sample_site_url_is_noted_before_publishing(tmp_path):
+    project = make_project(tmp_path)
+    shutil.copytree(REPO / "tests" / "fixtures" / "base", project / "villages" / "test-village")
+    result = run_storefront("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "site_url 还是示例地址 https://example.github.io/village-storefront/" in result.stderr
