@@ -9,6 +9,7 @@ a page, a card and a calendar never call one thing by two names.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 
 def chinese(language: str) -> bool:
@@ -20,11 +21,20 @@ def choose(language: str, zh: str, en: str) -> str:
     return zh if chinese(language) else en
 
 
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+"""Each language by its own name, as a language switch names it (a Chinese reader looks for 中文)."""
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES["zh" if chinese(code) else "en"]
+
+
 WORDS: dict[str, tuple[str, str]] = {
     # pages: titles and descriptions
     "regions": ("地区", "Regions"),
     "regions.about": ("按省份逛各村好物", "Products by province"),
     "region.about": ("{name}各村的好物", "Products of the villages of {name}"),
+    "regions.index": ("全国各省总览", "All provinces (the national index)"),
     "categories": ("品类", "Categories"),
     "categories.about": ("按品类逛各村好物", "Products by category"),
     "category.about": ("各村的{name}", "{name} from every village"),
@@ -83,6 +93,23 @@ def browser_words(language: str) -> dict[str, str]:
     """The words schedule.js needs, in the page's language; group names included."""
     pairs = {**{key: WORDS[key] for key in SCHEDULE_GROUPS}, **BROWSER_WORDS}
     return {key: choose(language, *pair) for key, pair in pairs.items()}
+
+
+SEARCH_WORDS = {
+    "in": ("搜索范围", "Search in"),
+    "none": ("没有找到“{q}”，换个词或换个地区试试。", "Nothing found for “{q}”: try other words or another region."),
+    "count": ("找到{n}件", "{n} found"),
+    "more": ("只列出前{n}件，输入更多字可以缩小范围。", "The first {n} are shown: type more to narrow them."),
+    "village": ("村庄", "Village"),
+    "loading": ("正在载入…", "Loading…"),
+    "type": ("输入商品或村名", "Type a product or a village"),
+}
+"""What search-on-demand.js says; it gets them with the index (site/search.py)."""
+
+
+def search_words(language: str) -> dict[str, str]:
+    """The words search-on-demand.js needs, in the site's language."""
+    return {key: choose(language, *pair) for key, pair in SEARCH_WORDS.items()}
 
 
 # --- the contract's enumerations ----------------------------------------------------------------
@@ -175,10 +202,10 @@ def day_label(day: date, language: str) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def session_time(start: datetime, end: datetime) -> str:
-    """`2026-12-04 19:30–21:30 (UTC+08:00)`: village time, with its offset spelt out."""
-    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%m-%d %H:%M}"
-    return f"{start:%Y-%m-%d %H:%M}–{until} ({utc_offset(start)})"
+def session_time(start: datetime, end: datetime, zone: str, language: str) -> str:
+    """`2026年12月4日 周五 19:30-21:30 北京时间`: a start as the pages write it (day, clock, zone),
+    for the feeds and anything else that says it in one line."""
+    return f"{day_label(start, language)} {clock_span(start, end)} {zone_label(zone, language, start)}"
 
 
 # --- prices --------------------------------------------------------------------------------------
@@ -255,6 +282,9 @@ STOREFRONT_WORDS: dict[str, tuple[str, str]] = {
     "week.of": ("{first}–{last}", "{first}–{last}"),
     "week.prev": ("上一周", "Previous week"),
     "week.next": ("下一周", "Next week"),
+    "week.this": ("本周", "This week"),
+    "week.none": ("这一周没有直播安排。", "No live sessions this week."),
+    "week.next-busy": ("最近的直播在{week}", "The next live sessions: {week}"),
     "calendar.add": ("添加到日历", "Add to calendar"),
     "calendar.download": ("下载日历", "Download the calendar"),
     "feed.subscribe": ("订阅直播预告", "Subscribe to upcoming sessions"),
@@ -264,6 +294,18 @@ STOREFRONT_WORDS: dict[str, tuple[str, str]] = {
     "filter": ("筛选", "Filter"),
     "filter.all": ("全部", "All"),
     "village.home": ("{name}首页", "{name} home"),
+    # the buyer's pages, audited (issue 18, part B)
+    "service": ("服务承诺", "Our promise to buyers"),
+    "service.shipping": ("发货", "Shipping"),
+    "service.returns": ("退换", "Returns"),
+    "service.booking": ("预订与退订", "Booking and cancellation"),
+    "wechat": ("微信：{id}", "WeChat: {id}"),
+    "photos": ("产品照片", "Product photos"),
+    "photo.n": ("第{n}张照片，共{count}张", "Photo {n} of {count}"),
+    "live.for": ("直播间里讲它", "Shown live"),
+    "live.enter": ("进入直播间", "Open the live room"),
+    "live.scan": ("扫码进入直播间", "Scan to open the live room"),
+    "more.village": ("本村其他好物", "More from this village"),
 }
 """The storefront's own phrases, read through `say` like WORDS."""
 WORDS.update(STOREFRONT_WORDS)
@@ -278,14 +320,30 @@ def role_label(role: str, language: str) -> str:
 
 
 def zone_label(zone: str, language: str, moment: datetime | None = None) -> str:
-    """北京时间 for China's zone; another zone by its Chinese name, else its city and UTC offset."""
+    """北京时间 for China's zone; another zone by its Chinese name (ours, else CLDR's: 德国（柏林）时间),
+    and one that has none (Etc/GMT+5) by its key and UTC offset."""
     if zone in ZONES:
         return choose(language, *ZONES[zone])
+    named = _cldr_zone(zone, "zh_CN" if chinese(language) else "en")
+    if named:
+        return named
     city = zone.rsplit("/", 1)[-1].replace("_", " ")
     offset = (
         f"（{utc_offset(moment)}）" if moment and chinese(language) else f" ({utc_offset(moment)})" if moment else ""
     )
     return choose(language, f"{city}时间{offset}", f"{city} time{offset}")
+
+
+@lru_cache(maxsize=512)
+def _cldr_zone(zone: str, locale: str) -> str | None:
+    """The zone's name in Unicode CLDR, as phones name it; None for a zone without a place."""
+    from babel.dates import get_timezone_location  # only for a zone ZONES does not name (25 ms)
+
+    try:
+        text = get_timezone_location(zone, locale=locale)
+    except (LookupError, ValueError):
+        return None
+    return None if "GMT" in text or "UTC" in text else text
 
 
 def price_text(price) -> str:

@@ -82,8 +82,9 @@ def browser():
 
 
 @contextlib.contextmanager
-def serve(directory: Path):
-    """`directory` over HTTP on loopback, as GitHub Pages serves a site (index.html for /)."""
+def serve(directory: Path, handler: type | None = None):
+    """`directory` over HTTP on loopback, as GitHub Pages serves a site (index.html for /); `handler`,
+    a SimpleHTTPRequestHandler of one's own (benchmarks/pageweight.py gzips text)."""
     import functools
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -92,7 +93,7 @@ def serve(directory: Path):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler or Quiet, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -16,6 +16,8 @@ class Category:
     id: str
     zh: str
     en: str
+    shipped: bool = True
+    """False for what a buyer comes to (a stay, a tour): no shipping or return promise applies."""
 
     def label(self, language: str) -> str:
         return self.zh if chinese(language) else self.en

@@ -435,6 +435,10 @@ def _record(cls):
     return dataclass(frozen=True, kw_only=True, config=CONFIG)(cls)
 
 
+MAX_PRODUCT_PHOTOS = 9
+"""Photos of one product: a shop's gallery holds about as many, and the page stays light."""
+
+
 @_record
 class Region:
     province: Plain = Field(min_length=1, description="省，例如 浙江省 / Province, like 浙江省.")
@@ -516,6 +520,34 @@ class BuyLink:
 
 
 @_record
+class Contact:
+    phone: Plain | None = Field(None, min_length=1, description="电话 / Phone number.")
+    wechat: Plain | None = Field(None, min_length=1, description="微信号 / WeChat id.")
+    email: Annotated[str, Field(pattern=EMAIL_PATTERN.pattern)] | None = Field(
+        None, description="电子邮箱 / E-mail address."
+    )
+
+
+@_record
+class Service:
+    shipping: Markdown | None = Field(
+        None, description="怎么发货、发到哪里（Markdown） / How and where goods are shipped (Markdown)."
+    )
+    returns: Markdown | None = Field(
+        None, description="退换货承诺（Markdown） / The return and refund promise (Markdown)."
+    )
+    booking: Markdown | None = Field(
+        None,
+        description=(
+            "住宿、体验怎么预订和退订（Markdown）；乡村旅游类好物显示它，而不显示发货和退换 / "
+            "How stays and experiences are booked and cancelled (Markdown); "
+            "shown for them instead of shipping and returns."
+        ),
+    )
+    contact: Contact | None = Field(None, description="买家怎么联系合作社 / How a buyer reaches the cooperative.")
+
+
+@_record
 class Product:
     id: Identifier = Field(
         description="编号：本村内不重复，只用 a-z、0-9 和 '-' / Unique within the village: a-z, 0-9 and '-'."
@@ -533,9 +565,24 @@ class Product:
     season: list[Month] = Field(
         default_factory=list, description="上市月份 1-12 / Months 1-12 in which it is available."
     )
-    images: list[ImagePath] = Field(default_factory=list, description="产品照片 / Product photos.")
+    images: list[ImagePath] = Field(
+        default_factory=list,
+        max_length=MAX_PRODUCT_PHOTOS,
+        description=(
+            f"产品照片，最多 {MAX_PRODUCT_PHOTOS} 张，第一张是封面，其余在产品页的相册里 / "
+            f"Product photos, at most {MAX_PRODUCT_PHOTOS}: "
+            "the first is its cover, all are in the product page's gallery."
+        ),
+    )
     certifications: list[Certification] = Field(default_factory=list, description="持有的证书 / Certificates it holds.")
     buy: list[BuyLink] = Field(default_factory=list, description="在哪里下单 / Where a customer orders it.")
+    service: Service | None = Field(
+        None,
+        description=(
+            "这件好物自己的服务承诺：写了的项替换本村的（例如民宿的预订与退订） / "
+            "This product's own promises: each one given replaces the village's (a homestay's booking terms)."
+        ),
+    )
 
 
 @_record
@@ -598,26 +645,6 @@ class Session:
 class Live:
     channels: list[Channel] = Field(default_factory=list, description="直播间账号 / Live-commerce accounts.")
     sessions: list[Session] = Field(default_factory=list, description="直播日程 / Scheduled live sessions.")
-
-
-@_record
-class Contact:
-    phone: Plain | None = Field(None, min_length=1, description="电话 / Phone number.")
-    wechat: Plain | None = Field(None, min_length=1, description="微信号 / WeChat id.")
-    email: Annotated[str, Field(pattern=EMAIL_PATTERN.pattern)] | None = Field(
-        None, description="电子邮箱 / E-mail address."
-    )
-
-
-@_record
-class Service:
-    shipping: Markdown | None = Field(
-        None, description="怎么发货、发到哪里（Markdown） / How and where goods are shipped (Markdown)."
-    )
-    returns: Markdown | None = Field(
-        None, description="退换货承诺（Markdown） / The return and refund promise (Markdown)."
-    )
-    contact: Contact | None = Field(None, description="买家怎么联系合作社 / How a buyer reaches the cooperative.")
 
 
 @_record

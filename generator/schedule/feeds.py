@@ -255,9 +255,8 @@ def atom_feed(
         ET.SubElement(entry, "link", {"rel": "related", "href": room.url})
         ET.SubElement(ET.SubElement(entry, "author"), "name").text = pick(village.profile.name, language)
         where = channel_label(room, language)
-        ET.SubElement(entry, "summary").text = " · ".join(
-            filter(None, [session_time(o.start, o.end), where, pick(session.scene, language)])
-        )
+        when = session_time(o.start, o.end, village.profile.timezone, language)
+        ET.SubElement(entry, "summary").text = " · ".join(filter(None, [when, where, pick(session.scene, language)]))
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 

@@ -20,6 +20,7 @@ from generator.schedule.feeds import Publisher, _timezone, _years, calendar_file
 from generator.schedule.timeline import between, build_timeline
 from generator.site.pages import Site, plan_pages
 from generator.site.render import render_page
+from generator.words import zone_label
 from tests.conftest import REPO
 from tests.reading import Page
 from tests.schedule.test_schedule import BORGO, CATALOG, YUZU
@@ -183,7 +184,9 @@ def test_atom_feed_lists_upcoming_sessions():
         .get("href")
         .endswith(f"/villages/borgo-olio/live/#{expected[0].session_id}")  # a series is shown once
     )
-    assert "2027-03-26 19:30–21:00 (UTC+01:00)" in first.find(f"{ATOM}summary").text
+    # The date as the pages write it (words.day_label, clock_span, zone_label), not a second format.
+    zone = zone_label("Europe/Rome", "en", expected[0].start)
+    assert first.find(f"{ATOM}summary").text.startswith(f"Fri 26 Mar 2027 19:30-21:00 {zone} · ")
     site_feed = ET.fromstring(FILES[live.SITE_FEED_URL])
     assert len(site_feed.findall(f"{ATOM}entry")) == len(entries) + len(between(YUZU, NOW, NOW + timedelta(weeks=8)))
 
@@ -249,10 +252,10 @@ def test_live_page_shows_each_session_with_its_channel_people_goods_and_calendar
     assert "../products/olio-nuovo/" in page.links
     assert "yt-borgo-20270312t1930.ics" in page.links and "calendar.ics" in page.links and "feed.xml" in page.links
     assert 'id="yt-borgo-20270312t1930"' in body  # a series, once
-    assert "Fri 26 Mar 2027 19:30-21:00" in body and "Rome time (UTC+01:00)" in body
+    assert "Fri 26 Mar 2027 19:30-21:00" in body and zone_label("Europe/Rome", "en", NOW) in body
     assert "The olive mill" in body
     assert "qr-yt-borgo.png" in page.links  # each live room's QR code
-    assert any(link.endswith("/poster.jpg") for link in page.links)  # each session's poster
+    assert any(link.endswith("/poster.webp") for link in page.links)  # each session's poster
 
 
 def test_sample_site_publishes_the_schedule(sample_site):
@@ -266,9 +269,12 @@ def test_sample_site_publishes_the_schedule(sample_site):
     schedule = (sample_site / "schedule" / "index.html").read_text(encoding="utf-8")
     assert 'href="webcal://example.github.io/village-storefront/schedule/calendar.ics"' in schedule
     assert ET.parse(sample_site / "schedule" / "feed.xml").getroot().tag == f"{ATOM}feed"
+    # /schedule/ is the build's week (18 Nov 2026), before the samples' first session: their
+    # events are on the week that has them.
+    busy = (sample_site / "schedule" / "2026-w49" / "index.html").read_text(encoding="utf-8")
     events = [
         n
-        for attrs, body in Page(schedule).scripts
+        for attrs, body in Page(busy).scripts
         if attrs.get("type") == "application/ld+json"
         for n in json.loads(body)["@graph"]
     ]

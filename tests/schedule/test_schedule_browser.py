@@ -54,9 +54,9 @@ def test_live_upcoming_and_past_by_the_viewers_clock_in_rome(browser, site_url):
     assert not errors
     context.close()
 
-    # The page of all villages (its first page: the first week with sessions, 30 Nov-6 Dec): a series
-    # whose starts that week are over is "past".
-    context, page, errors = _open(browser, site_url + "schedule/", "Europe/Rome", fixed=now)
+    # The page of all villages for the week of 30 Nov-6 Dec (/schedule/ is the build's week): a
+    # series whose starts that week are over is "past".
+    context, page, errors = _open(browser, site_url + "schedule/2026-w49/", "Europe/Rome", fixed=now)
     past = "#songyan-tieguanyin--taobao-songyan-20261201t2000"  # Tue and Thu 20:00-21:30 from 1 Dec
     assert page.get_attribute(past, "data-state") == "past" and _group(page, past) == "past"
     assert page.get_attribute(f"#huangdu-white-tea--{TASTING[1:]}", "data-state") == "live"

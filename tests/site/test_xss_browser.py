@@ -45,6 +45,11 @@ TEXT_FIELDS = [
     (("products", 0, "price", "unit"), False),
     (("products", 0, "certifications", 0, "id"), False),
     (("products", 0, "certifications", 0, "issuer"), False),
+    (("products", 0, "service", "shipping"), True),
+    (("products", 0, "service", "returns"), True),
+    (("products", 0, "service", "booking"), True),
+    (("products", 0, "service", "contact", "phone"), False),
+    (("products", 0, "service", "contact", "wechat"), False),
     (("team", 0, "name"), False),
     (("team", 0, "bio"), True),
     (("live", "channels", 0, "handle"), False),
@@ -52,6 +57,7 @@ TEXT_FIELDS = [
     (("live", "sessions", 0, "scene"), False),
     (("service", "shipping"), True),
     (("service", "returns"), True),
+    (("service", "booking"), True),
     (("service", "contact", "phone"), False),
     (("service", "contact", "wechat"), False),
 ]
@@ -80,6 +86,7 @@ def hostile_profile() -> tuple[dict, dict[int, str]]:
     data["live"]["sessions"][0]["scene"] = "茶园"
     data["service"].update(shipping="包邮。", returns="七天无理由。")
     data["service"]["contact"]["wechat"] = "coop"
+    data["products"][0]["service"] = {"contact": {}}  # a product's own promises (its page shows them all)
     markers: dict[int, str] = {}
 
     def payloads(where: str, templates: list[str]) -> list[str]:

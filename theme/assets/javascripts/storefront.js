@@ -43,3 +43,41 @@
     waiting = setTimeout(mark, 150);
   });
 })();
+
+// The product gallery (product.html). Without this script a thumbnail is a link to its photo and
+// the browser scrolls the row to it, moving the page too. With it, a thumbnail scrolls only the
+// row, and the thumbnail of the photo in view (after a swipe as well) is marked aria-current.
+(function () {
+  "use strict";
+  function setUp(gallery) {
+    var track = gallery.querySelector(".sf-gallery__track");
+    var links = Array.prototype.slice.call(gallery.querySelectorAll(".sf-gallery__thumbs a"));
+    if (!track || !links.length || gallery.hasAttribute("data-sf-ready")) return;
+    gallery.setAttribute("data-sf-ready", "");
+    function mark(index) {
+      links.forEach(function (link, i) {
+        if (i === index) link.setAttribute("aria-current", "true");
+        else link.removeAttribute("aria-current");
+      });
+    }
+    links.forEach(function (link, i) {
+      link.addEventListener("click", function (event) {
+        var slide = document.getElementById(link.hash.slice(1));
+        if (!slide) return;
+        event.preventDefault();
+        track.scrollTo({ left: slide.offsetLeft });
+        mark(i);
+      });
+    });
+    var waiting = null;
+    track.addEventListener("scroll", function () {
+      clearTimeout(waiting);
+      waiting = setTimeout(function () {
+        mark(Math.round(track.scrollLeft / Math.max(1, track.clientWidth)));
+      }, 80);
+    });
+  }
+  function all() { document.querySelectorAll("[data-sf-gallery]").forEach(setUp); }
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(all);
+  else document.addEventListener("DOMContentLoaded", all);
+})();
