@@ -99,8 +99,8 @@ def main() -> None:
 
         kinds.draw = draw_one
         for module, name, bucket in (
-            (cards, "encode_jpeg", "encoding"),
-            (posters, "encode_jpeg", "encoding"),
+            (cards, "encode", "encoding"),
+            (posters, "encode", "encoding"),
             (icons, "_png", "encoding"),
             (cards, "cover", "photo cuts"),
             (cards, "decoded", "photo cuts"),

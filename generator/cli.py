@@ -16,9 +16,19 @@ from generator.checks.brands import load_registries, thresholds_from
 from generator.checks.claims import exit_status, lint_catalog, problem_findings
 from generator.checks.claims import to_json as lint_json
 from generator.checks.claims import to_text as lint_text
-from generator.config import PLUGIN, Settings, default_settings, placeholder_site_url, read_config, settings_of
+from generator.config import (
+    PLUGIN,
+    PREVIEW_SUFFIX,
+    Settings,
+    default_settings,
+    placeholder_site_url,
+    read_config,
+    settings_of,
+    shard_site_dir,
+)
 from generator.errors import ProfileErrors, StorefrontError
-from generator.messages import LANGUAGES, choose, say, speak
+from generator.hosting.budget import size_report, weigh
+from generator.messages import LANGUAGES, LogWords, argparse_speaking, choose, listed, say, speak
 from generator.profile.contract import CONTRACT_FILE, contract_markdown
 from generator.profile.read import load_catalog
 from generator.profile.scaffold import scaffold
@@ -33,9 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # Spoken from the start (help, argument errors), in the project's default language until the
     # site's own is known from mkdocs.yml (`_settings`).
-    speak(choose(_requested_language(argv), DEFAULT_LANGUAGE))
-    parser = _parser()
-    args = parser.parse_args(argv)
+    speak(choose(_requested_language(argv), _site_language(argv) or DEFAULT_LANGUAGE))
+    with argparse_speaking():  # argparse's own words too (usage:, error:, invalid choice ...)
+        args = _parser().parse_args(argv)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
         return args.run(args)
@@ -72,14 +82,37 @@ def _parser() -> argparse.ArgumentParser:
     build = command("build", _build, say("help.build"))
     build.add_argument("--site-dir", type=Path, default=None, metavar="DIR", help=say("help.build.site_dir"))
     build.add_argument("--strict", action="store_true", help=say("help.build.strict"))
+    build.add_argument("--shard", default=None, metavar="NAME", help=say("help.build.shard"))
+    shards = command("shards", _shards, say("help.shards"))
+    shards.add_argument("--json", action="store_true", help=say("help.shards.json"))
     serve = command("serve", _serve, say("help.serve"))
-    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT", help=say("help.serve.addr"))
+    for previewing in (build, serve):
+        previewing.add_argument(
+            "--only",
+            nargs="+",
+            action="extend",
+            default=None,
+            metavar="SLUG",
+            help=say("help.only", suffix=PREVIEW_SUFFIX),
+        )
     check = command("check", _check, say("help.check"))
     check.add_argument("--against", action="append", default=None, metavar="FILE", help=say("help.check.against"))
     check.add_argument("--only", nargs="+", action="extend", default=None, metavar="SLUG", help=say("help.check.only"))
     check.add_argument("--json", action="store_true", help=say("help.check.json"))
     check.add_argument("--fail-on", choices=("warn", "fail"), default=None, help=say("help.check.fail_on"))
     command("schema", _schema, say("help.schema", file=SCHEMA_FILE, contract=CONTRACT_FILE))
+    deploy = command("deploy", _deploy, say("help.deploy"))
+    deploy.add_argument("--site-dir", type=Path, default=None, metavar="DIR", help=say("help.deploy.site_dir"))
+    deploy.add_argument("--bucket", required=True, help=say("help.deploy.bucket"))
+    deploy.add_argument("--endpoint-url", default=None, metavar="URL", help=say("help.deploy.endpoint_url"))
+    deploy.add_argument("--region", default=None, help=say("help.deploy.region"))
+    deploy.add_argument("--prefix", default="", help=say("help.deploy.prefix"))
+    deploy.add_argument(
+        "--addressing-style", choices=("virtual", "path"), default="virtual", help=say("help.deploy.addressing_style")
+    )
+    deploy.add_argument("--gzip", action="store_true", help=say("help.deploy.gzip"))
+    deploy.add_argument("--dry-run", action="store_true", help=say("help.deploy.dry_run"))
     for reporting in (validate, lint, check):
         reporting.add_argument("--format", choices=FORMATS, default="text", help=say("help.format"))
     return parser
@@ -93,6 +126,22 @@ def _requested_language(argv: list[str]) -> str | None:
         if word.startswith("--lang="):
             return word.partition("=")[2]
     return None
+
+
+def _site_language(argv: list[str]) -> str | None:
+    """`theme.language` of the mkdocs.yml the command line names (or of ./mkdocs.yml), glanced at
+    before the command line is parsed, so that its help and its mistakes are told in the site's
+    language; None when there is no such file or it cannot be read (the command then says why)."""
+    from mkdocs.utils.yaml import yaml_load
+
+    named = [argv[i + 1] for i, word in enumerate(argv[:-1]) if word in ("-f", "--config-file")]
+    named += [word.partition("=")[2] for word in argv if word.startswith("--config-file=")]
+    try:
+        with open(named[-1] if named else CONFIG_FILE, encoding="utf-8") as handle:
+            theme = (yaml_load(handle) or {}).get("theme")
+        return theme.get("language") if isinstance(theme, dict) else None
+    except Exception:  # any mistake of the file is told when the command reads it
+        return None
 
 
 def _config_file(args) -> Path:
@@ -257,6 +306,12 @@ def _build(args) -> int:
             raise StorefrontError(say("config.no_plugin", file=_config_file(args), plugin=PLUGIN))
         if args.villages:
             config.plugins[PLUGIN].config["villages_dir"] = str(args.villages.resolve())
+        if args.only:  # built beside the site folder (site.preview), never over it: see the plugin
+            config.plugins[PLUGIN].config["only"] = args.only
+        if args.shard:  # one shard goes beside the site too (site.zhejiang, site.index)
+            config.plugins[PLUGIN].config["shard"] = args.shard
+            if not args.site_dir:
+                config.site_dir = str(shard_site_dir(Path(config.site_dir), args.shard))
         config.plugins.on_startup(command="build", dirty=False)
         with TerminalProgress():
             build(config)
@@ -274,26 +329,84 @@ def _build(args) -> int:
     stats = plugin.prepared.stats
     count = sum(n for _, n in warnings.get_counts())
     print(say("build.done", site=_shown(plugin.site_dir), warnings=count, seconds=time.monotonic() - started, **stats))
+    size, too_big = size_report(weigh(plugin.site_dir), plugin.config.host)
+    print(size)
+    if too_big:
+        print(too_big, file=sys.stderr)
+    if args.only:
+        print(_preview_note(plugin.prepared.catalog.villages, _shown(plugin.site_dir)))
+    if args.shard:
+        shards = plugin.prepared.site.shards
+        prefix = f" --prefix {shards.folder}" if shards.folder else ""
+        print(say("shards.built", shard=args.shard, url=shards.url, site=_shown(plugin.site_dir), prefix=prefix))
+    return 0
+
+
+def _shards(args) -> int:
+    from dataclasses import replace
+
+    from generator.build import sharded
+    from generator.hosting.shards import listing, to_text
+    from generator.site.shards import INDEX
+
+    settings = _settings(args)
+    shards = sharded(_load(settings), replace(settings, shard=INDEX))
+    print(json.dumps(listing(shards), ensure_ascii=False, indent=2) if args.json else to_text(shards))
+    return 0
+
+
+def _preview_note(villages, site: Path) -> str:
+    """What a preview is: so many villages, named, and not the site to publish."""
+    count = len(villages)
+    return say("build.preview", count=count, s="s" * (count != 1), slugs=listed([v.slug for v in villages]), site=site)
+
+
+def _deploy(args) -> int:
+    from generator.hosting.bucket import Target, normalized_prefix
+    from generator.hosting.deploy import deploy, summary
+
+    site_dir = args.site_dir
+    if args.config_file is None and not CONFIG_FILE.is_file():
+        speak(choose(args.lang, DEFAULT_LANGUAGE))
+    else:
+        config = read_config(_config_file(args))
+        speak(choose(args.lang, config.theme.get("language") or DEFAULT_LANGUAGE))
+        site_dir = site_dir or _shown(Path(config.site_dir))
+    target = Target(
+        bucket=args.bucket,
+        prefix=normalized_prefix(args.prefix),
+        endpoint_url=args.endpoint_url,
+        region=args.region,
+        addressing_style=args.addressing_style,
+    )
+    with TerminalProgress():
+        result = deploy(site_dir or Path("site"), target, compress=args.gzip, dry_run=args.dry_run)
+    print(summary(result, target, dry_run=args.dry_run))
     return 0
 
 
 def _serve(args) -> int:
-    from mkdocs.commands.serve import serve
+    from generator.plugin import serve
 
     _log_to_stderr()
-    # MkDocs' serve reads mkdocs.yml itself (again on every rebuild): `--villages` reaches the
-    # plugin as an option of its entry in `plugins`, as if mkdocs.yml said it.
+    # The server reads mkdocs.yml again on every rebuild: `--villages` and `--only` reach the
+    # plugin as options of its entry in `plugins`, as if mkdocs.yml said them.
     config_file = _config_file(args)
     config = read_config(config_file)  # a missing or wrong file is told now, not by a traceback in the server
     speak(choose(args.lang, config.theme.get("language") or DEFAULT_LANGUAGE))
-    overrides = {"plugins": _plugins_with(config_file, args.villages)} if args.villages else {}
-    serve(str(config_file), dev_addr=args.dev_addr, livereload=True, **overrides)
+    options = {"villages_dir": str(args.villages.resolve())} if args.villages else {}
+    if args.only:
+        options["only"] = args.only
+        count = len(args.only)
+        print(say("serve.preview", count=count, s="s" * (count != 1), slugs=listed(args.only)), file=sys.stderr)
+    overrides = {"plugins": _plugins_with(config_file, options)} if options else {}
+    serve(config_file, dev_addr=args.dev_addr, **overrides)
     return 0
 
 
-def _plugins_with(config_file: Path, villages: Path) -> list:
+def _plugins_with(config_file: Path, changed: dict) -> list:
     """mkdocs.yml's `plugins` (a list, or a mapping of name to options), read as MkDocs reads the
-    file, with the villages plugin's `villages_dir` set to `villages`."""
+    file, with the villages plugin's options `changed` (`villages_dir` from --villages, `only`)."""
     from mkdocs.utils.yaml import yaml_load
 
     with open(config_file, encoding="utf-8") as handle:
@@ -305,7 +418,7 @@ def _plugins_with(config_file: Path, villages: Path) -> list:
         raise StorefrontError(say("config.no_plugin", file=config_file, plugin=PLUGIN))
     at = names.index(PLUGIN)
     options = plugins[at][PLUGIN] if isinstance(plugins[at], dict) else {}
-    plugins[at] = {PLUGIN: {**(options or {}), "villages_dir": str(villages.resolve())}}
+    plugins[at] = {PLUGIN: {**(options or {}), **changed}}
     return plugins
 
 
@@ -318,7 +431,8 @@ def _log_to_stderr() -> None:
     logger = logging.getLogger("mkdocs")
     if not logger.handlers:
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler.addFilter(LogWords())  # MkDocs' lines too, in the language the command speaks
+        handler.setFormatter(logging.Formatter("%(level_said)s -  %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False

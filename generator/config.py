@@ -25,9 +25,16 @@ from generator.messages import say
 from generator.profile.photos import MAX_PIXELS
 from generator.profile.schema import DEFAULT_LANGUAGE
 
+HOST_LIMITS: dict[str, int | None] = {
+    "github-pages": 1_000_000_000,  # "Published GitHub Pages sites may be no larger than 1 GB"
+    "object-storage": None,  # OSS, COS, S3: no limit a village site reaches
+}
+"""The hosts a site can be built for (`host:` under the plugin) and the size each publishes at most."""
+
 PLUGIN = "villages"
 PLACEHOLDER_HOSTS = ("example.github.io", "example.com", "example.org")
 """Hosts of the sample `site_url`: a site published with one has feeds and calendars that lead nowhere."""
+PREVIEW_SUFFIX = ".preview"
 
 
 class HexColour(c.Type):
@@ -70,6 +77,15 @@ class CheckOptions(base.Config):
     """Settings of the score (see generator/checks/differentiation/scoring.py), like {warn: 0.5, fail: 0.75}."""
 
 
+class ShardOptions(base.Config):
+    by = c.Choice(("province",), default="province")
+    """What a site built as several is split by: one shard per province (its region page's slug)."""
+    url = c.Type(str, default="")
+    """Where each shard is published, `{shard}` standing for its name: `https://{shard}.example.org/`
+    or `https://example.org/{shard}/`; empty, a folder of `site_url` (`site_url` + `{shard}/`).
+    The national index is published at `site_url`."""
+
+
 class VillagesConfig(base.Config):
     villages_dir = c.Type(str, default="villages")
     """The folder of village folders, relative to mkdocs.yml."""
@@ -89,6 +105,16 @@ class VillagesConfig(base.Config):
     """The claims lint (absolute terms, health claims, certificates, units); see `storefront lint`."""
     atomic = c.Type(bool, default=True)
     """Build into a fresh folder and swap it in on success, so a failed build keeps the old site."""
+    host = c.Choice(tuple(HOST_LIMITS), default="github-pages")
+    """Where the site is published: the build warns when the site passes that host's size limit
+    (GitHub Pages: 1 GB; object storage: none). See README, "Hosting"."""
+    only = c.ListOfItems(c.Type(str), default=[])
+    """A preview of these villages only (`storefront build --only SLUG`): their pages and images,
+    checked against every village; empty, the whole site."""
+    shards = c.SubConfig(ShardOptions)
+    """How the site is built as several sites (`storefront shards`, `storefront build --shard`)."""
+    shard = c.Type(str, default="")
+    """The one shard this build makes (a province's slug, or `index`); empty, the whole site."""
 
 
 def lint_config(options: LintOptions) -> LintConfig:
@@ -117,6 +143,12 @@ class Settings:
     """As mkdocs.yml has it; `checks.brands.thresholds_from` checks it."""
     fail_on: str
     atomic: bool
+    only: tuple[str, ...] = ()
+    """The villages of a preview; empty for the whole site."""
+    shard: str = ""
+    """The shard this build makes (site/shards.py); empty for the whole site."""
+    shard_url: str = ""
+    """Where each shard is published (`shards: url:`), `{shard}` for its name."""
 
 
 def read_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
@@ -130,7 +162,7 @@ def read_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
     try:
         return load_config(str(config_file), **overrides)
     except ConfigurationError as error:
-        raise StorefrontError(f"{config_file}: {error}") from None
+        raise StorefrontError(say("config.invalid", file=config_file, error=error)) from None
 
 
 def settings_of(config: MkDocsConfig, villages_dir: Path | None = None) -> Settings:
@@ -174,7 +206,21 @@ def _settings(
         thresholds=options.check.thresholds,
         fail_on=options.check.fail_on,
         atomic=options.atomic,
+        only=tuple(options.only),
+        shard=options.shard,
+        shard_url=options.shards.url,
     )
+
+
+def preview_site_dir(site_dir: Path) -> Path:
+    """Where a preview of some villages is built: beside the site (`site.preview`), so that it
+    never replaces the whole site, and git ignores it as it ignores `site.*`."""
+    return site_dir.with_name(site_dir.name + PREVIEW_SUFFIX)
+
+
+def shard_site_dir(site_dir: Path, shard: str) -> Path:
+    """Where one shard is built: beside the site (`site.zhejiang`, `site.index`), never over it."""
+    return site_dir.with_name(f"{site_dir.name}.{shard}")
 
 
 def placeholder_site_url(url: str | None) -> bool:

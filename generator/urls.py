@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from generator.layouts import layout
+from generator.layouts import file_format, layout
 
 if TYPE_CHECKING:
     from generator.profile.model import Village
@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 REGIONS_URL = "regions/"
 CATEGORIES_URL = "categories/"
 REPORT_URL = "report/"
+FORMAT_SUFFIXES = {"jpeg": "jpg", "webp": "webp", "png": "png", "avif": "avif"}
+"""The file suffix of each format an image is written in."""
 
 
 def region_url(slug: str) -> str:
@@ -55,12 +57,17 @@ def variant_file(relative: str, width: int, fmt: str) -> str:
     A source that is not `.jpg` keeps its format in the name, so `tea.jpg` and `tea.png` never meet."""
     stem, _, suffix = relative.rpartition(".")
     stem = stem if suffix.lower() == "jpg" else f"{stem}-{suffix.lower()}"
-    return f"{stem}-{width}.{'jpg' if fmt == 'jpeg' else fmt}"
+    return f"{stem}-{width}.{FORMAT_SUFFIXES[fmt]}"
 
 
 def brand_url(village: Village | None, name: str) -> str:
     """A village's logo and icons (`icon_names`); the site's own without a village."""
     return f"villages/{village.slug}/brand/{name}" if village else f"assets/brand/{name}"
+
+
+def seal_url(village: Village | None) -> str:
+    """The seal as the header, brand bar and footer show it (a small icon, not the 512 px logo)."""
+    return brand_url(village, f"icon-{layout('icons')['seal']}.png")
 
 
 def icon_names() -> list[str]:
@@ -70,32 +77,33 @@ def icon_names() -> list[str]:
 
 
 def share_card_url(village: Village | None, product_id: str | None = None) -> str:
-    """The 1200x630 og:image of a village page, a product page, or (no village) the site."""
+    """The og:image (800x420) of a village page, a product page, or (no village) the site."""
     if village is None:
-        return "assets/brand/share.jpg"
+        return f"assets/brand/{drawn_name('share', 'share')}"
     if product_id:
-        return f"villages/{village.slug}/products/{product_id}/share.jpg"
-    return f"villages/{village.slug}/share.jpg"
+        return f"villages/{village.slug}/products/{product_id}/{drawn_name('share', 'share')}"
+    return f"villages/{village.slug}/{drawn_name('share', 'share')}"
+
+
+def drawn_name(stem: str, kind: str, part: str = "encoding") -> str:
+    """A drawn image's file name: its suffix is the format its layout encodes it in
+    (`data/layouts/<kind>.yml`), so a change of format there renames the file everywhere."""
+    return f"{stem}.{FORMAT_SUFFIXES[file_format(kind, part)]}"
 
 
 def product_card_url(village: Village, product_id: str) -> str:
     """The 1080x1080 product card for social feeds."""
-    return f"villages/{village.slug}/products/{product_id}/card.jpg"
-
-
-def session_card_url(village: Village, index: int) -> str:
-    """The 1200x630 share card of live session `index` (its position in `live.sessions`)."""
-    return f"villages/{village.slug}/live/{index}/share.jpg"
+    return f"villages/{village.slug}/products/{product_id}/{drawn_name('card', 'product')}"
 
 
 def poster_url(village: Village, index: int) -> str:
     """The 1080x1920 poster of live session `index`, with the QR code of its channel."""
-    return f"villages/{village.slug}/live/{index}/poster.jpg"
+    return f"villages/{village.slug}/live/{index}/{drawn_name('poster', 'poster')}"
 
 
 def poster_thumbnail_url(village: Village, index: int) -> str:
     """The poster's 144x256 thumbnail, which schedule pages show (and link to the poster)."""
-    return f"villages/{village.slug}/live/{index}/poster-small.jpg"
+    return f"villages/{village.slug}/live/{index}/{drawn_name('poster-small', 'poster', 'thumbnail.encoding')}"
 
 
 def qr_url(village: Village, channel_id: str) -> str:
@@ -116,7 +124,6 @@ def made_files(village: Village) -> list[str]:
         *(share_card_url(village, product) for product in products),
         *(product_card_url(village, product) for product in products),
         *(qr_url(village, channel.id) for channel in village.channels),
-        *(session_card_url(village, index) for index in sessions),
         *(poster_url(village, index) for index in sessions),
         village_calendar_url(village),
         village_feed_url(village),
@@ -128,6 +135,17 @@ def absolute_url(site_url: str | None, target: str) -> str:
     """`target` under the site's public address (or the server root without one), percent-encoded."""
     path = quote(target, safe="/")
     return f"{site_url.rstrip('/')}/{path}" if site_url else f"/{path}"
+
+
+# --- buyers' search (site/search.py) ---------------------------------------------------------------
+
+SEARCH_PROVINCES_URL = "search/provinces.json"
+"""Every province with its index, the largest first: what a page without a province searches."""
+
+
+def search_index_url(province_slug: str) -> str:
+    """One province's search index (its villages and products)."""
+    return f"search/{province_slug}.json"
 
 
 # --- the live schedule ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The layout of generator/: data flows one way through its rooms, and cache keys follow the code.
 
 read (profile) -> checks -> schedule (the timeline) -> assets (images) -> site (pages) -> build
-and output, with a few shared leaves (errors, words, messages, urls, layouts, cache, progress) that import
+and output -> hosting (the built site deployed), with a few shared leaves (errors, words, messages,
+urls, layouts, cache, progress) that import
 no stage. A module may import its own room, an earlier one, or a leaf; never a later room, and
 never another module's private names.
 """
@@ -24,6 +25,7 @@ STAGES = (
     ("assets",),
     ("site",),
     ("build", "output", "config"),
+    ("hosting",),
     ("plugin", "cli", "annotations", "__main__", "__init__"),
 )
 

@@ -196,7 +196,7 @@ def test_a_site_folder_that_holds_something_else_is_refused_before_any_work(buil
     kept = _snapshot(target)
     result = run_storefront("build", "--site-dir", folder, cwd=project)
     assert result.returncode == 1, result.stdout
-    assert "choose another --site-dir" in result.stderr
+    assert "请换一个 --site-dir" in result.stderr  # the sample site is Chinese
     assert "Traceback" not in result.stderr
     assert _snapshot(target) == kept
     assert not list(project.glob(".*.building-*"))
@@ -378,5 +378,5 @@ def test_a_photo_replaced_while_the_build_runs_is_stored_under_its_own_digest(tm
     assert not store.path("photos", planned, ".json").exists()
     drawn = _photo_key(_photo_recipe(), file_digest(photo))
     assert store.path("photos", drawn, ".json").exists()
-    with Image.open(store.file(result[0]["original"])) as published:
+    with Image.open(store.file(result[0]["largest"])) as published:
         assert published.convert("RGB").getpixel((32, 24))[2] < 60  # the new, golden photo

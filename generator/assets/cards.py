@@ -1,4 +1,5 @@
-"""Share cards (1200x630, og:image and twitter:image) and square product cards (1080x1080).
+"""Share cards (drawn at 1200x630, published at 800x420: og:image and twitter:image) and square
+product cards (1080x1080).
 
 Each card is a pure function of a frozen spec: texts, the brand (palette, style, seed, logo) and
 the path of an already published photo. The layouts are `data/layouts/share.yml` and
@@ -8,13 +9,13 @@ on_primary pass 4.5:1), so a card is legible whatever the photo looks like.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
 from generator.assets.draw import box_size, cover, decoded, draft_size, mix, pattern, rgb, rounded_mask, text_box
+from generator.assets.encoding import encode
 from generator.assets.fonts import fit, font
 from generator.assets.icons import icon_files, icon_names, square
 from generator.assets.marks import MarkSpec, draw_mark
@@ -102,15 +103,12 @@ def _sized_logo(brand: BrandSpec, width: int, height: int, plate: int) -> tuple[
     return square(mark, round(min(width, height) * 0.78)), disc
 
 
-def encode_jpeg(image: Image.Image, quality: int) -> bytes:
-    out = io.BytesIO()
-    # 4:4:4: no chroma subsampling, so coloured text keeps sharp edges. No optimized Huffman
-    # tables: they save about 4% of a card's bytes and double the time to encode it.
-    (image if image.mode == "RGB" else image.convert("RGB")).save(out, "JPEG", quality=quality, subsampling=0)
-    return out.getvalue()
-
-
 def share_card(spec: ShareSpec) -> bytes:
+    L = layout("share")
+    return encode(share_canvas(spec).resize(tuple(L["published"]), Image.Resampling.LANCZOS), L["encoding"])
+
+
+def share_canvas(spec: ShareSpec) -> Image.Image:
     """The 1200x630 card: photo on the right, the brand panel with logo and text on the left."""
     L = layout("share")
     brand = spec.brand
@@ -122,7 +120,7 @@ def share_card(spec: ShareSpec) -> bytes:
     text_box(draw, L["title"], spec.title, on_primary)
     text_box(draw, L["subtitle"], spec.subtitle, on_primary)
     text_box(draw, L["footer"], spec.footer, soft)
-    return encode_jpeg(canvas, L["jpeg"]["quality"])
+    return canvas
 
 
 @lru_cache(maxsize=8)
@@ -189,6 +187,10 @@ def _panel_shape(draw: ImageDraw.ImageDraw, box, edge: int, style: str) -> None:
 
 
 def product_card(spec: ProductSpec) -> bytes:
+    return encode(product_canvas(spec), layout("product")["encoding"])
+
+
+def product_canvas(spec: ProductSpec) -> Image.Image:
     """The 1080x1080 card: photo above; name, price per unit, village and badges below."""
     L = layout("product")
     brand = spec.brand
@@ -213,7 +215,7 @@ def product_card(spec: ProductSpec) -> bytes:
         )
     text_box(draw, L["village"], spec.village, mix(on_primary, primary, 0.22), align="right")
     _badges(canvas, L["badges"], spec.badges, accent, on_accent)
-    return encode_jpeg(canvas, L["jpeg"]["quality"])
+    return canvas
 
 
 @lru_cache(maxsize=8)

@@ -27,6 +27,7 @@ from PIL import Image
 
 from generator.assets import kinds, responsive
 from generator.assets.cards import BrandSpec, ProductSpec, ShareSpec
+from generator.assets.encoding import MEDIA_TYPES
 from generator.assets.icons import icon_names
 from generator.assets.marks import MarkSpec
 from generator.assets.palette import Palette, village_palette
@@ -48,7 +49,6 @@ from generator.urls import (
     poster_url,
     product_card_url,
     qr_url,
-    session_card_url,
     share_card_url,
     variant_url,
 )
@@ -83,6 +83,8 @@ class Picture:
     """(MIME type, ((url, width), ...)), best format first; the last one is the <img> fallback."""
     src: str
     """The fallback <img src>."""
+    largest: str
+    """The largest width in the best format: the photo's address for crawlers (JSON-LD `image`)."""
 
     def relative(self, url: Callable[[str], str]) -> dict[str, Any]:
         """URLs as seen from the page, ready for partials/picture.html."""
@@ -111,6 +113,12 @@ class Assets:
 
     def picture(self, village: Village, relative: str) -> Picture | None:
         return self.pictures.get(photo_url(village, relative))
+
+    def published(self, url: str) -> str:
+        """The file a crawler is given for an image URL: a photo's largest width (its own name is
+        not published), anything else as it is."""
+        picture = self.pictures.get(url)
+        return picture.largest if picture else url
 
 
 @dataclass
@@ -237,7 +245,7 @@ def _cached_manifest(store: Store, key: str) -> dict | None:
         return None
     try:
         manifest = json.loads(path.read_bytes())
-        names = [v["name"] for v in manifest["variants"]] + [manifest["original"]]
+        names = [v["name"] for v in manifest["variants"]] + [manifest["largest"]]
         int(manifest["pixels"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -269,24 +277,12 @@ def _photo_task(task) -> tuple[dict, list[Written]] | str:
     largest = max(entries, key=lambda e: e["width"])
     with Image.open(io.BytesIO(data)) as image:  # the header: the pixel limit is checked again on a cache hit
         manifest = {"variants": entries, "pixels": image.width * image.height}
-    manifest["original"] = _original(Path(source).suffix.lower(), entries, largest["width"], store, key, written)
+    # What the kit draws cards and palettes from: the largest copy, in the recipe's first format.
+    widest = [e for e in entries if e["width"] == largest["width"]]
+    formats = layout("photos")["formats"]
+    manifest["largest"] = min(widest, key=lambda e: formats.index(e["format"]) if e["format"] in formats else 9)["name"]
     written.append(store.write(store.path("photos", key, ".json"), json.dumps(manifest, sort_keys=True).encode()))
     return manifest, written
-
-
-def _original(suffix: str, entries: list[dict], width: int, store: Store, key: str, written: list[Written]) -> str:
-    """The largest copy in the format the photo's name promises, served at its own URL: its name
-    in the store."""
-    want = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp", ".heic": "jpeg", ".heif": "jpeg"}[suffix]
-    for entry in entries:
-        if entry["width"] == width and entry["format"] == want:
-            return entry["name"]
-    # An opaque PNG: its variants fell back to JPEG, so its own URL needs a PNG of its own.
-    jpeg = next(e for e in entries if e["width"] == width and e["format"] == "jpeg")
-    with Image.open(store.file(jpeg["name"])) as image:
-        data = responsive.encode(image.convert("RGB"), "png", layout("photos"))
-    written.append(store.write(store.path("photos", f"{key}-original", ".png"), data))
-    return written[-1].name
 
 
 def _place_photo(village, relative, manifest, store, files, pictures, photos) -> None:
@@ -296,19 +292,21 @@ def _place_photo(village, relative, manifest, store, files, pictures, photos) ->
         url = variant_url(village, relative, entry["width"], entry["format"])
         files[url] = store.file(entry["name"])
         by_format.setdefault(entry["format"], []).append((url, entry["width"]))
+    # The photo's own name is not published: pages show its widths, and the one copy drawn from
+    # (cards, palettes) is the largest.
     original = photo_url(village, relative)
-    files[original] = photos[original] = store.file(manifest["original"])
+    photos[original] = store.file(manifest["largest"])
     order = [f for f in ("webp", "png", "jpeg") if f in by_format]
     fallback = by_format[order[-1]]
     target = layout("photos")["fallback_width"]
     src = min(fallback, key=lambda pair: (abs(pair[1] - target), pair[1]))[0]
     largest = max(entries, key=lambda e: e["width"])
-    types = {"webp": "image/webp", "png": "image/png", "jpeg": "image/jpeg"}
     pictures[original] = Picture(
         largest["width"],
         largest["height"],
-        tuple((types[f], tuple(sorted(by_format[f], key=lambda p: p[1]))) for f in order),
+        tuple((MEDIA_TYPES[f], tuple(sorted(by_format[f], key=lambda p: p[1]))) for f in order),
         src,
+        max(by_format[order[0]], key=lambda pair: pair[1])[0],
     )
 
 
@@ -410,15 +408,10 @@ def _session_jobs(village, index, session, brand, title, region, hero_path, phot
         product = village.product(pid)
         photo = str(photos[photo_url(village, product.images[0])]) if product.images else None
         products.append((pick(product.name, language), photo))
+    # No share card of its own: a session has no page (it is shared by its village's live page,
+    # whose card is the village's, and by its poster), and a card no page names is bytes for nothing.
     session_title = pick(session.title, language)
     label = say(language, "poster.label")
-    first_photo = next((p for _, p in products if p), hero_path)
-    yield Job(
-        "share",
-        village.slug,
-        ShareSpec(brand, f"{title} · {label}", session_title, f"{when}\n{zone}", where, first_photo),
-        (session_card_url(village, index),),
-    )
     spec = PosterSpec(
         brand,
         title,

@@ -13,8 +13,9 @@ from functools import lru_cache
 import segno
 from PIL import Image, ImageDraw
 
-from generator.assets.cards import BrandSpec, encode_jpeg, paste_logo, photo_layer
+from generator.assets.cards import BrandSpec, paste_logo, photo_layer
 from generator.assets.draw import box_size, mix, pattern, rgb, rounded_mask, text_box
+from generator.assets.encoding import encode
 from generator.assets.fonts import fit
 from generator.layouts import layout
 
@@ -63,19 +64,19 @@ def qr_image(url: str, side: int, border: int) -> Image.Image:
 
 
 def poster(spec: PosterSpec) -> bytes:
-    return encode_jpeg(_canvas(spec), layout("poster")["jpeg"]["quality"])
+    return encode(poster_canvas(spec), layout("poster")["encoding"])
 
 
 def poster_files(spec: PosterSpec) -> list[bytes]:
     """The poster and its thumbnail (schedule pages show the thumbnail, which opens the poster):
     a page of sessions then costs kilobytes a poster, not the whole 1080x1920 image."""
     L = layout("poster")
-    canvas = _canvas(spec)
+    canvas = poster_canvas(spec)
     small = canvas.resize(tuple(L["thumbnail"]["size"]), Image.Resampling.LANCZOS)
-    return [encode_jpeg(canvas, L["jpeg"]["quality"]), encode_jpeg(small, L["thumbnail"]["quality"])]
+    return [encode(canvas, L["encoding"]), encode(small, L["thumbnail"]["encoding"])]
 
 
-def _canvas(spec: PosterSpec) -> Image.Image:
+def poster_canvas(spec: PosterSpec) -> Image.Image:
     L = layout("poster")
     brand = spec.brand
     primary, on_primary = rgb(brand.primary), rgb(brand.on_primary)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps
 
+from generator.assets.encoding import encode as encoded_as
 from generator.layouts import layout
 from generator.messages import say
 from generator.profile.photos import (
@@ -138,17 +139,5 @@ def _encoded(image: Image.Image, fmt: str, recipe: dict, display: str) -> bytes:
 
 
 def encode(image: Image.Image, fmt: str, recipe: dict) -> bytes:
-    """The image's pixels in `fmt`, and nothing else: Pillow's encoders write some of an image's
-    `info` unasked (JPEG a comment, PNG a colour profile and a transparent colour), so an image
-    that carries any is encoded from a bare copy."""
-    if image.info:
-        image = image.copy()
-        image.info = {}
-    out = io.BytesIO()
-    if fmt == "webp":
-        image.save(out, "WEBP", quality=recipe["webp"]["quality"], method=recipe["webp"]["method"])
-    elif fmt == "jpeg":
-        image.save(out, "JPEG", quality=recipe["jpeg"]["quality"], optimize=True, progressive=True)
-    else:
-        image.save(out, "PNG", optimize=False, compress_level=recipe["png"]["compress_level"])
-    return out.getvalue()
+    """The image in `fmt`, with the photo recipe's settings for it."""
+    return encoded_as(image, {"format": fmt, **recipe[fmt]})

@@ -41,7 +41,7 @@ from generator.profile.schema import (
     relative_image_path,
 )
 from generator.profile.yamlfile import MAX_BYTES, Document, YamlProblem, decode, parse
-from generator.urls import made_files, photo_file, photo_url, variant_file, variant_url, village_url
+from generator.urls import made_files, photo_file, variant_file, variant_url, village_url
 
 PROFILE_NAME = "village.yml"
 
@@ -280,17 +280,17 @@ def _over_a_made_file(village: Village, relative: str, name: str, made: dict[str
 
 
 def _published_names(village: Village, relative: str, max_pixels: int) -> set[str]:
-    """Every file name the site publishes for a photo: the original and each width and format."""
+    """Every file name the site publishes for a photo: each width in each format (its own name is
+    not published: assets/kit.py)."""
     with open(village.folder / relative, "rb") as file:
         widths = published_widths(open_photo(file, relative, max_pixels, decode=False))
-    return {
-        photo_url(village, relative),
-        *(variant_url(village, relative, width, fmt) for width in widths for fmt in _published_formats()),
-    }
+    return {variant_url(village, relative, width, fmt) for width in widths for fmt in _published_formats()}
 
 
 def _published_formats() -> tuple[str, ...]:
-    return (*layout("photos")["formats"], "png")  # PNG: what a transparent photo keeps instead of JPEG
+    formats = tuple(layout("photos")["formats"])
+    # A transparent photo keeps PNG where the recipe says JPEG (assets/responsive.py).
+    return (*formats, "png") if "jpeg" in formats else formats
 
 
 def _too_long_once_published(relative: str) -> str | None:
@@ -504,6 +504,8 @@ def _advice(kind: str, error: dict[str, Any], loc: tuple) -> str:
         return _not_allowed(given, loc, ctx)
     if kind == "too_short":
         return say("expected.at_least", least=ctx.get("min_length", 1))
+    if kind == "too_long":  # a list past its bound (products[].images: schema.MAX_PRODUCT_PHOTOS)
+        return say("expected.at_most", most=ctx.get("max_length"), given=ctx.get("actual_length"))
     if kind in RANGES:
         return say(f"range.{RANGES[kind]}", given=given, limit=ctx.get(RANGES[kind]))
     if kind == "string_too_short":

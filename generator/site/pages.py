@@ -10,9 +10,9 @@ import html
 import json
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.assets.kit import Assets
 from generator.assets.palette import Palette
@@ -22,7 +22,7 @@ from generator.profile.model import Catalog, Village, pick
 from generator.schedule.grouping import SeriesDay, SeriesGroup, SeriesSchedule, group_series, series_of
 from generator.schedule.timeline import Timeline
 from generator.site.markup import Texts
-from generator.site.structured import in_season
+from generator.site.structured import in_season, promises
 from generator.urls import (
     CATEGORIES_URL,
     REGIONS_URL,
@@ -44,6 +44,9 @@ from generator.urls import (
     webcal,
 )
 from generator.words import say, short_date
+
+if TYPE_CHECKING:
+    from generator.site.shards import Shards
 
 PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
 # 陕西 and 山西 share the pinyin "shanxi"; the official romanization tells them apart.
@@ -90,6 +93,9 @@ third of a second); any other name still gets its pinyin."""
 
 PRODUCTS_PER_PAGE = 24
 """Products on one page of a category or region grid: a page weighs the same at any site size."""
+FIRST_ROW = 6
+"""Tiles a grid loads at once, not lazily: its first row at 1280 px (six of at least 8rem); on a
+phone the first three rows, which Chromium would fetch before any scrolling anyway."""
 SERIES_PER_PAGE = 30
 """Live sessions on one page of a week of the all-villages schedule."""
 HOME_PRODUCTS = 12
@@ -114,6 +120,9 @@ class Site:
     assets: Assets | None = None
     """Responsive photos and icons, for the templates (None: plain <img>)."""
     texts: Texts = field(default_factory=Texts)
+    shards: Shards | None = None
+    """A site built as several (site/shards.py): every shard, and the one this site is; None for a
+    site built whole."""
     """Profile Markdown as HTML and plain text, converted once per build."""
 
 
@@ -129,8 +138,8 @@ class PageSpec:
     images: tuple[str, ...] = ()
     """Site-relative image URLs, the first one the page's social image."""
     kind: str = "website"
-    searchable: bool = True
-    """False for a later page of a listing or a later week: search finds the listing once."""
+    scope: str = ""
+    """The province (slug) whose search index the page searches first; '' for the largest."""
 
     @property
     def src_uri(self) -> str:
@@ -145,8 +154,9 @@ class PageSpec:
             "template": "storefront.html",
             "hide": ["navigation", "toc"],
         }
-        if self.kind == "report" or not self.searchable:  # buyers' search: buyers' pages, each once
-            meta["search"] = {"exclude": True}
+        # Buyers search their own index (site/search.py): MkDocs' index keeps only the pages
+        # written in Markdown, which nobody's page fetches.
+        meta["search"] = {"exclude": True}
         front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
         return f"---\n{front}\n---\n\n{_escape_markdown(self.description)}\n"
 
@@ -203,7 +213,13 @@ def _escape_markdown(text: str) -> str:
 # --- which pages exist -------------------------------------------------------------------------
 
 
-def plan_pages(catalog: Catalog, site: Site, report: Report | None = None) -> list[PageSpec]:
+def plan_pages(
+    catalog: Catalog, site: Site, report: Report | None = None, everyone: Catalog | None = None
+) -> list[PageSpec]:
+    """`everyone`: the whole catalogue when `catalog` is part of it (a shard, a preview), so that the
+    report names the other villages of its pairs."""
+    if site.shards and site.shards.is_index:
+        return _index_pages(site)
     language = catalog.language
     timeline = site.timeline
     pages = [_home(catalog, site)]
@@ -223,18 +239,21 @@ def plan_pages(catalog: Catalog, site: Site, report: Report | None = None) -> li
             say(language, "regions"),
             say(language, "regions.about"),
             "regions.html",
-            {"provinces": [(n, provinces[n], len(by_province[n])) for n in provinces]},
+            _provinces(site) or {"provinces": [(n, provinces[n], len(by_province[n])) for n in provinces]},
         )
     )
     for name, slug in provinces.items():
-        pages += _grid_pages(
-            region_url(slug),
-            name,
-            say(language, "region.about", name=name),
-            by_province[name],
-            site,
-            {"region": slug, **browse},
-        )
+        pages += [
+            replace(p, scope=slug)
+            for p in _grid_pages(
+                region_url(slug),
+                name,
+                say(language, "region.about", name=name),
+                by_province[name],
+                site,
+                {"region": slug, **browse},
+            )
+        ]
     ordered = [c for c in categories().values() if c.id in by_category]
     pages.append(
         PageSpec(
@@ -273,15 +292,41 @@ def plan_pages(catalog: Catalog, site: Site, report: Report | None = None) -> li
                     **_village_links(village, site.url),
                 },
                 village,
-                tuple(photo_url(village, p) for p in filter(None, [hero])),
+                (share_card_url(village), *(photo_url(village, p) for p in filter(None, [hero]))),
             )
         )
     if report is not None:
-        pages.append(_report_page(catalog, report))
-    return pages
+        pages.append(_report_page(catalog, report, everyone or catalog))
+    # Search starts in the page's own province: a village's, or the region page's.
+    return [replace(p, scope=provinces[p.village.profile.region.province]) if p.village else p for p in pages]
 
 
-def _report_page(catalog: Catalog, report: Report) -> PageSpec:
+def _provinces(site: Site) -> dict[str, Any] | None:
+    """What the regions page of a shard lists: every province of the whole site (the others'
+    links lead to their shards, render.py), and the way to the national index."""
+    if site.shards is None:
+        return None
+    shards = site.shards.by_name.values()
+    return {
+        "provinces": [(s.province, s.name, len(s.villages)) for s in shards],
+        "index_url": None if site.shards.is_index else site.shards.index_url,
+    }
+
+
+def _index_pages(site: Site) -> list[PageSpec]:
+    """The national index of a sharded site: home and the regions page, each the provinces with
+    their counts and links to their shards; no village pages, no photos."""
+    language = site.language
+    assert site.shards is not None
+    villages = sum(len(s.villages) for s in site.shards.by_name.values())
+    data = _provinces(site)
+    return [
+        PageSpec("", site.name, say(language, "site.about", villages=villages), "regions.html", data),
+        PageSpec(REGIONS_URL, say(language, "regions"), say(language, "regions.about"), "regions.html", data),
+    ]
+
+
+def _report_page(catalog: Catalog, report: Report, everyone: Catalog) -> PageSpec:
     """For cooperatives, out of the nav and of search engines: look-alike brands and what is unique."""
     language = catalog.language
     flagged = len(report.pairs)
@@ -290,7 +335,7 @@ def _report_page(catalog: Catalog, report: Report) -> PageSpec:
         say(language, "report"),
         say(language, "report.about", villages=len(catalog.villages), flagged=flagged),
         "report.html",
-        {"report": report, "villages": catalog.villages, "villages_by_slug": {v.slug: v for v in catalog.villages}},
+        {"report": report, "villages": catalog.villages, "villages_by_slug": {v.slug: v for v in everyone.villages}},
         kind="report",
     )
 
@@ -343,36 +388,45 @@ def _grid_pages(listing: str, heading: str, about: str, villages, site: Site, da
                 title,
                 about,
                 "listing.html",
-                {**data, "heading": heading, "products": chunk, "pager": pager, "total": len(listed)},
-                searchable=pager.number == 1,
+                {
+                    **data,
+                    "heading": heading,
+                    "products": chunk,
+                    "pager": pager,
+                    "total": len(listed),
+                    "first_row": FIRST_ROW,
+                },
             )
         )
     return pages
 
 
 def _schedule_pages(catalog: Catalog, site: Site) -> list[PageSpec]:
-    """The all-villages schedule, a week a page (SERIES_PER_PAGE sessions at most), from this week
-    on: each session once a week, by its first start that week. Past weeks are not kept."""
+    """The all-villages schedule, a week a page (SERIES_PER_PAGE sessions at most): /schedule/ is
+    the week of the build's now, whatever it holds, with the weeks of the timeline's window either
+    side of it (each reachable from the next, empty ones too, so the links never skip a week); each
+    session once a week, by its first start that week. A start beyond the window is left to its
+    village's page: the pages a build writes are bounded by the window, not by how far ahead a
+    cooperative plans."""
     language = site.language
-    monday = _monday(site.now)
-    weeks: dict[date, list] = defaultdict(list)
-    for o in site.timeline.window(catalog.villages):
-        if o.start.date() >= monday:
+    timeline = site.timeline
+    mondays = _weeks(timeline.now, timeline.back, timeline.ahead)
+    weeks: dict[date, list] = {monday: [] for monday in mondays}
+    for o in timeline.window(catalog.villages):
+        if _monday(o.start) in weeks:
             weeks[_monday(o.start)].append(o)
-    mondays = sorted(weeks) or [monday]
-    week_urls = {m: (SCHEDULE_URL if m == mondays[0] else schedule_week_url(m)) for m in mondays}
+    this_week = _monday(timeline.now)
+    week_urls = {m: (SCHEDULE_URL if m == this_week else schedule_week_url(m)) for m in mondays}
+    busy = [m for m in mondays if weeks[m]]
     pages = []
     for position, week in enumerate(mondays):
+        # An empty week points to the next that has sessions, however many empty weeks lie between.
+        later = next((m for m in busy if m > week), None) if not weeks[week] else None
         schedule = group_series(weeks[week], site.now, language)
         entries = [(group, day, s) for group in schedule.groups for day in group.days for s in day.series]
         base = week_urls[week]
+        week_words = _week_words(week, language)
         for url, chunk, pager in paginate(entries, SERIES_PER_PAGE, lambda n, base=base: page_of(base, n)):
-            week_words = say(
-                language,
-                "week.of",
-                first=short_date(week, language),
-                last=short_date(week + timedelta(days=6), language),
-            )
             pages.append(
                 PageSpec(
                     url,
@@ -383,14 +437,28 @@ def _schedule_pages(catalog: Catalog, site: Site) -> list[PageSpec]:
                         "schedule": _regroup(chunk, schedule),
                         "week": week_words,
                         "pager": pager,
+                        "this_week": None if week == this_week else SCHEDULE_URL,
+                        "next_busy": later and (week_urls[later], _week_words(later, language)),
                         "previous_week": week_urls[mondays[position - 1]] if position else None,
                         "next_week": week_urls[mondays[position + 1]] if position + 1 < len(mondays) else None,
                         **_site_links(catalog.villages, site.url),
                     },
-                    searchable=url == SCHEDULE_URL,
                 )
             )
     return pages
+
+
+def _week_words(monday: date, language: str) -> str:
+    """`11月30日 周一–12月6日 周日`."""
+    return say(
+        language, "week.of", first=short_date(monday, language), last=short_date(monday + timedelta(days=6), language)
+    )
+
+
+def _weeks(now: datetime, back: timedelta, ahead: timedelta) -> list[date]:
+    """The Mondays of every week the window [now - back, now + ahead] touches, in order."""
+    first, last = _monday(now - back), _monday(now + ahead)
+    return [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
 
 
 def _monday(moment) -> date:
@@ -441,6 +509,7 @@ def _product_page(village: Village, product, site: Site) -> PageSpec:
         {
             "product": product,
             "in_season": in_season(product, site.now),
+            "promises": promises(village, product),
             "others": [p for p in village.profile.products if p.id != product.id][:OTHER_PRODUCTS],
             "sessions": [
                 entry

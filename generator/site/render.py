@@ -27,9 +27,9 @@ from generator.site.pages import PageSpec, Site
 from generator.site.structured import events_graph, product_graph, script_tag, village_graph
 from generator.urls import (
     SCHEDULE_URL,
+    SEARCH_PROVINCES_URL,
     SITE_FEED_URL,
     absolute_url,
-    brand_url,
     category_url,
     live_url,
     photo_url,
@@ -39,8 +39,9 @@ from generator.urls import (
     product_url,
     qr_url,
     region_url,
+    seal_url,
+    search_index_url,
     session_calendar_url,
-    session_card_url,
     share_card_url,
     village_calendar_url,
     village_feed_url,
@@ -56,7 +57,6 @@ from generator.words import (
     price_parts,
     role_label,
     say,
-    session_time,
     shop_label,
     short_date,
     zone_label,
@@ -74,6 +74,9 @@ class Rendered:
     brand_name: str = ""
     logo: str = ""
     """A village page's name and seal (relative URL) for Material's header; empty on the site's."""
+    search_index: str = ""
+    """The search index (relative URL) the page searches first: its province's, else the list of
+    provinces (partials/search.html)."""
 
 
 @cache
@@ -89,7 +92,10 @@ def _environment(theme_dir: Path) -> jinja2.Environment:
         auto_reload=False,
     )
     # Profile texts go through the build's converter (site.texts), which the page's context carries.
-    env.filters["md"] = jinja2.pass_context(lambda context, text: context["site"].texts.html(text))
+    # Paragraphs in the other language are folded into a <details> (markup.fold_other_language).
+    env.filters["md"] = jinja2.pass_context(
+        lambda context, text: context["site"].texts.html(text, context["site"].language)
+    )
     env.filters["plain"] = jinja2.pass_context(
         lambda context, text, limit=160: context["site"].texts.plain(text, limit)
     )
@@ -100,8 +106,11 @@ def render_page(page: PageSpec, site: Site, theme_dir: Path = THEME_DIR) -> Rend
     env = _environment(theme_dir)
     language = site.language
 
+    shards = site.shards
+
     def url(target: str) -> str:
-        return relative_url(target, page.url)
+        # A page of another shard is on another site: its absolute address there (site/shards.py).
+        return (shards and shards.elsewhere(target)) or relative_url(target, page.url)
 
     def absolute(target: str) -> str:
         return absolute_url(site.url, target)
@@ -129,25 +138,26 @@ def render_page(page: PageSpec, site: Site, theme_dir: Path = THEME_DIR) -> Rend
         "role": lambda key: role_label(key, language),
         "zone": lambda name, moment=None: zone_label(name, language, moment),
         "price": price_parts,
-        "session_time": _session_time,
         "live": _live_helpers(language, site.now),
         # Images (generator/assets): <picture> data for a profile photo, and the generated cards.
         "photo": lambda v, relative: _picture(site, v, relative, url),
         "share_card_url": share_card_url,
         "product_card_url": product_card_url,
-        "session_card_url": session_card_url,
         "poster_url": poster_url,
     }
     context.setdefault("category", None)
     context.setdefault("region", None)
-    context["brand_logo"] = brand_url(page.village, "logo.png") if page.village else None
+    context["brand_logo"] = seal_url(page.village) if page.village else None
     body = env.get_template(page.template).render(context)
     footer = Markup("")
     if page.village is not None:
         body = Markup(env.get_template("brandbar.html").render(context)) + Markup(body)
         footer = Markup(env.get_template("footer.html").render(context))
     context["jsonld"] = [script_tag(g) for g in _graphs(page, site, absolute)]
+    # The share card (a JPEG, which every crawler reads) where the page has one; a photo is given
+    # by its largest width, since its own name is not published.
     social = page.images[0] if page.images else share_card_url(None) if site.assets else None
+    social = site.assets.published(social) if social and site.assets else social
     context["social_image"] = absolute(social) if social and site.url else None
     context["icons"] = (
         {name: url(u) for name, u in site.assets.icons.get(page.village.slug if page.village else "", {}).items()}
@@ -157,10 +167,16 @@ def render_page(page: PageSpec, site: Site, theme_dir: Path = THEME_DIR) -> Rend
     context["page_url"] = absolute(page.url) if site.url else None
     context["brand_css"] = css_variables(context["palette"])
     head = env.get_template("head.html").render(context)
+    search = url(search_index_url(page.scope) if page.scope else SEARCH_PROVINCES_URL)
     if page.village is None:
-        return Rendered(Markup(head), Markup(body), footer)
+        return Rendered(Markup(head), Markup(body), footer, search_index=search)
     return Rendered(
-        Markup(head), Markup(body), footer, pick(page.village.profile.name, language), url(context["brand_logo"])
+        Markup(head),
+        Markup(body),
+        footer,
+        pick(page.village.profile.name, language),
+        url(context["brand_logo"]),
+        search,
     )
 
 
@@ -173,15 +189,14 @@ def render_site_head(site: Site) -> Markup:
 
 def _graphs(page: PageSpec, site: Site, absolute) -> list[dict]:
     village = page.village
+    images = [site.assets.published(u) for u in page.images] if site.assets else list(page.images)
     if page.template in ("schedule.html", "village-live.html") and page.data["schedule"].upcoming:
         return [events_graph(page.data["schedule"].upcoming, absolute, site.language)]
     if page.kind == "profile" and village:
-        return [village_graph(village, page.url, list(page.images), absolute, site.language, site.texts)]
+        return [village_graph(village, page.url, images, absolute, site.language, site.texts)]
     if page.kind == "product" and village:
         product = page.data["product"]
-        return [
-            product_graph(village, product, page.url, list(page.images), absolute, site.now, site.language, site.texts)
-        ]
+        return [product_graph(village, product, page.url, images, absolute, site.now, site.language, site.texts)]
     return []
 
 
@@ -235,11 +250,6 @@ def _other_language(text: Mapping[str, str] | None, language: str) -> str:
     return next((value for code, value in text.items() if value != main), "")
 
 
-def _session_time(occurrence: Occurrence) -> str:
-    """`2026-12-04 19:30–21:30 (UTC+08:00)`: village time, with its offset spelt out."""
-    return session_time(occurrence.start, occurrence.end)
-
-
 SOON = timedelta(days=1)
 """How close a start must be for 即将开始; a later one is 预告."""
 
@@ -271,7 +281,6 @@ def _live_helpers(language: str, now: datetime) -> dict[str, Any]:
         "qr": qr_url,
         "poster": lambda o: poster_url(o.village, o.index),
         "poster_thumbnail": lambda o: poster_thumbnail_url(o.village, o.index),
-        "time": _session_time,
         "hosts": lambda o: o.village.hosts(o.session),
         "labels": lambda: browser_words(language),
     }

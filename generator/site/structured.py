@@ -1,20 +1,23 @@
 """schema.org JSON-LD for search engines: a village is an Organization at a Place; a product is a
-Product with an Offer. Plain dicts from the model; `urls` makes every address absolute."""
+Product with an Offer. Plain dicts from the model; `urls` makes every address absolute. What an
+offer promises (`promises`: shipping and returns for goods, booking terms for a stay) is decided
+here once, for the Offer and for the page that shows it (pages.py)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from markupsafe import Markup
 
 from generator.profile.categories import categories
 from generator.profile.model import Village, pick
-from generator.profile.schema import Product
+from generator.profile.schema import Contact, Product
 from generator.schedule.timeline import Occurrence
 from generator.site.markup import Texts
-from generator.urls import live_url, photo_url, product_url, village_url
+from generator.urls import live_url, product_url, share_card_url, village_url
 from generator.words import platform_label
 
 Absolute = Callable[[str], str]
@@ -81,7 +84,7 @@ def product_graph(
             "name": pick(village.profile.name, language),
         },
     }
-    offer.update(_service_promises(village, absolute(village_url(village)) + "#service", texts))
+    offer.update(_service_promises(village, promises(village, product), absolute(page_url) + "#service", texts))
     if price.unit:
         offer["priceSpecification"] = {
             "@type": "UnitPriceSpecification",
@@ -111,7 +114,6 @@ def event_node(o: Occurrence, absolute: Absolute, language: str) -> dict:
     room = village.channel(session.channel)
     home = absolute(village_url(village))
     people = village.hosts(session)
-    hero = village.profile.brand.hero if village.profile.brand else None
     offers = []
     for product_id in session.products:
         product = village.product(product_id)
@@ -150,7 +152,7 @@ def event_node(o: Occurrence, absolute: Absolute, language: str) -> dict:
             "url": home,
         },
         "performer": [{"@type": "Person", "name": pick(p.name, language)} for p in people] or None,
-        "image": [absolute(photo_url(village, hero))] if hero else None,
+        "image": [absolute(share_card_url(village))],  # a JPEG every crawler reads (photos: their widths only)
         "url": absolute(live_url(village)) + "#" + o.key,
         "isAccessibleForFree": True,
         "offers": offers or None,
@@ -174,18 +176,57 @@ def in_season(product: Product, now: datetime) -> bool:
     return not product.season or now.month in product.season
 
 
-def _service_promises(village: Village, service_url: str, texts: Texts) -> dict:
-    """The village's shipping and return promises, where the profile states them."""
-    service = village.profile.service
-    promises: dict = {}
+@dataclass(frozen=True)
+class Promises:
+    """What a buyer is promised on one page: the fields of the contract's `service`, each one
+    from the product where it states its own, else from the village where it applies."""
+
+    shipping: str | None = None
+    returns: str | None = None
+    booking: str | None = None
+    contact: Contact | None = None
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+
+SHIPPED_PROMISES = ("shipping", "returns")
+"""What only a product that is shipped can be promised; `booking` is for what a buyer comes to."""
+
+
+def promises(village: Village, product: Product | None = None) -> Promises:
+    """The promises of a village's page (all it states), or of one product: its own, then the
+    village's that fit its kind, so a homestay shows booking terms and never a shipping promise
+    (categories.yml: `shipped`)."""
+    general = village.profile.service
+    own = product.service if product else None
+    shipped = categories()[product.category].shipped if product else None
+
+    def applies(name: str) -> bool:
+        if shipped is None or name == "contact":
+            return True
+        return shipped is (name in SHIPPED_PROMISES)
+
+    chosen = {}
+    for f in fields(Promises):
+        value = getattr(own, f.name, None) if own else None
+        if not value and general and applies(f.name):
+            value = getattr(general, f.name)
+        chosen[f.name] = value or None
+    return Promises(**chosen)
+
+
+def _service_promises(village: Village, service: Promises, service_url: str, texts: Texts) -> dict:
+    """A product's shipping and return promises, where they apply and the profile states them."""
+    found: dict = {}
     if service and service.returns:
-        promises["hasMerchantReturnPolicy"] = {
+        found["hasMerchantReturnPolicy"] = {
             "@type": "MerchantReturnPolicy",
             "description": texts.plain(service.returns, 300),
             "url": service_url,
         }
     if service and service.shipping:
-        promises["shippingDetails"] = {
+        found["shippingDetails"] = {
             "@type": "OfferShippingDetails",
             "description": texts.plain(service.shipping, 300),
             "shippingOrigin": _clean(
@@ -196,7 +237,7 @@ def _service_promises(village: Village, service_url: str, texts: Texts) -> dict:
                 }
             ),
         }
-    return promises
+    return found
 
 
 def _contact(village: Village) -> dict | None:

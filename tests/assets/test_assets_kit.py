@@ -91,8 +91,8 @@ def test_cache_reuses_everything_unchanged_and_redraws_what_changed(tmp_path):
     assert 0 < changed.stats["images_made"] < cold.stats["images_made"]
     before, after = digests(cold.files), digests(changed.files)
     redrawn = {url for url in after if before.get(url) != after[url]}
-    assert "villages/test-village/products/white-tea/card.jpg" in redrawn
-    assert "villages/test-village/live/0/poster.jpg" in redrawn
+    assert "villages/test-village/products/white-tea/card.webp" in redrawn
+    assert "villages/test-village/live/0/poster.webp" in redrawn
     assert "villages/test-village/share.jpg" not in redrawn  # the hero card does not show the tea
     assert not any(url.startswith("villages/plain-village/") for url in redrawn)
 
@@ -135,34 +135,37 @@ def test_every_card_poster_and_icon_has_its_size_and_format(sample_site):
     catalog = load_catalog(REPO / "villages", language="zh")
     for village in catalog.villages:
         folder = sample_site / "villages" / village.slug
-        assert _size(folder / "share.jpg") == ("JPEG", (1200, 630))
+        assert _size(folder / "share.jpg") == ("JPEG", (800, 420))
         for product in village.profile.products:
-            assert _size(folder / "products" / product.id / "share.jpg") == ("JPEG", (1200, 630))
-            assert _size(folder / "products" / product.id / "card.jpg") == ("JPEG", (1080, 1080))
+            assert _size(folder / "products" / product.id / "share.jpg") == ("JPEG", (800, 420))
+            assert _size(folder / "products" / product.id / "card.webp") == ("WEBP", (1080, 1080))
         for index, _ in enumerate(village.profile.live.sessions if village.profile.live else ()):
-            assert _size(folder / "live" / str(index) / "share.jpg") == ("JPEG", (1200, 630))
-            assert _size(folder / "live" / str(index) / "poster.jpg") == ("JPEG", (1080, 1920))
+            assert not (folder / "live" / str(index) / "share.jpg").exists()  # no page would name it
+            assert _size(folder / "live" / str(index) / "poster.webp") == ("WEBP", (1080, 1920))
+            assert _size(folder / "live" / str(index) / "poster-small.webp") == ("WEBP", (144, 256))
         brand = folder / "brand"
         assert _size(brand / "logo.png") == ("PNG", (512, 512))
         assert _size(brand / "icon-32.png") == ("PNG", (32, 32))
-        assert _size(brand / "icon-192.png") == ("PNG", (192, 192))
+        assert _size(brand / "icon-96.png") == ("PNG", (96, 96))
+        assert not (brand / "icon-192.png").exists()  # no web app manifest names one (#19)
         assert _size(brand / "apple-touch-icon.png") == ("PNG", (180, 180))
         with Image.open(brand / "favicon.ico") as ico:
             assert ico.format == "ICO" and {(16, 16), (32, 32), (48, 48)} <= set(ico.info["sizes"])
-    assert _size(sample_site / "assets" / "brand" / "share.jpg") == ("JPEG", (1200, 630))
+    assert _size(sample_site / "assets" / "brand" / "share.jpg") == ("JPEG", (800, 420))
 
 
-def test_every_photo_is_published_at_each_width_as_webp_and_jpeg(sample_site):
+def test_every_photo_is_published_at_each_width_as_webp_only(sample_site):
     photos = sorted((sample_site / "villages").glob("*/images/*-640.webp"))
     assert photos
     for webp in photos:
         stem = webp.name[: -len("-640.webp")]
         for width in (320, 640):
-            for suffix, fmt in ((".webp", "WEBP"), (".jpg", "JPEG")):
-                found, (w, _) = _size(webp.with_name(f"{stem}-{width}{suffix}"))
-                assert found == fmt and w == width
-        largest = [p for p in webp.parent.glob(f"{stem}-*.jpg") if not p.name.endswith(("-320.jpg", "-640.jpg"))]
-        assert len(largest) == 1 and _size(largest[0])[1][0] <= 1280
+            found, (w, _) = _size(webp.with_name(f"{stem}-{width}.webp"))
+            assert found == "WEBP" and w == width
+        largest = [p for p in webp.parent.glob(f"{stem}-*.webp") if not p.name.endswith(("-320.webp", "-640.webp"))]
+        assert len(largest) <= 1 and all(_size(p)[1][0] <= 1280 for p in largest)
+    # No JPEG copy of a photo is published (#19): not at a width, and not at the photo's own name.
+    assert not list((sample_site / "villages").glob("*/images/*.jpg"))
 
 
 def test_pages_use_picture_with_sizes_and_lazy_loading_below_the_fold(sample_site):
@@ -171,7 +174,7 @@ def test_pages_use_picture_with_sizes_and_lazy_loading_below_the_fold(sample_sit
     pictures = re.findall(r"<picture>.*?</picture>", html, re.DOTALL)
     assert pictures
     hero = pictures[0]
-    assert 'type="image/webp"' in hero and "-320.webp 320w" in hero and 'fetchpriority="high"' in hero
+    assert "-320.webp 320w" in hero and 'fetchpriority="high"' in hero
     assert 'loading="lazy"' not in hero  # the hero is above the fold
     for picture in pictures:
         img = re.search(r"<img [^>]+>", picture).group(0)

@@ -248,11 +248,11 @@ def test_no_published_file_carries_metadata_or_text_of_a_source(hostile_site):
     folder = hostile_site / "villages" / "test-village"
     published = [p for p in hostile_site.rglob("*") if p.suffix in (".jpg", ".png", ".webp", ".ico")]
     drawn = {p.relative_to(folder).as_posix() for p in published if p.is_relative_to(folder)}
-    # The photos at every width and format, their "original" copies, and what is drawn from them.
-    assert {"images/hero.jpg", "images/comment.jpg", "images/text.png", "images/meta.webp", "images/logo.png"} <= drawn
-    assert {"images/comment-320.webp", "images/text-png-320.jpg", "images/logo-png-320.png"} <= drawn, drawn
-    assert {"share.jpg", "products/white-tea/card.jpg", "products/white-tea/share.jpg"} <= drawn, drawn
-    assert any(name.startswith("live/") and name.endswith(".jpg") for name in drawn), drawn  # the poster
+    # The photos at every width, and what is drawn from them (a photo's own name is not published).
+    assert {"images/hero-320.webp", "images/comment-320.webp", "images/text-png-320.webp"} <= drawn, drawn
+    assert {"images/meta-webp-320.webp", "images/logo-png-320.webp"} <= drawn, drawn
+    assert {"share.jpg", "products/white-tea/card.webp", "products/white-tea/share.jpg"} <= drawn, drawn
+    assert any(name.startswith("live/") and name.endswith(".webp") for name in drawn), drawn  # the poster
     assert any(name.startswith("brand/") for name in drawn), drawn  # icons from the given logo
     for path in published:
         data = path.read_bytes()
@@ -343,7 +343,7 @@ def test_every_mode_is_published_with_its_values(source, name, expected):
     data = source()
     variants = render_variants(data, f"villages/x/{name}", LIMIT)
     transparent = len(expected[0]) == 4
-    assert {v.format for v in variants} == ({"webp", "png"} if transparent else {"webp", "jpeg"})
+    assert {v.format for v in variants} == {"webp"}
     for variant in variants:
         with Image.open(io.BytesIO(variant.data)) as image:
             assert image.mode in (("RGBA",) if transparent else ("RGB", "L")), (variant.format, image.mode)
@@ -401,7 +401,7 @@ def test_long_photos_build_and_the_page_reserves_their_shape(long_site):
     for name, (width, height) in LONG.items():
         stem = Path(name).stem
         copies = sorted(folder.glob(f"images/{stem}-*.*"))
-        assert {p.suffix for p in copies} == {".webp", ".jpg"}, copies
+        assert {p.suffix for p in copies} == {".webp"}, copies
         sizes = []
         for copy in copies:
             with Image.open(copy) as image:
