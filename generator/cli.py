@@ -82,12 +82,14 @@ def _parser() -> argparse.ArgumentParser:
     build = command("build", _build, say("help.build"))
     build.add_argument("--site-dir", type=Path, default=None, metavar="DIR", help=say("help.build.site_dir"))
     build.add_argument("--strict", action="store_true", help=say("help.build.strict"))
-    build.add_argument("--shard", default=None, metavar="NAME", help=say("help.build.shard"))
+    # A shard or a preview, not both: a preview of a shard would be built and named like the shard.
+    build_what = build.add_mutually_exclusive_group()
+    build_what.add_argument("--shard", default=None, metavar="NAME", help=say("help.build.shard"))
     shards = command("shards", _shards, say("help.shards"))
     shards.add_argument("--json", action="store_true", help=say("help.shards.json"))
     serve = command("serve", _serve, say("help.serve"))
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT", help=say("help.serve.addr"))
-    for previewing in (build, serve):
+    for previewing in (build_what, serve):
         previewing.add_argument(
             "--only",
             nargs="+",
@@ -111,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     deploy.add_argument(
         "--addressing-style", choices=("virtual", "path"), default="virtual", help=say("help.deploy.addressing_style")
     )
+    deploy.add_argument("--keep", action="append", default=[], metavar="FOLDER", help=say("help.deploy.keep"))
     deploy.add_argument("--gzip", action="store_true", help=say("help.deploy.gzip"))
     deploy.add_argument("--dry-run", action="store_true", help=say("help.deploy.dry_run"))
     for reporting in (validate, lint, check):
@@ -380,7 +383,8 @@ def _deploy(args) -> int:
         addressing_style=args.addressing_style,
     )
     with TerminalProgress():
-        result = deploy(site_dir or Path("site"), target, compress=args.gzip, dry_run=args.dry_run)
+        keep = tuple(normalized_prefix(folder) for folder in args.keep)
+        result = deploy(site_dir or Path("site"), target, compress=args.gzip, dry_run=args.dry_run, keep=keep)
     print(summary(result, target, dry_run=args.dry_run))
     return 0
 

@@ -68,3 +68,13 @@ def test_a_preview_beside_a_site_folder_of_ones_own(tmp_path):
     assert (project / "public.preview" / "villages" / "test-village" / "index.html").is_file()
     assert not (project / "public").exists()
     assert "生成在 public.preview" in result.stdout, result.stdout
+
+
+def test_a_preview_of_a_shard_is_refused_rather_than_built_as_the_shard(tmp_path):
+    # Both at once used to build the shard's villages into a folder named like a preview of them,
+    # and then offer it for deploying as the shard.
+    project = make_project(tmp_path, REPO / "villages")
+    result = run_storefront("build", "--only", "huangdu-white-tea", "--shard", "zhejiang", cwd=project)
+    assert result.returncode == 2
+    assert "参数 --shard：不能和参数 --only 一起用" in result.stderr, result.stderr
+    assert not list(project.glob("site*"))

@@ -58,17 +58,25 @@ class Result:
     deleted: int
 
 
-def plan(objects: list[SiteObject], listing: dict[str, str], known: dict[str, dict], recorded: dict[str, dict]) -> Plan:
+def plan(
+    objects: list[SiteObject],
+    listing: dict[str, str],
+    known: dict[str, dict],
+    recorded: dict[str, dict],
+    keep: tuple[str, ...] = (),
+) -> Plan:
     """Compare the site with the bucket: `listing` is every remote key and its ETag, `known` the
     state of those whose state is known (from the manifest or the object's own metadata),
-    `recorded` the manifest as read."""
+    `recorded` the manifest as read; nothing under a folder of `keep` is deleted."""
     local = {item.key for item in objects}
     changed = [item for item in objects if _differs(item, known.get(item.key))]
     return Plan(
         uploads=tuple(sorted(changed, key=lambda item: (item.tier, item.key))),
         new=frozenset(item.key for item in changed if item.key not in listing),
         unchanged=tuple(item for item in objects if not _differs(item, known.get(item.key))),
-        deletions=tuple(sorted(key for key in listing if key not in local and published(key))),
+        deletions=tuple(
+            sorted(key for key in listing if key not in local and published(key) and not key.startswith(keep))
+        ),
         known=known,
         recorded=recorded,
     )
@@ -84,9 +92,12 @@ def deploy(
     *,
     compress: bool = False,
     dry_run: bool = False,
+    keep: tuple[str, ...] = (),
     progress: Progress = report,
 ) -> Result:
-    """Deploy the built site at `site_dir` to `target`; with `dry_run`, only plan it."""
+    """Deploy the built site at `site_dir` to `target`; with `dry_run`, only plan it. Objects under
+    the folders of `keep` (relative to the prefix, ending in '/') are the bucket's, never deleted:
+    the province shards' folders, when the national index is deployed at the bucket's root."""
     if not (site_dir / "index.html").is_file():
         raise StorefrontError(say("deploy.not_a_site", folder=site_dir))
     connection = bucket.client(target)
@@ -98,7 +109,7 @@ def deploy(
         listing = bucket.listed(s3, target)
         recorded = bucket.read_manifest(s3, target)
         known = _known(s3, target, listing, recorded, {item.key for item in objects})
-        planned = plan(objects, listing, known, recorded)
+        planned = plan(objects, listing, known, recorded, keep)
         if dry_run:
             return Result(planned, 0, 0, 0)
         return _carry_out(s3, target, planned, progress)

@@ -287,3 +287,18 @@ def test_a_missing_bucket_and_a_folder_that_is_no_site_are_told(sample_site, tar
     assert SECRET not in result.stdout + result.stderr and "Traceback" not in result.stderr
     with speaking("en"), pytest.raises(StorefrontError, match="is not a built site"):
         deploy(tmp_path, target)
+
+
+def test_the_index_at_the_root_keeps_the_shards_folders_it_is_told_to_keep(site, target, server):
+    # The shards' workflow deploys each province into a folder and the national index at the root,
+    # in one bucket: a plain deploy at the root would delete the provinces, which its site lacks.
+    shard = Target(**{**target.__dict__, "prefix": "zhejiang/"})
+    deploy(site, shard)
+    index = site.parent / "index"
+    index.mkdir()
+    shutil.copy(site / "index.html", index / "index.html")
+    assert deploy(index, target, dry_run=True).plan.deletions  # without --keep: the province would go
+    result = deploy(index, target, keep=("zhejiang/",))
+    assert result.deleted == 0
+    assert set(remote(shard)) == set(published_files(site)) | {MANIFEST}  # the province is whole
+    assert "index.html" in remote(target)
