@@ -17,6 +17,7 @@ from generator.checks.differentiation import CHECK_CODE, Thresholds, check
 from generator.checks.differentiation.engine import _lsh_thresholds
 from generator.checks.differentiation.features import build_features
 from generator.checks.differentiation.index import (
+    CACHE_ARRAYS,
     LSH_BANDS,
     SCHEME,
     SEED,
@@ -52,21 +53,9 @@ def test_pinned_bands_are_the_ones_datasketch_chooses():
         assert (lsh.b, lsh.r) == bands, threshold
 
 
-FIELDS = (
-    "minhashes",
-    "present",
-    "lab",
-    "keys",
-    "key_offsets",
-    "tokens",
-    "token_offsets",
-    "words",
-    "word_weights",
-    "word_offsets",
-    "word_text",
-    "word_text_offsets",
-    "story_keys",
-)
+FIELDS = tuple(name for name in CACHE_ARRAYS if name not in ("digests", "images"))
+"""The arrays of a Table (the cache file also keeps the rows' digests, which a Table does not hold; its
+images, a mapping, are compared apart)."""
 
 
 def test_a_table_joined_from_slices_is_the_table_taken_row_by_row():
