@@ -125,6 +125,7 @@ def made_files(village: Village) -> list[str]:
         *(product_card_url(village, product) for product in products),
         *(qr_url(village, channel.id) for channel in village.channels),
         *(poster_url(village, index) for index in sessions),
+        *(poster_thumbnail_url(village, index) for index in sessions),
         village_calendar_url(village),
         village_feed_url(village),
         *(session_calendar_url(village, index) for index in sessions),

@@ -48,6 +48,7 @@ def _photo(suffix: str) -> bytes:
         ("Share.JPG/hero.jpg", "in a folder 'share.jpg'"),  # one folder with share.jpg on Windows and macOS
         ("products/white-tea/card.webp/hero.jpg", "in a folder 'products/white-tea/card.webp'"),
         ("live/0/poster.webp/hero.jpg", "in a folder 'live/0/poster.webp'"),
+        ("live/0/poster-small.webp/hero.jpg", "in a folder 'live/0/poster-small.webp'"),
         ("live/calendar.ics/hero.jpg", "in a folder 'live/calendar.ics'"),
     ],
 )
