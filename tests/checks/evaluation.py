@@ -13,7 +13,7 @@ the images are real files.
 Run `python -m tests.checks.evaluation` for the table of precision and recall per kind, and
 `python -m tests.checks.evaluation --heldout` for the held-out set (tests/fixtures/pairs/heldout/:
 written after the check was tuned, on bases of its own, and never tuned on before its first score
-was recorded in docs/benchmarks.md).
+was recorded in docs/benchmarks.md); `--set=heldout2` for another set folder.
 """
 
 from __future__ import annotations
@@ -38,9 +38,12 @@ REPO = Path(__file__).resolve().parents[2]
 PAIRS = REPO / "tests" / "fixtures" / "pairs"
 REAL = PAIRS / "real"
 HELDOUT = PAIRS / "heldout"
+HELDOUT_SETS = sorted(p for p in PAIRS.glob("heldout*") if p.is_dir())
+"""Every held-out set (heldout/, heldout2/, ...): each written on bases of its own after the check
+was tuned, and scored before anything was changed for it."""
 BASES = {
     **yaml.safe_load((PAIRS / "_bases.yml").read_text(encoding="utf-8")),
-    **yaml.safe_load((HELDOUT / "_bases.yml").read_text(encoding="utf-8")),
+    **{k: v for folder in HELDOUT_SETS for k, v in yaml.safe_load((folder / "_bases.yml").read_text("utf-8")).items()},
 }
 SAMPLE_PHOTOS = REPO / "villages"
 
@@ -322,7 +325,8 @@ def render(outcomes: list[Outcome]) -> str:
 def main(argv: list[str]) -> None:
     from generator.checks.differentiation import check
 
-    cases = load_cases(HELDOUT if "--heldout" in argv else REAL)
+    named = [a.split("=", 1)[1] for a in argv if a.startswith("--set=")]
+    cases = load_cases(PAIRS / named[0] if named else HELDOUT if "--heldout" in argv else REAL)
     with tempfile.TemporaryDirectory() as folder:
         outcomes = run(cases, check, Path(folder))
     print(f"evaluation set: {len(cases)} cases, {len(outcomes)} labelled pairs")

@@ -22,13 +22,15 @@ from generator.checks.differentiation.index import (
     SCHEME,
     SEED,
     CandidateIndex,
+    SignatureCache,
     Table,
+    _band_hits,
     _runs,
     minhash,
     signature,
 )
 from generator.checks.differentiation.records import record_from_village
-from tests.checks.test_differentiation import _small_catalog
+from tests.checks.test_differentiation import BASES, _merge, _small_catalog, make_village
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -133,19 +135,54 @@ def test_a_one_village_check_imports_neither_datasketch_nor_scipy_and_agrees_wit
 def test_band_hits_are_the_bands_compared_whole():
     th = Thresholds()
     signatures = [signature(build_features(record_from_village(v)), th.num_perm) for v in _small_catalog()]
-    index = CandidateIndex(
-        Table.of(signatures, th.num_perm), [True] * len(signatures), _lsh_thresholds(th), th.num_perm, th.max_block
-    )
+    minhashes = Table.of(signatures, th.num_perm).minhashes.copy()
+    count = len(minhashes)
     rng = np.random.default_rng(5)
-    index.minhashes = index.minhashes.copy()
-    index.minhashes[1::3, 1, :40] = index.minhashes[0, 1, :40]  # some records share bands with row 0
-    index.minhashes[2::5, 1, ::3] = index.minhashes[0, 1, ::3]  # and some only the bands' first values
-    index.minhashes[rng.integers(0, index.count, 5), 2] = index.minhashes[3, 2]
-    for field in range(4):
-        bands, rows = index.params[field]
+    minhashes[1::3, 1, :40] = minhashes[0, 1, :40]  # some records share bands with row 0
+    minhashes[2::5, 1, ::3] = minhashes[0, 1, ::3]  # and some only the bands' first values
+    minhashes[rng.integers(0, count, 5), 2] = minhashes[3, 2]
+    for field, threshold in enumerate(_lsh_thresholds(th)):
+        bands, rows = LSH_BANDS[threshold, th.num_perm]
         width = bands * rows
-        for row in range(index.count):
-            matrix = index.minhashes[:, field, :width].reshape(index.count, bands, rows)
-            whole = (matrix == index.minhashes[row, field, :width].reshape(bands, rows)).all(axis=2).any(axis=1)
-            assert np.array_equal(index._band_hits(row, field), whole), (field, row)
-    assert index._band_hits(0, 1)[1::3].all() and index._band_hits(0, 1).sum() < index.count
+        matrix = minhashes[:, field, :width].reshape(count, bands, rows)
+        for row in range(count):
+            whole = (matrix == minhashes[row, field, :width].reshape(bands, rows)).all(axis=2).any(axis=1)
+            assert np.array_equal(_band_hits(minhashes[:, field], minhashes[row, field], bands, rows), whole)
+    hits = _band_hits(minhashes[:, 1], minhashes[0, 1], *LSH_BANDS[_lsh_thresholds(th)[1], th.num_perm])
+    assert hits[1::3].all() and hits.sum() < count
+
+
+def test_the_stored_table_where_it_lies_proposes_what_the_gathered_table_does(tmp_path):
+    """`--only` queries the cache's table in place beside a small table of new rows, with the rows
+    of records no longer in the run left out: every proposal and count must be the full table's."""
+    th = Thresholds()
+    villages = _small_catalog()
+    check(villages, cache_dir=tmp_path)  # the cache a build left
+    old = BASES["anji-tea"]["slogan"]
+    edited = make_village("v0-b", _merge(BASES["anji-tea"], {"slogan": dict(old, zh="换了一句，" + old["zh"])}))
+    added = make_village("v9-new", BASES["anji-tea"])
+    removed = villages[-1].slug
+    run = sorted(
+        [edited if v.slug == "v0-b" else v for v in villages if v.slug != removed] + [added], key=lambda v: v.slug
+    )
+    cache = SignatureCache(tmp_path / "differentiation", th.num_perm)
+    digests = [v.digest for v in run]
+    assert len(set(digests)) < len(digests), "a digest held twice gets a row of its own"
+    for village in run:
+        if not cache.has(village.digest):
+            cache.put(village.digest, signature(build_features(record_from_village(village)), th.num_perm))
+    parts = cache.parts(digests)
+    assert len(parts[0].table) == len(cache.table) and (parts[0].rows < 0).any(), "stale rows stay, left out"
+    thresholds = (_lsh_thresholds(th), th.num_perm, th.max_block, th.words_floor)
+    where, gathered = (
+        CandidateIndex(parts, [True] * len(run), *thresholds),
+        CandidateIndex(cache.gather(digests), [True] * len(run), *thresholds),
+    )
+    everything = gathered.all_pairs()
+    assert everything
+    for row in range(len(run)):
+        assert where.pairs_for(row) == gathered.pairs_for(row) == {p for p in everything if row in p}, run[row].slug
+    tokens = [*sorted(set(gathered.parts[0].table.tokens.tolist())), 1, 2, 3]
+    assert [where.token_count(t) for t in tokens] == [gathered.token_count(t) for t in tokens]
+    assert np.array_equal(where.lab, gathered.lab, equal_nan=True)
+    assert np.array_equal(where.word_totals, gathered.word_totals)

@@ -100,7 +100,7 @@ def test_the_word_index_proposes_exactly_the_similar_stories():
         jaccard, containment, _ = content.similarity(features[i].story_words, features[j].story_words)
         if (jaccard + containment) / 2 >= th.words_floor * WORD_CANDIDATE_FACTOR + 1e-6:
             exact.add((i, j))
-    found = index._story_pairs()
+    found = index._story_pairs(index.parts[0].table)
     assert exact, "the fixtures hold retold stories"
     near = {p for p in found ^ exact if abs(_similarity(features, *p) - th.words_floor * WORD_CANDIDATE_FACTOR) < 1e-4}
     assert found ^ exact == near, "only float32 rounding at the floor itself may differ"

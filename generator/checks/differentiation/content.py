@@ -16,11 +16,17 @@ import math
 import multiprocessing
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from functools import cache, lru_cache
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from generator.checks.differentiation import text as t
+from generator.checks.differentiation.arrays import mapped_arrays, write_arrays
 
 COMMON_FREQ = 3000
 """A word used more often than this in jieba's 60-million-word count is everyday language
@@ -39,21 +45,116 @@ CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 CHINESE_SECTIONS = {"万": 10_000, "亿": 100_000_000}
 
 
-@cache
-def _dictionary() -> tuple[Mapping[str, int], float]:
-    """jieba's word frequencies and their total (loaded once; its dictionary ships in the package)."""
+WORD_TABLE = "jieba-{version}.words"
+"""jieba's dictionary as a sorted table, in the check's cache folder (see WordTable)."""
+FEW_STORIES = 8
+"""Up to this many stories are segmented with the table: a lookup there costs a binary search
+(about 20 ms a story), the dictionary half a second to load before the first story."""
+
+
+def _jieba() -> Any:
+    """jieba, imported without setuptools' pkg_resources. jieba 0.42 finds its files (dictionary,
+    HMM tables) through pkg_resources when that imports, and reads the same files from its own
+    folder when it does not; importing pkg_resources takes 0.15 s, more than segmenting a story."""
+    if "jieba" not in sys.modules and "pkg_resources" not in sys.modules:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # `import pkg_resources` raises ImportError
+        try:
+            import jieba
+        finally:
+            del sys.modules["pkg_resources"]
     import jieba
 
+    return jieba
+
+
+@cache
+def _dictionary() -> Any:
+    """jieba's tokenizer with its dictionary loaded (once; the dictionary ships in the package)."""
+    jieba = _jieba()
     jieba.setLogLevel(logging.WARNING)  # it announces every dictionary load on stderr otherwise
     jieba.initialize()
-    return jieba.dt.FREQ, float(jieba.dt.total)
+    return jieba.dt
 
 
-@lru_cache(maxsize=200_000)
-def rarity(word: str) -> float:
+class WordTable:
+    """jieba's dictionary (its FREQ: each word's count, 0 for each prefix of a word) as a sorted
+    table of UTF-8 words, memory-mapped and searched by bisection.
+
+    jieba loads its 500,000 entries into a dict before it segments anything (0.5-1 s); a check of
+    one changed story needs a few thousand of them. The tokenizer asks only `in`, `[]` and `get`,
+    and the table answers each exactly as the dict would (tests/checks/test_word_table.py)."""
+
+    NAMES = ("words", "counts", "total")
+
+    def __init__(self, arrays: Mapping[str, np.ndarray]):
+        self.words, self.counts = arrays["words"], arrays["counts"]
+        self.total = int(arrays["total"][0])
+        self.width = self.words.dtype.itemsize
+        self._seen: dict[str, int | None] = {}
+
+    @classmethod
+    def write(cls, path: Path, frequencies: Mapping[str, int], total: int) -> None:
+        words = np.array([w.encode() for w in frequencies], dtype=bytes)
+        order = np.argsort(words, kind="stable")
+        counts = np.array(list(frequencies.values()), dtype=np.int64)[order]
+        write_arrays(path, {"words": words[order], "counts": counts, "total": np.array([total])}, cls.NAMES)
+
+    def _count(self, word: str) -> int | None:
+        if word not in self._seen:
+            raw = word.encode()
+            count = None
+            if len(raw) <= self.width:  # a longer key would be cut to the width before comparing
+                i = int(np.searchsorted(self.words, raw))
+                if i < len(self.words) and self.words[i] == raw:
+                    count = int(self.counts[i])
+            self._seen[word] = count
+        return self._seen[word]
+
+    def __contains__(self, word: str) -> bool:
+        return self._count(word) is not None
+
+    def __getitem__(self, word: str) -> int:
+        count = self._count(word)
+        if count is None:
+            raise KeyError(word)
+        return count
+
+    def get(self, word: str, default: int | None = None) -> int | None:
+        count = self._count(word)
+        return default if count is None else count
+
+
+def _table_path(folder: Path) -> Path:
+    return folder / WORD_TABLE.format(version=_jieba().__version__)
+
+
+@cache
+def _mapped_dictionary(folder: Path) -> Any:
+    """A jieba tokenizer reading the word table kept in `folder`, or None when there is none yet
+    (or it cannot be read: the full dictionary is then only a slower run)."""
+    try:
+        table = WordTable(mapped_arrays(_table_path(folder), WordTable.NAMES))
+    except (OSError, ValueError, KeyError):
+        return None
+    tokenizer = _jieba().Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = table, table.total, True
+    return tokenizer
+
+
+def _keep_table(folder: Path) -> None:
+    """Write the word table from the loaded dictionary when `folder` has none for this jieba."""
+    path = _table_path(folder)
+    if not path.is_file():
+        full = _dictionary()
+        WordTable.write(path, full.FREQ, full.total)
+        for stale in folder.glob(WORD_TABLE.format(version="*")):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+
+
+def rarity(word: str, tokenizer: Any = None) -> float:
     """How much sharing `word` says: 0 for everyday words, up to ~10 for words jieba never saw."""
-    frequencies, _ = _dictionary()
-    count = frequencies.get(word, 0)
+    count = (tokenizer or _dictionary()).FREQ.get(word, 0)
     if count > COMMON_FREQ:
         return 0.0
     return round(math.log((COMMON_FREQ + 1) / (count + 1)) + 1.0, 3)
@@ -98,17 +199,16 @@ def words_key(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def content_words(text: str) -> dict[str, float]:
+def content_words(text: str, tokenizer: Any = None) -> dict[str, float]:
     """The content words of an already normalised text (see text.normalize) with their rarity.
 
     Numbers become `#<value>` whatever their script; Chinese words of two or more characters
-    that are not everyday language; English words without stopwords, stemmed.
+    that are not everyday language; English words without stopwords, stemmed. `tokenizer`: jieba's
+    with its full dictionary unless given (one reading the word table gives the same words).
     """
     if not text.strip():
         return {}  # a registry row has no story: no dictionary to load
-    import jieba
-
-    _dictionary()
+    tokenizer = tokenizer or _dictionary()
     words: dict[str, float] = {}
     for match in NUMBER.finditer(text):
         value = number_value(match.group())
@@ -119,8 +219,8 @@ def content_words(text: str) -> dict[str, float]:
         # jieba's HMM stays on: it joins names it has never seen (吴三公, 李新安), the facts a retold
         # story keeps. Without it, on the evaluation set, the closest honest pair (0.155) and the
         # farthest paraphrase (0.165) nearly meet; with it they are 0.11 and 0.21.
-        for word in jieba.lcut(run):
-            if len(word) >= 2 and (weight := rarity(word)) > 0:
+        for word in tokenizer.lcut(run):
+            if len(word) >= 2 and (weight := rarity(word, tokenizer)) > 0:
                 words[word] = weight
     for word in t.LATIN_WORD.findall(plain):
         if word not in t.EN_STOPWORDS and len(word) >= 3 and not word.isdigit():
@@ -134,9 +234,17 @@ about 1-2 ms, a forked worker a few tens of ms (it inherits the loaded dictionar
 CHUNK = 200
 
 
-def content_words_many(texts: Sequence[str]) -> list[dict[str, float]]:
-    """content_words of each text, in order; across the machine's cores when there are many (a cold
-    check of a large catalogue: segmenting is most of a signature's time)."""
+def content_words_many(texts: Sequence[str], folder: Path | None = None) -> list[dict[str, float]]:
+    """content_words of each text, in order. A few texts (an edited story) are segmented with the
+    word table kept in `folder`, when there is one; more load the dictionary and keep the table
+    there for next time; many are segmented across the machine's cores (a cold check of a large
+    catalogue: segmenting is most of a signature's time)."""
+    if not any(text.strip() for text in texts):
+        return [{} for _ in texts]
+    if folder is not None and len(texts) <= FEW_STORIES and (mapped := _mapped_dictionary(folder)) is not None:
+        return [content_words(text, mapped) for text in texts]
+    if folder is not None:
+        _keep_table(folder)
     workers = min(_cores(), len(texts) // CHUNK)
     if len(texts) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [content_words(text) for text in texts]

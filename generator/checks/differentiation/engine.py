@@ -77,14 +77,15 @@ class Corpus:
             return self._segmented[key]
         return self.cache.story_words(key) if self.cache else None
 
-    def segment(self, rows: Iterable[int]) -> None:
-        """Segment at once the stories of these rows that no cache knows (on every core, when many)."""
+    def segment(self, rows: Iterable[int], folder: Path | None) -> None:
+        """Segment at once the stories of these rows that no cache knows (on every core, when many;
+        with the word table kept in `folder`, when few)."""
         texts: dict[str, str] = {}
         for row in rows:
             text = story_text(self.record(row))
             if (key := words_key(text)) not in texts and self._known_words(key) is None:
                 texts[key] = text
-        self._segmented.update(zip(texts, content_words_many(list(texts.values()))))
+        self._segmented.update(zip(texts, content_words_many(list(texts.values()), folder)))
 
 
 ONLY_SAVES_FROM = 32
@@ -117,7 +118,7 @@ def check(
     digests = [corpus.digest(row) for row in range(corpus.size)]
     corpus.cache, corpus.digests = cache, digests
     missing = [row for row, digest in enumerate(digests) if not cache.has(digest)]
-    corpus.segment(missing)
+    corpus.segment(missing, folder)
     for row in missing:
         cache.put(digests[row], signature(corpus.features(row), th.num_perm))
     if only is None or len(missing) > ONLY_SAVES_FROM:
@@ -128,9 +129,10 @@ def check(
         return Report(0, (), {"zh": {}, "en": {}}, language)
 
     is_village = [row < len(villages) for row in range(corpus.size)]
-    index = CandidateIndex(
-        cache.gather(digests), is_village, _lsh_thresholds(th), th.num_perm, th.max_block, th.words_floor
-    )
+    # A full check builds LSH tables on one table in the run's order; `--only` queries the stored
+    # table where it lies, beside a small table of what is new (nothing of 50,000 rows is copied).
+    tables = cache.gather(digests) if only is None else cache.parts(digests)
+    index = CandidateIndex(tables, is_village, _lsh_thresholds(th), th.num_perm, th.max_block, th.words_floor)
     if only is None:
         candidates = index.all_pairs()
     else:

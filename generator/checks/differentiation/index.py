@@ -12,6 +12,8 @@ Two ways to find text candidates, with the same bands and so the same answers:
 - many queries (a full check): datasketch `MinHashLSH` hash tables, built once;
 - one or a few queries (`--only`): the band equality test evaluated directly on the stored
   signature matrix with numpy, which costs one vectorised pass instead of building the tables.
+  The stored table is queried where it lies in the memory-mapped cache file, beside a small table
+  of the run's new signatures (SignatureCache.parts): nothing of 50,000 rows is read whole or copied.
 
 Retold stories are found by a word index: every (word, record) of every story, so that two
 stories' shared weight is summed over the words they share (never over all pairs), and a pair is
@@ -24,8 +26,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
-import tempfile
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -36,6 +37,7 @@ import numpy as np
 
 from generator.cache import code_identity
 from generator.checks.differentiation import CHECK_CODE
+from generator.checks.differentiation.arrays import mapped_arrays, write_arrays
 from generator.checks.differentiation.features import Features, blocking_keys, counted_tokens, lab
 from generator.checks.differentiation.images import ImageHashes
 
@@ -53,6 +55,7 @@ CACHE_ARRAYS = (
     "words",
     "word_weights",
     "word_offsets",
+    "word_totals",
     "word_text",
     "word_text_offsets",
     "story_keys",
@@ -150,7 +153,7 @@ class Table:
     """Many signatures as flat arrays (row i is one record): what the index and the cache hold.
 
     Flat arrays load, reorder and compare without a Python loop per record, which is what keeps a
-    one-village check at 50,000 villages well under a second. Ragged lists (keys, tokens, words,
+    one-village check at 50,000 villages under a second. Ragged lists (keys, tokens, words,
     the words' text) are one flat array each with offsets: row i's keys are
     keys[key_offsets[i]:key_offsets[i + 1]].
     """
@@ -167,6 +170,9 @@ class Table:
     """Hashed content words of the stories (uint64)."""
     word_weights: np.ndarray
     word_offsets: np.ndarray
+    word_totals: np.ndarray
+    """(rows,) float64: each story's weight, the exact sum of its words' (math.fsum), stored per row
+    so that content similarity reads the same number whatever table the row sits in."""
     word_text: np.ndarray
     """The words themselves, UTF-8 bytes joined by WORD_SEPARATOR, read only for records scored."""
     word_text_offsets: np.ndarray
@@ -198,6 +204,7 @@ class Table:
             words=_flat([np.array([key_hash(w) for w in s.words], dtype=np.uint64) for s in signatures], np.uint64),
             word_weights=_flat([s.weights for s in signatures], np.float32),
             word_offsets=_offsets([len(s.words) for s in signatures]),
+            word_totals=np.array([math.fsum(s.weights.tolist()) for s in signatures], dtype=np.float64),
             word_text=np.frombuffer(b"".join(texts), dtype=np.uint8).copy(),
             word_text_offsets=_offsets([len(x) for x in texts]),
             story_keys=np.array([s.story_key for s in signatures], dtype="U32"),
@@ -226,6 +233,7 @@ class Table:
             minhashes=self.minhashes[rows],
             present=self.present[rows],
             lab=self.lab[rows],
+            word_totals=self.word_totals[rows],
             story_keys=self.story_keys[rows],
             images={new: self.images[old] for old, new in position.items()},
             **ragged,
@@ -260,6 +268,7 @@ class Table:
             minhashes=stacked("minhashes"),
             present=stacked("present"),
             lab=stacked("lab"),
+            word_totals=stacked("word_totals"),
             story_keys=stacked("story_keys"),
             images=dict(sorted(images.items())),
             word_weights=word_weights,
@@ -276,6 +285,7 @@ class Table:
             minhashes=np.concatenate([a.minhashes, b.minhashes]),
             present=np.concatenate([a.present, b.present]),
             lab=np.concatenate([a.lab, b.lab]),
+            word_totals=np.concatenate([a.word_totals, b.word_totals]),
             story_keys=np.concatenate([a.story_keys, b.story_keys]),
             images={**a.images, **{i + len(a): v for i, v in b.images.items()}},
             word_weights=np.concatenate([a.word_weights, b.word_weights]),
@@ -284,6 +294,30 @@ class Table:
 
     def owners(self, offsets: np.ndarray) -> np.ndarray:
         return np.repeat(np.arange(len(self)), np.diff(offsets))
+
+
+@dataclass(frozen=True)
+class Part:
+    """A table of signatures and, for each of its rows, the row of this run that it is (-1: a
+    record not in this run, left where it lies in the stored table)."""
+
+    table: Table
+    rows: np.ndarray
+    active: np.ndarray
+    """rows >= 0."""
+
+    @classmethod
+    def of(cls, table: Table, rows: np.ndarray) -> Part:
+        return cls(table, rows, rows >= 0)
+
+    @classmethod
+    def whole(cls, table: Table) -> Part:
+        """A table already in the run's order (a full check's): row i is the run's row i."""
+        return cls.of(table, np.arange(len(table), dtype=np.int64))
+
+    def run_rows(self, offsets: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """The run row owning each position of a ragged list (offsets: its table's offsets)."""
+        return self.rows[np.searchsorted(offsets, positions, side="right") - 1]
 
 
 RUN_SHARE = 64
@@ -317,11 +351,11 @@ def _take_ragged(values: np.ndarray, offsets: np.ndarray, rows: np.ndarray) -> t
 
 class SignatureCache:
     """Signatures by digest in one file: the arrays of a `Table` written one after another as
-    .npy records (image hashes as JSON).
+    .npy records (image hashes as JSON), memory-mapped when read (arrays.py).
 
-    Loaded once, written once (atomically) when something new was computed; entries of records
-    no longer present are dropped on that write. Plain .npy records read straight into memory,
-    without the zip layer and checksums of .npz: a third of the load time at 50,000 villages.
+    Mapped once, written once (atomically) when something new was computed; entries of records
+    no longer present are dropped on that write. Plain .npy records, without the zip layer and
+    checksums of .npz, so that each array is a view of the mapped file where it lies.
     """
 
     def __init__(self, folder: Path | None, num_perm: int):
@@ -368,6 +402,26 @@ class SignatureCache:
         self.new[digest] = value
         self._new_stories.setdefault(value.story_key, value)
 
+    def parts(self, digests: Sequence[str]) -> list[Part]:
+        """The run's signatures as two tables, neither copied from the other: the stored table where
+        it lies (a row of a record not in this run, such as an edited village's old version, left
+        out by its run row -1), and a small table of the rest (new signatures, and a second row for
+        a digest the run holds twice). What a one-village check queries: at 50,000 villages,
+        gathering the stored table into the run's order copies 100 MB for one changed row."""
+        stored_rows = np.full(len(self.table), -1, dtype=np.int64)
+        at = np.array([self.rows.get(d, -1) for d in digests], dtype=np.int64)
+        cached = np.flatnonzero(at >= 0)
+        _, first = np.unique(at[cached], return_index=True)
+        stored_rows[at[cached[first]]] = cached[first]
+        rest = np.setdiff1d(np.arange(len(digests)), cached[first])
+        fresh = [int(r) for r in rest if at[r] < 0]
+        again = [int(r) for r in rest if at[r] >= 0]
+        added = Table.concat(
+            Table.of([self.new[digests[r]] for r in fresh], self.num_perm),
+            self.table.take(at[again]) if again else Table.of([], self.num_perm),
+        )
+        return [Part.of(self.table, stored_rows), Part.of(added, np.array(fresh + again, dtype=np.int64))]
+
     def gather(self, digests: Sequence[str]) -> Table:
         """The table of these digests in this order; every one must have a signature."""
         key = (tuple(digests), len(self.new))
@@ -409,21 +463,14 @@ class SignatureCache:
             "images": np.array([json.dumps({digests[i]: [h.to_list() for h in v] for i, v in table.images.items()})]),
         }
         arrays.update((name, getattr(table, name)) for name in CACHE_ARRAYS if name not in arrays)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as file:
-            for name in CACHE_ARRAYS:
-                np.lib.format.write_array(file, np.ascontiguousarray(arrays[name]), allow_pickle=False)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, self.path)  # readers never see a half-written cache
+        write_arrays(self.path, arrays, CACHE_ARRAYS)  # readers never see a half-written cache
         for stale in self.path.parent.glob("signatures-*"):
-            if stale != self.path and not stale.name.endswith(".tmp"):
+            if stale != self.path:
                 stale.unlink(missing_ok=True)  # older versions and schemes are never read again
 
     def _load(self) -> None:
         try:
-            with open(self.path, "rb") as file:
-                data = {name: np.lib.format.read_array(file, allow_pickle=False) for name in CACHE_ARRAYS}
+            data = mapped_arrays(self.path, CACHE_ARRAYS)
             digests = data["digests"].tolist()
             images = json.loads(str(data["images"][0]))
             index = {d: i for i, d in enumerate(digests)}
@@ -432,40 +479,113 @@ class SignatureCache:
                 **{name: data[name] for name in CACHE_ARRAYS if name not in ("digests", "images")},
             )
             self.rows = index
-        except (OSError, ValueError, KeyError, EOFError):
+        except (OSError, ValueError, KeyError, EOFError, TypeError):
             self.table, self.rows = Table.of([], self.num_perm), {}  # an unreadable cache is only a slower run
 
 
 class CandidateIndex:
-    """All signatures of one run, stacked, with the two ways of proposing pairs."""
+    """All signatures of one run, with the two ways of proposing pairs. Rows are the run's rows;
+    the signatures may lie in several tables (SignatureCache.parts), queried where they lie."""
 
     def __init__(
         self,
-        table: Table,
+        parts: Table | Sequence[Part],
         is_village: Sequence[bool],
         thresholds: Sequence[float],
         num_perm: int,
         max_block: int,
         words_floor: float = 0.13,
     ):
-        self.count = len(table)
+        self.parts = [Part.whole(parts)] if isinstance(parts, Table) else list(parts)
+        self.count = len(is_village)
         self.is_village = np.array(is_village, dtype=bool)
-        self.minhashes, self.present, self.lab = table.minhashes, table.present, table.lab
-        self.keys = table.keys
-        self.key_owner = table.owners(table.key_offsets)
-        self.key_offsets = table.key_offsets
-        self.tokens = table.tokens
-        self._token_table: tuple[np.ndarray, np.ndarray] | None = None
-        self._token_scans: dict[int, int] = {}
         self.params = [_lsh_params(t, num_perm) for t in thresholds]
         self.estimate_floor = [t / 2 for t in thresholds]
         self.max_block = max_block
-        self.words, self.word_weights = table.words, table.word_weights.astype(np.float64)
-        self.word_owner, self.word_offsets = table.owners(table.word_offsets), table.word_offsets
-        self.word_totals = np.bincount(self.word_owner, weights=self.word_weights, minlength=self.count)
         self.words_floor = words_floor * WORD_CANDIDATE_FACTOR
+        self.lab = self._by_run_row("lab", np.nan)
+        self.word_totals = self._by_run_row("word_totals", 0.0)
+        self._part = np.full(self.count, -1, dtype=np.int64)
+        self._at = np.full(self.count, -1, dtype=np.int64)
+        for k, part in enumerate(self.parts):
+            self._part[part.rows[part.active]] = k
+            self._at[part.rows[part.active]] = np.flatnonzero(part.active)
+        self._token_table: tuple[np.ndarray, np.ndarray] | None = None
+        self._token_scans: dict[int, int] = {}
 
-    def _estimated_at_least(self, pairs: set[tuple[int, int]], field: int) -> set[tuple[int, int]]:
+    def _by_run_row(self, name: str, missing: float) -> np.ndarray:
+        """A per-row array of the tables (lab, word_totals) in the run's order."""
+        first = getattr(self.parts[0].table, name)
+        out = np.full((self.count, *first.shape[1:]), missing, dtype=first.dtype)
+        for part in self.parts:
+            out[part.rows[part.active]] = getattr(part.table, name)[part.active]
+        return out
+
+    def _whole(self) -> Table:
+        """The one table of a full check, in the run's order: all_pairs builds on it whole."""
+        if len(self.parts) != 1 or not np.array_equal(self.parts[0].rows, np.arange(self.count)):
+            raise ValueError("all_pairs needs one table in the run's order (Part.whole)")
+        return self.parts[0].table
+
+    def token_count(self, token_hash: int) -> int:
+        """How many records of the run carry a counted token (tokens are unique within a record)."""
+        if self._token_table is None and len(self._token_scans) < SCANS_BEFORE_SORTING:
+            # A one-village check asks about a few dozen tokens: a scan each is cheaper than
+            # sorting every token of 50,000 records.
+            if token_hash not in self._token_scans:
+                self._token_scans[token_hash] = sum(self._scan_tokens(part, token_hash) for part in self.parts)
+            return self._token_scans[token_hash]
+        if self._token_table is None:
+            self._token_table = np.unique(np.concatenate([self._run_tokens(p) for p in self.parts]), return_counts=True)
+        values, counts = self._token_table
+        i = np.searchsorted(values, np.uint64(token_hash))
+        return int(counts[i]) if i < len(values) and values[i] == token_hash else 0
+
+    @staticmethod
+    def _scan_tokens(part: Part, token_hash: int) -> int:
+        positions = np.flatnonzero(part.table.tokens == np.uint64(token_hash))
+        return int(np.count_nonzero(part.run_rows(part.table.token_offsets, positions) >= 0))
+
+    @staticmethod
+    def _run_tokens(part: Part) -> np.ndarray:
+        tokens = part.table.tokens
+        return tokens if part.active.all() else tokens[part.active[part.table.owners(part.table.token_offsets)]]
+
+    def all_pairs(self) -> set[tuple[int, int]]:
+        """Every candidate pair with at least one village, from LSH tables and key blocks."""
+        from datasketch import LeanMinHash, MinHashLSH  # a full check only: it imports scipy.integrate
+
+        table = self._whole()
+        pairs: set[tuple[int, int]] = set()
+        for field in range(len(TEXT_FIELDS)):
+            lsh = MinHashLSH(num_perm=table.minhashes.shape[2], params=self.params[field])
+            rows = np.flatnonzero(table.present[:, field])
+            with lsh.insertion_session() as session:
+                for row in rows:
+                    session.insert(
+                        int(row),
+                        LeanMinHash(seed=SEED, hashvalues=table.minhashes[row, field], scheme=SCHEME),
+                        check_duplication=False,
+                    )
+            proposed: set[tuple[int, int]] = set()
+            for row in rows[self.is_village[rows]]:
+                query = LeanMinHash(seed=SEED, hashvalues=table.minhashes[row, field], scheme=SCHEME)
+                proposed.update(_ordered(int(row), int(other)) for other in lsh.query(query) if other != row)
+            pairs |= self._estimated_at_least(table.minhashes[:, field], proposed, field)
+        pairs |= self._story_pairs(table)
+        order = np.argsort(table.keys, kind="stable")
+        sorted_keys, owners = table.keys[order], table.owners(table.key_offsets)[order]
+        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        ends = np.r_[starts[1:], len(sorted_keys)]
+        for start, end in zip(starts, ends):
+            if 2 <= end - start <= self.max_block:
+                members = sorted(set(owners[start:end].tolist()))
+                pairs.update((a, b) for a, b in combinations(members, 2) if self.is_village[a] or self.is_village[b])
+        return pairs
+
+    def _estimated_at_least(
+        self, minhashes: np.ndarray, pairs: set[tuple[int, int]], field: int
+    ) -> set[tuple[int, int]]:
         """The LSH proposals whose MinHash-estimated Jaccard reaches half the LSH threshold.
 
         Banding lets through a tail of low-similarity pairs (at Jaccard 0.02, 1 in 3,000 pairs:
@@ -476,78 +596,79 @@ class CandidateIndex:
             return set()
         ordered = sorted(pairs)
         left, right = (np.array(side) for side in zip(*ordered))
-        agree = (self.minhashes[left, field] == self.minhashes[right, field]).mean(axis=1)
+        agree = (minhashes[left] == minhashes[right]).mean(axis=1)
         return {pair for pair, keep in zip(ordered, agree >= self.estimate_floor[field]) if keep}
 
-    def token_count(self, token_hash: int) -> int:
-        """How many records carry a counted token (tokens are unique within a record)."""
-        if self._token_table is None and len(self._token_scans) < SCANS_BEFORE_SORTING:
-            # A one-village check asks about a few dozen tokens: a scan each is cheaper than
-            # sorting every token of 50,000 records.
-            if token_hash not in self._token_scans:
-                self._token_scans[token_hash] = int(np.count_nonzero(self.tokens == np.uint64(token_hash)))
-            return self._token_scans[token_hash]
-        if self._token_table is None:
-            self._token_table = np.unique(self.tokens, return_counts=True)
-        values, counts = self._token_table
-        i = np.searchsorted(values, np.uint64(token_hash))
-        return int(counts[i]) if i < len(values) and values[i] == token_hash else 0
-
-    def all_pairs(self) -> set[tuple[int, int]]:
-        """Every candidate pair with at least one village, from LSH tables and key blocks."""
-        from datasketch import LeanMinHash, MinHashLSH  # a full check only: it imports scipy.integrate
-
-        pairs: set[tuple[int, int]] = set()
-        for field in range(len(TEXT_FIELDS)):
-            lsh = MinHashLSH(num_perm=self.minhashes.shape[2], params=self.params[field])
-            rows = np.flatnonzero(self.present[:, field])
-            with lsh.insertion_session() as session:
-                for row in rows:
-                    session.insert(
-                        int(row),
-                        LeanMinHash(seed=SEED, hashvalues=self.minhashes[row, field], scheme=SCHEME),
-                        check_duplication=False,
-                    )
-            proposed: set[tuple[int, int]] = set()
-            for row in rows[self.is_village[rows]]:
-                query = LeanMinHash(seed=SEED, hashvalues=self.minhashes[row, field], scheme=SCHEME)
-                proposed.update(_ordered(int(row), int(other)) for other in lsh.query(query) if other != row)
-            pairs |= self._estimated_at_least(proposed, field)
-        pairs |= self._story_pairs()
-        order = np.argsort(self.keys, kind="stable")
-        sorted_keys, owners = self.keys[order], self.key_owner[order]
-        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-        ends = np.r_[starts[1:], len(sorted_keys)]
-        for start, end in zip(starts, ends):
-            if 2 <= end - start <= self.max_block:
-                members = sorted(set(owners[start:end].tolist()))
-                pairs.update((a, b) for a, b in combinations(members, 2) if self.is_village[a] or self.is_village[b])
-        return pairs
-
     def pairs_for(self, row: int) -> set[tuple[int, int]]:
-        """Candidate pairs of one record with every other: banded MinHash equality and shared keys."""
+        """Candidate pairs of one record with every other: banded MinHash equality, content words
+        and shared keys, each evaluated on every table where it lies."""
+        table, at = self._located(row)
         found: set[int] = set()
         for field in range(len(TEXT_FIELDS)):
-            if not self.present[row, field]:
-                continue
-            hit = self._band_hits(row, field) & self.present[:, field]
-            proposed = {_ordered(row, int(other)) for other in np.flatnonzero(hit) if other != row}
-            found.update(a if b == row else b for a, b in self._estimated_at_least(proposed, field))
+            if table.present[at, field]:
+                found.update(self._texts_like(table.minhashes[at, field], field))
         found.update(self._stories_like(row))
-        own = self.keys[self.key_offsets[row] : self.key_offsets[row + 1]]
-        if len(own):
-            sharing = np.flatnonzero(np.isin(self.keys, own))
-            values, sizes = np.unique(self.keys[sharing], return_counts=True)
-            small = values[sizes <= self.max_block]  # blocks over max_block are too common to mean anything
-            found.update(self.key_owner[sharing[np.isin(self.keys[sharing], small)]].tolist())
+        found.update(self._sharing_keys(table.keys[table.key_offsets[at] : table.key_offsets[at + 1]]))
         found.discard(row)
         return {_ordered(row, other) for other in found if self.is_village[row] or self.is_village[other]}
 
-    def _story_pairs(self) -> set[tuple[int, int]]:
+    def _located(self, row: int) -> tuple[Table, int]:
+        """The table holding a run row's signature, and its row there."""
+        return self.parts[self._part[row]].table, int(self._at[row])
+
+    def _texts_like(self, query: np.ndarray, field: int) -> list[int]:
+        """The run rows sharing a whole LSH band with `query` in `field` whose estimated Jaccard
+        reaches the floor (what all_pairs' LSH tables and estimate propose)."""
+        bands, rows = self.params[field]
+        found: list[int] = []
+        for part in self.parts:
+            minhashes = part.table.minhashes[:, field]
+            hit = np.flatnonzero(_band_hits(minhashes, query, bands, rows) & part.table.present[:, field] & part.active)
+            agree = (minhashes[hit] == query).mean(axis=1)
+            found += part.rows[hit[agree >= self.estimate_floor[field]]].tolist()
+        return found
+
+    def _sharing_keys(self, own: np.ndarray) -> list[int]:
+        """The run rows sharing a blocking key with `own` in a block of at most max_block records
+        (blocks over max_block are too common to mean anything)."""
+        if not len(own):
+            return []
+        keys, owners = self._in_lists(own, "keys", "key_offsets")
+        _, inverse, sizes = np.unique(keys, return_inverse=True, return_counts=True)
+        return owners[sizes[inverse] <= self.max_block].tolist()
+
+    def _stories_like(self, row: int) -> list[int]:
+        """The run rows whose story's content-word similarity with row's reaches the floor."""
+        table, at = self._located(row)
+        own = table.words[table.word_offsets[at] : table.word_offsets[at + 1]]
+        if not len(own):
+            return []
+        words, owners, weights = self._in_lists(own, "words", "word_offsets", "word_weights")
+        _, inverse, sizes = np.unique(words, return_inverse=True, return_counts=True)
+        small = (sizes <= self.max_block)[inverse]  # the same words the full check leaves out
+        shared = np.bincount(owners[small], weights=weights[small].astype(np.float64), minlength=self.count)
+        others = np.flatnonzero(shared)
+        similar = self._similarity(shared[others], np.full(len(others), row), others) >= self.words_floor
+        return [int(o) for o in others[similar] if o != row]
+
+    def _in_lists(self, own: np.ndarray, values: str, offsets: str, *beside: str) -> tuple[np.ndarray, ...]:
+        """Every occurrence of one of `own` in a ragged list of the run's records: the values, their
+        run rows, and the lists `beside` at the same positions (table order, each table in turn)."""
+        found = []
+        for part in self.parts:
+            array = getattr(part.table, values)
+            positions = np.flatnonzero(np.isin(array, own))
+            rows = part.run_rows(getattr(part.table, offsets), positions)
+            kept = positions[rows >= 0]  # the rows of records not in this run are left out
+            found.append((array[kept], rows[rows >= 0], *(getattr(part.table, b)[kept] for b in beside)))
+        return tuple(np.concatenate(column) for column in zip(*found))
+
+    def _story_pairs(self, table: Table) -> set[tuple[int, int]]:
         """Every pair of stories whose content-word similarity reaches the floor, from the word
         index: each word shared by 2 to max_block stories adds its weight to each pair of them."""
-        order = np.argsort(self.words, kind="stable")
-        words, owners, weights = self.words[order], self.word_owner[order], self.word_weights[order]
+        order = np.argsort(table.words, kind="stable")
+        words, owners = table.words[order], table.owners(table.word_offsets)[order]
+        weights = table.word_weights.astype(np.float64)[order]
         starts = np.flatnonzero(np.r_[True, words[1:] != words[:-1]]) if len(words) else np.zeros(0, np.int64)
         sizes = np.diff(np.r_[starts, len(words)])
         left_parts, right_parts, weight_parts = [], [], []
@@ -567,34 +688,6 @@ class CandidateIndex:
         keep = (self._similarity(shared, a, b) >= self.words_floor) & (self.is_village[a] | self.is_village[b])
         return set(zip(a[keep].tolist(), b[keep].tolist()))
 
-    def _band_hits(self, row: int, field: int) -> np.ndarray:
-        """Which records share at least one whole LSH band with row's MinHash in `field` (bool per
-        record). The first value of each band is compared first and only the bands that agree on it
-        are compared whole: the same answer as comparing every band, without reading every value
-        of 50,000 signatures (two unrelated values agree once in 2^32)."""
-        bands, rows = self.params[field]
-        starts = np.arange(bands) * rows
-        query = self.minhashes[row, field, : bands * rows].reshape(bands, rows)
-        records, band = np.nonzero(self.minhashes[:, field, starts] == query[:, 0])
-        columns = starts[band][:, None] + np.arange(rows)
-        whole = (self.minhashes[records[:, None], field, columns] == query[band]).all(axis=1)
-        hit = np.zeros(self.count, dtype=bool)
-        hit[records[whole]] = True
-        return hit
-
-    def _stories_like(self, row: int) -> list[int]:
-        """The records whose story's content-word similarity with row's reaches the floor."""
-        own = self.words[self.word_offsets[row] : self.word_offsets[row + 1]]
-        if not len(own):
-            return []
-        hit = np.flatnonzero(np.isin(self.words, own))
-        _, inverse, sizes = np.unique(self.words[hit], return_inverse=True, return_counts=True)
-        hit = hit[(sizes <= self.max_block)[inverse]]  # the same words the full check leaves out
-        shared = np.bincount(self.word_owner[hit], weights=self.word_weights[hit], minlength=self.count)
-        others = np.flatnonzero(shared)
-        similar = self._similarity(shared[others], np.full(len(others), row), others) >= self.words_floor
-        return [int(o) for o in others[similar] if o != row]
-
     def _similarity(self, shared: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """content.similarity's (Jaccard + containment) / 2 from shared and total weights."""
         ta, tb = self.word_totals[a], self.word_totals[b]
@@ -602,6 +695,21 @@ class CandidateIndex:
             jaccard = shared / (ta + tb - shared)
             containment = shared / np.minimum(ta, tb)
         return np.nan_to_num((jaccard + containment) / 2)
+
+
+def _band_hits(minhashes: np.ndarray, query: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """Which records share at least one whole LSH band with `query` (bool per record; minhashes:
+    (records, num_perm), one field's). The first value of each band is compared first and only the
+    bands that agree on it are compared whole: the same answer as comparing every band, without
+    reading every value of 50,000 signatures (two unrelated values agree once in 2^32)."""
+    starts = np.arange(bands) * rows
+    banded = query[: bands * rows].reshape(bands, rows)
+    records, band = np.nonzero(minhashes[:, starts] == banded[:, 0])
+    columns = starts[band][:, None] + np.arange(rows)
+    whole = (minhashes[records[:, None], columns] == banded[band]).all(axis=1)
+    hit = np.zeros(len(minhashes), dtype=bool)
+    hit[records[whole]] = True
+    return hit
 
 
 LSH_BANDS = {(0.3, 128): (37, 3), (0.5, 128): (25, 5)}
