@@ -63,22 +63,26 @@ def file_digest(path: Path) -> str:
 class Stamps:
     """SHA-256 of files remembered by their stamp (size, times, inode), as git's index does: a warm
     build hashes no photo it has hashed before. A photo edited in place gets a new stamp and is read
-    again; the stamps live beside the images and are only ever a shortcut to the same digest."""
+    again; the stamps live beside the images and are only ever a shortcut to the same digest.
+    Without a `root`, they are remembered for this process only."""
 
-    def __init__(self, root: Path):
-        self.path = Path(root) / f"stamps-v{STAMPS_VERSION}.json"
+    def __init__(self, root: Path | None):
+        self.path = Path(root) / f"stamps-v{STAMPS_VERSION}.json" if root is not None else None
         try:
-            self.known: dict[str, list] = json.loads(self.path.read_text(encoding="utf-8"))
+            self.known: dict[str, list] = json.loads(self.path.read_text(encoding="utf-8")) if self.path else {}
         except (OSError, ValueError):
             self.known = {}  # no stamps yet, or a damaged file: every photo is hashed once more
         self.seen: dict[str, list] = {}
         self._resolved: dict[str, str] = {}
 
-    def digest(self, path: Path) -> str:
+    def digest(self, path: Path, name: str | None = None) -> str:
+        """SHA-256 of the file's bytes. `name`: what it is remembered under (default: where the path
+        leads); a caller that asks of thousands of files per run may name them by their absolute
+        path instead, a string operation (a link reached two ways is then only hashed twice)."""
         stat = path.stat()
         stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
-        name = self.resolve(path)
-        known = self.known.get(name)
+        name = name or self.resolve(path)
+        known = self.seen.get(name) or self.known.get(name)
         sha = known[-1] if known and known[:-1] == stamp else file_digest(path)
         # A file written within the last seconds may be written again within the clock's
         # resolution without a new stamp ("racily clean" in git): remember it only once it is older.
@@ -97,7 +101,7 @@ class Stamps:
     def save(self) -> None:
         """Keep the stamps of this build's photos (others' are dropped), if anything changed; a
         build that stopped before it read a photo keeps the file as it was."""
-        if self.seen and self.seen != self.known:
+        if self.path and self.seen and self.seen != self.known:
             write_atomic(self.path, json.dumps(self.seen, sort_keys=True).encode())
             self.known = dict(self.seen)
 

@@ -15,7 +15,7 @@ from typing import Any
 from generator.cache import code_identity, digest, write_atomic
 from generator.checks import differentiation
 from generator.checks.differentiation import CHECK_CODE, Registry, Report, Thresholds, load_registry
-from generator.checks.differentiation.records import village_digest
+from generator.checks.differentiation.records import image_stamps, village_digest
 from generator.errors import StorefrontError
 from generator.messages import listed, say
 from generator.profile.model import Catalog
@@ -103,8 +103,8 @@ def remembered_report(
     only: Sequence[str] | None = None,
 ) -> Report:
     """The whole-site report (or a preview's, of `only` against all); the last build's when
-    nothing it depends on changed: the profiles and brand images (their digests and file stamps,
-    as the signature cache keys them), the registries' rows, the thresholds, the language, the
+    nothing it depends on changed: the profiles and brand images (their digests, as the signature
+    cache keys them), the registries' rows, the thresholds, the language, the
     villages asked about, the check's code and its libraries' versions. A build that changed no
     brand then neither imports nor runs the check."""
     if cache_dir is None:
@@ -113,12 +113,13 @@ def remembered_report(
         )
     key = digest(
         code_identity(CHECK_CODE),
-        [(v.slug, village_digest(v)) for v in catalog.villages],
+        [(v.slug, village_digest(v, Path(cache_dir) / "differentiation")) for v in catalog.villages],
         [[registry.id, [row.digest for row in registry]] for registry in registries],
         dataclasses.asdict(thresholds),
         catalog.language,
         sorted(only) if only is not None else None,
     )
+    image_stamps(Path(cache_dir) / "differentiation").save()  # a warm build that runs no check hashes no image
     kind = "report" if only is None else "preview"  # a preview's report never replaces the site's
     path = Path(cache_dir) / "differentiation" / f"{kind}-{key[:32]}.pickle"
     try:

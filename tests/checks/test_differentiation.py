@@ -545,7 +545,11 @@ def test_the_build_reuses_its_last_report_until_a_brand_changes(tmp_path):
         remembered_then_poisoned()
         assert remembered_report(*changed, cache).villages == len(catalog.villages)
     remembered_then_poisoned()
-    os.utime(logo_village.folder / "images" / "logo.png", ns=(1_700_000_000 * 10**9,) * 2)  # a replaced logo
+    logo = logo_village.folder / "images" / "logo.png"
+    os.utime(logo, ns=(1_700_000_000 * 10**9,) * 2)  # a fresh checkout: new stamps, the same bytes
+    assert remembered_report(*baseline, cache).villages == 999, "a logo is known by its bytes"
+    _logo(logo, shape="bars")  # a replaced logo
+    os.utime(logo, ns=(1_700_000_000 * 10**9,) * 2)  # even with the old file's times
     assert remembered_report(*baseline, cache).villages == len(catalog.villages)
     (saved,) = (cache / "differentiation").glob("report-*.pickle")
     saved.write_bytes(b"not a pickle")
@@ -562,6 +566,35 @@ def test_signature_keys_are_the_same_whether_the_folder_is_named_relative_or_abs
     village = _with_logo(tmp_path, "original", "anji-tea")
     monkeypatch.chdir(tmp_path)
     assert village_digest(dataclasses.replace(village, folder=Path("original"))) == village_digest(village)
+
+
+def test_signatures_shared_by_a_plan_job_are_found_after_a_fresh_checkout(tmp_path):
+    """A sharded build's plan job computes every signature and shares its cache folder; each shard
+    job starts from a fresh checkout, where every file has new stamps (times, inode) and the
+    project may lie elsewhere. Its check must find every signature, and recompute only a village
+    whose logo's bytes changed."""
+    import os
+    import shutil
+
+    here, there = tmp_path / "plan", tmp_path / "shard"
+    villages = [_with_logo(here, slug, base) for slug, base in (("a", "anji-tea"), ("b", "wuchang-rice"))]
+    check(villages, cache_dir=here / "cache")
+    shutil.copytree(here, there)  # new inodes and times; a new absolute path too
+    for logo in there.glob("*/images/logo.png"):
+        os.utime(logo, ns=(1_600_000_000 * 10**9,) * 2)
+    moved = [
+        make_village(v.slug, _merge(BASES[base], {"brand": {"logo": "images/logo.png"}}), there / v.slug)
+        for v, base in zip(villages, ("anji-tea", "wuchang-rice"))
+    ]
+    folder = there / "cache" / "differentiation"
+    signatures = lambda: next(folder.glob("signatures-*")).read_bytes()
+    before = signatures()
+    check(moved, cache_dir=there / "cache")
+    assert signatures() == before, "no signature was computed again"
+    _logo(there / "b" / "images" / "logo.png", shape="bars")
+    check(moved, cache_dir=there / "cache")
+    cache = SignatureCache(folder, Thresholds().num_perm)
+    assert len(cache.entries) == 2 and signatures() != before, "b's new logo was signed, a's reused"
 
 
 # --- second generation (issue 16): words, scripts, colours, registries --------------------------
@@ -689,3 +722,15 @@ def test_a_shared_badge_template_with_other_names_is_at_most_a_warning(tmp_path)
     assert not any(a.startswith("更换标志") for a in pair.advice) and any("不算抄袭" in a for a in pair.advice)
     (same_text,) = check(copied).pairs
     assert same_text.level == "fail" and not any("模板" in e for e in same_text.evidence)
+
+
+def test_image_hashes_read_back_from_the_signature_cache_are_the_hashes(tmp_path):
+    """The cache keeps image hashes as JSON lists; what it gives back must be what was hashed (a
+    logo's fine hash once came back as a list of its hex digits, and scoring it raised)."""
+    from generator.checks.differentiation.images import ImageHashes
+
+    for role in ("logo", "hero"):
+        _logo(tmp_path / f"{role}.png")
+        hashes = hash_image(role, tmp_path / f"{role}.png")
+        assert ImageHashes.from_list(json.loads(json.dumps(hashes.to_list()))) == hashes, role
+    assert hash_image("logo", tmp_path / "logo.png").fine, "a logo keeps its fine hash"

@@ -21,7 +21,7 @@ from generator.checks.differentiation.herds import shared_passages
 from generator.checks.differentiation.history import Order, first_added, order_of
 from generator.checks.differentiation.images import hash_image
 from generator.checks.differentiation.index import CandidateIndex, SignatureCache, key_hash, signature
-from generator.checks.differentiation.records import Record, record_from_village, village_digest
+from generator.checks.differentiation.records import Record, image_stamps, record_from_village, village_digest
 from generator.checks.differentiation.registry import Registry
 from generator.checks.differentiation.report import LANGUAGES, Pair, Report
 from generator.checks.differentiation.scoring import Thresholds, combine, county_facts_margin
@@ -47,9 +47,10 @@ class Corpus:
         self.digests: list[str] = []
         self._segmented: dict[str, dict[str, float]] = {}
 
-    def digest(self, row: int) -> str:
+    def digest(self, row: int, folder: Path | None) -> str:
+        """The row's signature key (`folder`: the check's cache folder, where image digests are kept)."""
         return (
-            village_digest(self.villages[row])
+            village_digest(self.villages[row], folder)
             if row < len(self.villages)
             else self.references[row - len(self.villages)].digest
         )
@@ -57,7 +58,8 @@ class Corpus:
     def record(self, row: int) -> Record:
         if row not in self._records:
             n = len(self.villages)
-            self._records[row] = record_from_village(self.villages[row]) if row < n else self.references[row - n]
+            known = self.digests[row] if self.digests else None
+            self._records[row] = record_from_village(self.villages[row], known) if row < n else self.references[row - n]
         return self._records[row]
 
     def features(self, row: int) -> Features:
@@ -115,7 +117,8 @@ def check(
     folder = Path(cache_dir) / "differentiation" if cache_dir else None
 
     cache = SignatureCache(folder, th.num_perm)
-    digests = [corpus.digest(row) for row in range(corpus.size)]
+    digests = [corpus.digest(row, folder) for row in range(corpus.size)]
+    image_stamps(folder).save()
     corpus.cache, corpus.digests = cache, digests
     missing = [row for row, digest in enumerate(digests) if not cache.has(digest)]
     corpus.segment(missing, folder)

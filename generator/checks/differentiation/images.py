@@ -72,7 +72,7 @@ class ImageHashes:
             self.phash_mirror,
             self.dhash_mirror,
             [list(v) for v in self.variants],
-            list(self.fine),
+            self.fine,
         ]
 
     @classmethod

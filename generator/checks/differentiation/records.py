@@ -12,9 +12,11 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from stat import S_ISREG
 
+from generator.cache import Stamps
 from generator.profile.model import Village, pick
 
 
@@ -76,8 +78,9 @@ class Record:
         return pick(self.names, language) or self.key
 
 
-def record_from_village(village: Village) -> Record:
-    """The comparable record of one village of this site."""
+def record_from_village(village: Village, digest: str | None = None) -> Record:
+    """The comparable record of one village of this site (`digest`: its village_digest, when the
+    caller has it already)."""
     profile = village.profile
     region = profile.region
     brand = profile.brand
@@ -91,7 +94,7 @@ def record_from_village(village: Village) -> Record:
         source=village.source,
         names=dict(profile.name),
         place=Place(region.province, region.city or "", region.county, region.township or ""),
-        digest=village_digest(village),
+        digest=digest or village_digest(village),
         slogan=dict(profile.slogan),
         story=profile.story,
         products=tuple(
@@ -115,18 +118,27 @@ def brand_images(village: Village) -> tuple[tuple[str, Path], ...]:
     return tuple((role, path) for role, path, _ in _brand_image_stats(village))
 
 
-def village_digest(village: Village) -> str:
+def village_digest(village: Village, folder: Path | None = None) -> str:
     """The cache key of a village's signature, without building its record (cheap at 50,000)."""
     stats = _brand_image_stats(village)
     if not stats:  # the common case, kept cheap: 50,000 of these per run
         return village.digest[:32]
-    # Images live beside the profile, not in it: their file stamps are part of the key, so a new
-    # logo is re-hashed even when village.yml did not change. The path is made absolute (string
-    # work, no file-system call): `storefront check` names the folder relative to the project,
-    # the build absolute, and both must find the same signatures.
+    # Images live beside the profile, not in it: their bytes are part of the key, so a new logo is
+    # hashed again even when village.yml did not change. By their bytes, not their file stamps: a
+    # fresh checkout (each CI job, each shard of a sharded build) gives every file new stamps, and
+    # the signatures a plan job shares must still be found. Hashing is remembered by stamp in the
+    # check's cache folder (`image_stamps`), so a warm run stats each image and reads none.
+    stamps = image_stamps(folder)
     return _digest(
-        village.digest, tuple(f"{os.path.abspath(path)}:{stat.st_size}:{stat.st_mtime_ns}" for _, path, stat in stats)
+        village.digest, tuple(f"{role}:{stamps.digest(path, os.path.abspath(path))}" for role, path, _ in stats)
     )
+
+
+@cache
+def image_stamps(folder: Path | None) -> Stamps:
+    """The brand images' digests by file stamp, kept in `folder` (none: for this process). One per
+    folder, so that the report's key and the check it keys hash each image once."""
+    return Stamps(folder)
 
 
 def _brand_image_stats(village: Village) -> list[tuple[str, Path, os.stat_result]]:
