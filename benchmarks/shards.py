@@ -12,7 +12,8 @@ with fullscale.measure, every one from an empty cache, as a fresh CI job starts:
 1. the whole site: `storefront build`;
 2. the plan job: `storefront check` (every signature computed, the cache folder's `differentiation/`
    kept as the artifact) and `storefront shards --json` (the matrix);
-3. each province shard: the artifact put back into an empty cache, then `storefront build --shard
+3. each province shard: the artifact put back into an empty cache and the villages' files given
+   new times (as a fresh checkout does), then `storefront build --shard
    NAME`; the signature file is compared before and after (the check computed none again when it
    is the same file), and the shard's site weighed (generator/hosting/budget.py `weigh`);
 4. the national index: `storefront build --shard index`.
@@ -28,8 +29,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -51,10 +54,16 @@ def storefront(*args: str) -> list[str]:
 
 
 def fresh_cache(project: Path, artifact: Path | None = None) -> None:
-    """An empty cache, as a new CI job has, with the plan's artifact in it when given."""
+    """An empty cache, as a new CI job has, with the plan's artifact in it when given, and the
+    villages' files as a fresh checkout leaves them: the same bytes with new file times (git
+    writes every file anew, so nothing keyed by a file's stamp survives from one job to the next)."""
     shutil.rmtree(project / CACHE, ignore_errors=True)
     if artifact is not None:
         shutil.copytree(artifact, project / CACHE / ARTIFACT)
+    now = time.time_ns()
+    for path in (project / "villages").rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(now, now))
 
 
 def signatures_digest(project: Path) -> str:
