@@ -1,14 +1,15 @@
 """Honest neighbours: what any village of the same county selling the same goods shares with the
 others (its county's public facts, the goods' own colour, an everyday badge template) weighs less,
-and a copy from such a neighbour still fails. Cases from the held-out set (tests/fixtures/pairs/heldout/)."""
+and a copy from such a neighbour still fails; a brochure slogan two villages both wrote is no copy.
+Cases from the held-out sets (tests/fixtures/pairs/heldout/, heldout2/)."""
 
 from __future__ import annotations
 
 from generator.checks.differentiation import Thresholds, check
 from generator.checks.differentiation.scoring import county_facts_margin
-from tests.checks.evaluation import HELDOUT, load_cases, village_of
+from tests.checks.evaluation import HELDOUT_SETS, _merge, load_cases, village_of
 
-CASES = {c.id: c for c in load_cases(HELDOUT)}
+CASES = {c.id: c for folder in HELDOUT_SETS for c in load_cases(folder)}
 SHOW_ALL = Thresholds(warn=0.01)
 """Every compared pair reported, whatever its score, so its evidence can be read (its level then
 is read off the default thresholds: DEFAULT.level(score))."""
@@ -58,3 +59,34 @@ def test_an_everyday_template_with_the_same_goods_in_one_county_is_not_a_warning
         assert any("同一个常用模板" in e for e in pair.evidence), "still named in the evidence"
     (copied,) = check(_villages("ho-badge-copied", tmp_path / "copied")).pairs
     assert copied.level == "fail", "the same badge with the same text is a copy"
+
+
+def _with_slogans(case_id: str, folder, *slogans: dict):
+    """The villages of a case with their slogans replaced."""
+    case = CASES[case_id]
+    members = [{**m, "set": _merge(m.get("set", {}), {"slogan!": slogan})} for m, slogan in zip(case.members, slogans)]
+    return [village_of(case, m, folder) for m in members]
+
+
+def test_a_stock_slogan_both_villages_wrote_is_no_copy_and_a_copied_slogan_still_fails(tmp_path):
+    (stock,) = check(_villages("h2-stock-phrase-slogans", tmp_path / "a"), thresholds=SHOW_ALL).pairs
+    assert stock.signals["slogan"] >= 0.9, "the same line, word for word"
+    assert DEFAULT.level(stock.score) == "ok" and any("套话" in e for e in stock.evidence), stock.evidence
+    own = {"zh": "黄河拐弯处，一树红玛瑙", "en": "Where the Yellow River bends, a tree of red agate"}
+    (copied,) = check(_with_slogans("h2-stock-phrase-slogans", tmp_path / "b", own, own)).pairs
+    assert copied.level == "fail", "a line of its own, copied whole"
+    english = {"en": own["en"]}
+    (translated,) = check(
+        _with_slogans(
+            "h2-stock-phrase-slogans", tmp_path / "c", {"zh": "原生态好味道", **english}, {"zh": "枸杞红了", **english}
+        ),
+        thresholds=SHOW_ALL,
+    ).pairs
+    assert not any("套话" in e for e in translated.evidence), "other Chinese lines: the copied English line counts"
+    assert translated.parts["slogan"] > 2 * stock.parts.get("slogan", 0)
+
+
+def test_a_logo_mirrored_and_cut_at_a_corner_is_a_copy(tmp_path):
+    (pair,) = check(_villages("h2-logo-mirrored-corner-cropped", tmp_path)).pairs
+    assert pair.level == "fail" and pair.signals["logo"] >= 0.8
+    assert any("镜像并裁剪" in e for e in pair.evidence), pair.evidence

@@ -30,7 +30,8 @@ from tests.checks.test_differentiation import BASES, PAIR_FILES, _small_catalog,
 REPO = Path(__file__).resolve().parents[2]
 
 # A fresh interpreter, as CI runs `storefront check --only`: the tiny catalogue of the test with one
-# village edited, checked against the warm cache; it prints whether jieba was imported.
+# village edited, checked against the warm cache; it prints whether jieba loaded its dictionary and
+# whether a story was segmented with the word table kept in the cache folder.
 FRESH = textwrap.dedent(
     """
     import sys
@@ -42,31 +43,34 @@ FRESH = textwrap.dedent(
     new = dict(old, zh="换了一句，" + old["zh"]) if edit == "slogan" else "今年又种下一片新茶园。" + old
     changed = make_village("v0-b", _merge(BASES["anji-tea"], {edit: new}))
     villages = [changed if v.slug == "v0-b" else v for v in villages]
-    from generator.checks.differentiation import check
+    from generator.checks.differentiation import check, content
     only = None if sys.argv[3:] == ["full"] else ["v0-b"]
     report = check(villages, cache_dir=Path(sys.argv[1]), only=only)
-    print(len(report.pairs), "jieba" in sys.modules)
+    dictionary = bool(content._dictionary.cache_info().currsize)
+    segmented = content._mapped_dictionary.cache_info().misses > 0 and "jieba" in sys.modules
+    print(len(report.pairs), dictionary, segmented)
     """
 )
 
 
-def _fresh_check(cache: Path, edit: str, *more: str) -> tuple[int, bool]:
+def _fresh_check(cache: Path, edit: str, *more: str) -> tuple[int, bool, bool]:
+    """(pairs, jieba's dictionary loaded, the word table opened)."""
     result = subprocess.run(
         [sys.executable, "-c", FRESH, str(cache), edit, *more], cwd=REPO, capture_output=True, text=True, check=True
     )
-    pairs, loaded = result.stdout.split()
-    return int(pairs), loaded == "True"
+    pairs, dictionary, table = result.stdout.split()
+    return int(pairs), dictionary == "True", table == "True"
 
 
-def test_an_edit_outside_the_story_does_not_load_jieba(tmp_path):
-    check(_small_catalog(), cache_dir=tmp_path)
-    pairs, loaded = _fresh_check(tmp_path, "slogan")
-    assert pairs and not loaded, "the story's words came from the cache"
-    pairs, loaded = _fresh_check(tmp_path, "story")
-    assert pairs and loaded, "a new story is segmented"
-    assert _fresh_check(tmp_path, "story") == (pairs, True), "a one-village check leaves the cache as it was"
+def test_an_edit_outside_the_story_does_not_load_jiebas_dictionary(tmp_path):
+    check(_small_catalog(), cache_dir=tmp_path)  # a full check: every story segmented, the word table kept
+    pairs, dictionary, _ = _fresh_check(tmp_path, "slogan")
+    assert pairs and not dictionary, "the story's words came from the cache"
+    pairs, dictionary, table = _fresh_check(tmp_path, "story")
+    assert pairs and table and not dictionary, "a new story is segmented with the word table"
+    assert _fresh_check(tmp_path, "story") == (pairs, False, True), "a one-village check leaves the cache as it was"
     _fresh_check(tmp_path, "story", "full")  # the build or a full check writes the cache
-    assert _fresh_check(tmp_path, "story") == (pairs, False), "and its words are cached from then on"
+    assert _fresh_check(tmp_path, "story")[:2] == (pairs, False), "and its words are cached from then on"
 
 
 def test_cached_words_are_the_words_segmented(tmp_path):

@@ -152,9 +152,29 @@ def _keep_table(folder: Path) -> None:
                 stale.unlink(missing_ok=True)
 
 
+_table_folder: list[Path] = []
+"""Where this run keeps the word table (engine.check names its cache folder; see use_word_table)."""
+
+
+def use_word_table(folder: Path | None) -> None:
+    """Let content_words called without a tokenizer (a slogan compared while scoring) read the word
+    table kept in `folder` while jieba's dictionary is not loaded: a one-village check then never
+    loads the dictionary for a few words."""
+    _table_folder[:] = [folder] if folder is not None else []
+
+
+def _tokenizer() -> Any:
+    """The full dictionary once loaded; until then the run's word table, when it has one."""
+    if not _dictionary.cache_info().currsize and _table_folder:
+        mapped = _mapped_dictionary(_table_folder[0])
+        if mapped is not None:
+            return mapped
+    return _dictionary()
+
+
 def rarity(word: str, tokenizer: Any = None) -> float:
     """How much sharing `word` says: 0 for everyday words, up to ~10 for words jieba never saw."""
-    count = (tokenizer or _dictionary()).FREQ.get(word, 0)
+    count = (tokenizer or _tokenizer()).FREQ.get(word, 0)
     if count > COMMON_FREQ:
         return 0.0
     return round(math.log((COMMON_FREQ + 1) / (count + 1)) + 1.0, 3)
@@ -204,11 +224,11 @@ def content_words(text: str, tokenizer: Any = None) -> dict[str, float]:
 
     Numbers become `#<value>` whatever their script; Chinese words of two or more characters
     that are not everyday language; English words without stopwords, stemmed. `tokenizer`: jieba's
-    with its full dictionary unless given (one reading the word table gives the same words).
+    (with its full dictionary, or the run's word table: the same words) unless given.
     """
     if not text.strip():
         return {}  # a registry row has no story: no dictionary to load
-    tokenizer = tokenizer or _dictionary()
+    tokenizer = tokenizer or _tokenizer()
     words: dict[str, float] = {}
     for match in NUMBER.finditer(text):
         value = number_value(match.group())

@@ -15,7 +15,7 @@ import numpy as np
 from generator.checks.differentiation import signals as sg
 from generator.checks.differentiation import text as t
 from generator.checks.differentiation.advice import distinct_sentences, pair_advice
-from generator.checks.differentiation.content import content_words_many, words_key
+from generator.checks.differentiation.content import content_words_many, use_word_table, words_key
 from generator.checks.differentiation.features import Features, build_features, story_text
 from generator.checks.differentiation.herds import shared_passages
 from generator.checks.differentiation.history import Order, first_added, order_of
@@ -121,6 +121,7 @@ def check(
     image_stamps(folder).save()
     corpus.cache, corpus.digests = cache, digests
     missing = [row for row, digest in enumerate(digests) if not cache.has(digest)]
+    use_word_table(folder)
     corpus.segment(missing, folder)
     for row in missing:
         cache.put(digests[row], signature(corpus.features(row), th.num_perm))

@@ -57,7 +57,7 @@ class ImageHashes:
     dhash_mirror: str
     variants: tuple[tuple[str, str, str], ...] = ()
     """(how, pHash, dHash) of the image inverted, mirrored and inverted, cropped (CROPS), and
-    mirrored and cropped about its centre."""
+    mirrored and cropped (CROPS again: a copier flips a logo and cuts a corner off as readily)."""
     fine: str = ""
     """Average hash at FINE_SIZE of a logo (its mirrored and inverted views are the same bits flipped
     or negated): the details a template's users change. Not kept for hero photos, which are no
@@ -110,7 +110,7 @@ def hash_image(role: str, path: Path) -> ImageHashes | None:
     inverted, mirror_inverted = ImageOps.invert(image), ImageOps.invert(mirror)
     views = [("inverted", inverted), ("mirrored+inverted", mirror_inverted)]
     views += [(how, _crop(image, fraction, corner)) for how, fraction, corner in CROPS]
-    views += [("mirrored+cropped", _crop(mirror, fraction, "centre")) for fraction in (0.10, 0.20)]
+    views += [("mirrored+cropped", _crop(mirror, fraction, corner)) for how, fraction, corner in CROPS]
     return ImageHashes(
         role,
         path.name,

@@ -6,6 +6,7 @@ never pass 1. Each part is one signal times what makes it matter:
 | part | value | why |
 |---|---|---|
 | story, slogan | weight x ramp(similarity, text_floor, text_copy) | a copied text fails whatever the products |
+| slogan, stock | stock_slogan_weight x ramp(...) | a brochure line two villages both wrote is no copy |
 | story, retold | story_weight x ramp(content words, words_floor + F, words_copy + F) | a paraphrase keeps its facts |
 | product/culture descriptions | copy_weight x ramp(...) | copied catalogue copy is copying too |
 | logo | logo_weight x ramp(image similarity, logo_floor, logo_copy) | a copied picture is a copied brand |
@@ -22,7 +23,7 @@ between them a retold story must share more facts to count. P is the products ov
 the region stakes (same county 1, same prefecture 0.5, same province 0.1). `ramp(x, lo, hi)` is
 0 below lo, 1 above hi, linear between. Parts below `noise` are dropped. Level: fail at `fail`,
 warn at `warn`; and without copied text or image (an image of a shared template with other text
-is not a copied one) and with P below `escalate_products`, a pair is at most warn, so a name, a
+is not a copied one, nor is a stock slogan) and with P below `escalate_products`, a pair is at most warn, so a name, a
 colour or a badge template alone never fails.
 """
 
@@ -58,6 +59,9 @@ class Thresholds:
     """Content-word similarity at which a story counts as retold: hand-written paraphrases keep 0.21-0.69."""
     story_weight: float = 1.0
     slogan_weight: float = 0.95
+    stock_slogan_weight: float = 0.3
+    """Weight of slogans alike in nothing but stock phrasing (signals.STOCK_SLOGAN_SUBSTANCE): two
+    villages that both wrote 原生态好味道 resemble each other a little, and copied nothing."""
     copy_weight: float = 0.9
     """Weight of copied product or culture descriptions."""
     logo_floor: float = 0.5
@@ -142,7 +146,8 @@ def combine(signals: dict[str, Signal], stakes: float, th: Thresholds) -> Scored
             ramp(signals["story"].copied, th.text_floor, th.text_copy),
             ramp(signals["story"].words, th.words_floor + county, th.words_copy + county),
         ),
-        "slogan": th.slogan_weight * ramp(signals["slogan"].value, th.text_floor, th.text_copy),
+        "slogan": (th.stock_slogan_weight if signals["slogan"].stock else th.slogan_weight)
+        * ramp(signals["slogan"].value, th.text_floor, th.text_copy),
         "products-text": th.copy_weight * ramp(signals["products"].copied, th.text_floor, th.text_copy),
         "culture-text": th.copy_weight * ramp(signals["culture"].copied, th.text_floor, th.text_copy),
         "logo": (th.template_weight if signals["logo"].template else th.logo_weight)
@@ -159,8 +164,10 @@ def combine(signals: dict[str, Signal], stakes: float, th: Thresholds) -> Scored
         remaining *= 1 - value
     score = round(1 - remaining, 4)
     level = th.level(score)
-    copied = any(k in parts for k in ("story", "slogan", "products-text", "culture-text")) or (
-        "logo" in parts and not signals["logo"].template
+    copied = (
+        any(k in parts for k in ("story", "products-text", "culture-text"))
+        or ("slogan" in parts and not signals["slogan"].stock)
+        or ("logo" in parts and not signals["logo"].template)
     )
     if level == "fail" and not copied and p < th.escalate_products:
         level = "warn"
