@@ -75,11 +75,12 @@ class Stamps:
         self.seen: dict[str, list] = {}
         self._resolved: dict[str, str] = {}
 
-    def digest(self, path: Path, name: str | None = None) -> str:
+    def digest(self, path: Path, name: str | None = None, stat: os.stat_result | None = None) -> str:
         """SHA-256 of the file's bytes. `name`: what it is remembered under (default: where the path
         leads); a caller that asks of thousands of files per run may name them by their absolute
-        path instead, a string operation (a link reached two ways is then only hashed twice)."""
-        stat = path.stat()
+        path instead, a string operation (a link reached two ways is then only hashed twice), and
+        give the stat it has just taken."""
+        stat = stat or path.stat()
         stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
         name = name or self.resolve(path)
         known = self.seen.get(name) or self.known.get(name)

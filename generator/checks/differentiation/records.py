@@ -130,7 +130,8 @@ def village_digest(village: Village, folder: Path | None = None) -> str:
     # check's cache folder (`image_stamps`), so a warm run stats each image and reads none.
     stamps = image_stamps(folder)
     return _digest(
-        village.digest, tuple(f"{role}:{stamps.digest(path, os.path.abspath(path))}" for role, path, _ in stats)
+        village.digest,
+        tuple(f"{role}:{stamps.digest(path, os.path.abspath(path), stat)}" for role, path, stat in stats),
     )
 
 
