@@ -146,10 +146,13 @@ def _keep_table(folder: Path) -> None:
     path = _table_path(folder)
     if not path.is_file():
         full = _dictionary()
-        WordTable.write(path, full.FREQ, full.total)
-        for stale in folder.glob(WORD_TABLE.format(version="*")):
-            if stale != path:
-                stale.unlink(missing_ok=True)
+        try:
+            WordTable.write(path, full.FREQ, full.total)
+            for stale in folder.glob(WORD_TABLE.format(version="*")):
+                if stale != path:
+                    stale.unlink(missing_ok=True)
+        except OSError:
+            pass  # a folder that cannot be written (a full disk): the next story edit loads the dictionary
 
 
 _table_folder: list[Path] = []
