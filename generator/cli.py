@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from generator.annotations import FORMATS, finding_commands, problem_commands, write_summary
-from generator.checks.brands import load_registries, thresholds_from
+from generator.checks.brands import load_registries, remembered_report, thresholds_from
 from generator.checks.claims import exit_status, lint_catalog, problem_findings
 from generator.checks.claims import to_json as lint_json
 from generator.checks.claims import to_text as lint_text
@@ -216,8 +216,6 @@ def _lint(args) -> int:
 
 
 def _check(args) -> int:
-    from generator.checks import differentiation
-
     settings = _settings(args)
     registries = load_registries(
         args.against if args.against is not None else settings.registries,
@@ -233,14 +231,9 @@ def _check(args) -> int:
     if unknown:
         slugs = ", ".join(map(repr, unknown))
         raise StorefrontError(say("only.unknown", slugs=slugs, folder=_shown(settings.villages_dir)))
-    report = differentiation.check(
-        catalog.villages,
-        registries=registries,
-        thresholds=thresholds_from(settings.thresholds),
-        only=args.only,
-        cache_dir=settings.cache_dir,
-        language=catalog.language,
-    )
+    # As the build runs it: the last report while no brand changed, and a whole-site report kept
+    # in the cache, from which a province shard's build reads its villages' pairs (the plan job).
+    report = remembered_report(catalog, registries, thresholds_from(settings.thresholds), settings.cache_dir, args.only)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -104,29 +104,30 @@ def remembered_report(
 ) -> Report:
     """The whole-site report (or a preview's, of `only` against all); the last build's when
     nothing it depends on changed: the profiles and brand images (their digests, as the signature
-    cache keys them), the registries' rows, the thresholds, the language, the
-    villages asked about, the check's code and its libraries' versions. A build that changed no
-    brand then neither imports nor runs the check."""
+    cache keys them), the registries' rows, the thresholds, the language, the villages asked
+    about, the check's code and its libraries' versions. A build that changed no brand then
+    neither imports nor runs the check. A report of `only` is also read out of a whole-site report
+    of the same inputs (`Report.about`): a province shard's build, from its plan job's check."""
     if cache_dir is None:
         return differentiation.check(
             catalog.villages, registries=registries, thresholds=thresholds, only=only, language=catalog.language
         )
-    key = digest(
+    folder = Path(cache_dir) / "differentiation"
+    inputs = [
         code_identity(CHECK_CODE),
-        [(v.slug, village_digest(v, Path(cache_dir) / "differentiation")) for v in catalog.villages],
+        [(v.slug, village_digest(v, folder)) for v in catalog.villages],
         [[registry.id, [row.digest for row in registry]] for registry in registries],
         dataclasses.asdict(thresholds),
         catalog.language,
-        sorted(only) if only is not None else None,
-    )
-    image_stamps(Path(cache_dir) / "differentiation").save()  # a warm build that runs no check hashes no image
+    ]
+    image_stamps(folder).save()  # a warm build that runs no check hashes no image
+    whole = _remembered(folder / f"report-{digest(*inputs, None)[:32]}.pickle")
+    if whole is not None:
+        return whole if only is None else whole.about(only)
     kind = "report" if only is None else "preview"  # a preview's report never replaces the site's
-    path = Path(cache_dir) / "differentiation" / f"{kind}-{key[:32]}.pickle"
-    try:
-        report = pickle.loads(path.read_bytes())
-    except Exception:
-        report = None
-    if isinstance(report, Report):
+    path = folder / f"{kind}-{digest(*inputs, sorted(only) if only is not None else None)[:32]}.pickle"
+    report = _remembered(path)
+    if report is not None:
         return report
     report = differentiation.check(
         catalog.villages,
@@ -140,3 +141,11 @@ def remembered_report(
         old.unlink(missing_ok=True)
     write_atomic(path, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
     return report
+
+
+def _remembered(path: Path) -> Report | None:
+    try:
+        report = pickle.loads(path.read_bytes())
+    except Exception:
+        return None  # none yet, or a damaged file: the check runs again
+    return report if isinstance(report, Report) else None

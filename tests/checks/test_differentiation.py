@@ -734,3 +734,29 @@ def test_image_hashes_read_back_from_the_signature_cache_are_the_hashes(tmp_path
         hashes = hash_image(role, tmp_path / f"{role}.png")
         assert ImageHashes.from_list(json.loads(json.dumps(hashes.to_list()))) == hashes, role
     assert hash_image("logo", tmp_path / "logo.png").fine, "a logo keeps its fine hash"
+
+
+def test_a_shards_report_is_read_out_of_the_whole_sites_report(tmp_path):
+    """The plan job's `storefront check` keeps the whole-site report; a shard's build (its villages
+    against all) reads its pairs out of it instead of comparing again, and they are the pairs its
+    own check would find."""
+    import dataclasses
+    import pickle
+
+    from generator.checks.brands import remembered_report
+    from generator.profile.model import Catalog
+
+    catalog = Catalog(tuple(_small_catalog()), "zh")
+    cache = tmp_path / "cache"
+    whole = remembered_report(catalog, [], Thresholds(), cache)  # the plan job
+    shard = ["v0-b", "v2-a"]
+    own = check(catalog.villages, only=shard)
+    key = lambda report: sorted((min(p.a, p.b), max(p.a, p.b), p.score, p.level) for p in report.pairs)
+    read = remembered_report(catalog, [], Thresholds(), cache, only=shard)
+    assert own.pairs and key(read) == key(own), "the shard's pairs, as its own check finds them"
+    assert all(p.a in shard or p.b in shard for p in read.pairs) and len(read.pairs) < len(whole.pairs)
+    assert set(read.distinct) <= set(shard)
+    (saved,) = (cache / "differentiation").glob("report-*.pickle")
+    saved.write_bytes(pickle.dumps(dataclasses.replace(whole, villages=999)))
+    assert remembered_report(catalog, [], Thresholds(), cache, only=shard).villages == 999, "read, not compared"
+    assert not list((cache / "differentiation").glob("preview-*.pickle")), "no check of the shard ran"

@@ -19,6 +19,7 @@ from tests.conftest import REPO, make_project, run_storefront
 
 BASE = REPO / "tests" / "fixtures" / "base"
 SITE_URL = "https://example.github.io/village-storefront/"
+CHECK_CACHE = Path(".cache/storefront/differentiation")
 BUILT = ("zhejiang", "fujian")
 """The province shards these tests build (with the index): two are enough to follow links both ways."""
 
@@ -41,12 +42,13 @@ def sharded(tmp_path_factory) -> dict:
         "listing": json.loads(listed.stdout),
         "builds": builds,
         "signatures": (signatures, _signatures(project)),
+        "reports": sorted(p.name.split("-")[0] for p in (project / CHECK_CACHE).glob("*.pickle")),
     }
 
 
 def _signatures(project: Path) -> dict[str, tuple[int, int]]:
     """Each signature file of the check's cache with its inode and modification time."""
-    folder = project / ".cache" / "storefront" / "differentiation"
+    folder = project / CHECK_CACHE
     return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.glob("signatures-*")}
 
 
@@ -171,11 +173,13 @@ def test_the_index_links_every_shard_with_its_count(sharded):
     assert not (_site(sharded, "index") / "categories").exists()  # no nav entry to a page it lacks
 
 
-def test_shard_builds_reuse_the_plans_signatures(sharded):
-    """The plan's `storefront check` computed every signature; a shard's build compared its
-    villages with all of them and wrote no new signature file."""
+def test_shard_builds_reuse_the_plans_signatures_and_report(sharded):
+    """The plan's `storefront check` computed every signature and kept the whole-site report; a
+    shard's build read its villages' pairs out of that report: it wrote no new signature file, and
+    no report of its own (a shard that compared its villages again would keep a preview report)."""
     before, after = sharded["signatures"]
     assert before and before == after
+    assert sharded["reports"] == ["report"], sharded["reports"]
 
 
 def test_the_build_says_how_to_deploy_each_shard(sharded):

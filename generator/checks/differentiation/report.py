@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +107,21 @@ class Report:
         """Distinct sentences in the site's language (Chinese for zh, English otherwise)."""
         chosen = "zh" if chinese(self.language) else "en"
         return {slug: list(items) for slug, items in self.distinct_by_language.get(chosen, {}).items()}
+
+    def about(self, slugs: Iterable[str]) -> Report:
+        """The report of these villages against every other, out of a full check's: the pairs and
+        herds they are in, the advice to them. A province shard's build reads it from the plan
+        job's report instead of comparing its villages again."""
+        mine = set(slugs)
+        return dataclasses.replace(
+            self,
+            pairs=tuple(p for p in self.pairs if p.a in mine or p.b in mine),
+            distinct_by_language={
+                language: {slug: items for slug, items in advice.items() if slug in mine}
+                for language, advice in self.distinct_by_language.items()
+            },
+            clusters=tuple(c for c in self.clusters if mine & set(c.villages)),
+        )
 
     def failed(self, fail_on: str = "fail") -> bool:
         """Whether the check should exit 1: any pair at fail, or at warn too with fail_on='warn'."""
