@@ -11,6 +11,7 @@ from __future__ import annotations
 import mmap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -23,7 +24,16 @@ def write_arrays(path: Path, arrays: Mapping[str, np.ndarray], names: Sequence[s
     """The arrays `names`, in this order, as one file at `path` (readers never see half of it)."""
     with atomic_file(path) as file:
         for name in names:
-            np.lib.format.write_array(file, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+            np.lib.format.write_array(_Writes(file), np.ascontiguousarray(arrays[name]), allow_pickle=False)
+
+
+class _Writes:
+    """A file that numpy writes to through `write`, in chunks. Given the file itself, numpy writes
+    it with C's fwrite and reports a full disk as "N requested and M written"; through Python's
+    write it is "No space left on device", which the build's error message can say plainly."""
+
+    def __init__(self, file: BinaryIO):
+        self.write = file.write
 
 
 def mapped_arrays(path: Path, names: Sequence[str]) -> dict[str, np.ndarray]:
