@@ -40,14 +40,7 @@ def test_the_held_out_set(tmp_path, capsys):
     facts, the goods' own colour, everyday templates: scoring.py) it is held to the full targets."""
     cases = load_cases(HELDOUT)
     assert sum(len(c.pairs) for c in cases) >= 30 and not {c.id for c in cases} & {c.id for c in load_cases()}
-    outcomes = run(cases, check, tmp_path)
-    with capsys.disabled():
-        print("\nheld-out set\n" + render(outcomes))
-    s = summary(outcomes)
-    assert s.recall_flagged >= 0.95 and s.recall_failed >= 0.85
-    flagged = {o.case: o.level for o in outcomes if o.label == "distinct" and o.level != "ok"}
-    assert "fail" not in flagged.values(), flagged
-    assert s.honest_warned <= s.honest / 20, flagged
+    _held_to_the_targets("held-out set", cases, tmp_path, capsys)
 
 
 def test_the_second_held_out_set(tmp_path, capsys):
@@ -58,9 +51,15 @@ def test_the_second_held_out_set(tmp_path, capsys):
     cases = load_cases(PAIRS / "heldout2")
     earlier = {c.id for folder in (PAIRS / "real", HELDOUT) for c in load_cases(folder)}
     assert sum(len(c.pairs) for c in cases) >= 70 and not {c.id for c in cases} & earlier
-    outcomes = run(cases, check, tmp_path)
+    _held_to_the_targets("second held-out set", cases, tmp_path, capsys)
+
+
+def _held_to_the_targets(title: str, cases, folder, capsys) -> None:
+    """Issue 16's targets on a set: recall >= 0.95 at warn-or-fail and >= 0.85 at fail on copies,
+    no honest pair at fail, at most 1 in 20 at warn (the table printed whatever the outcome)."""
+    outcomes = run(cases, check, folder)
     with capsys.disabled():
-        print("\nsecond held-out set\n" + render(outcomes))
+        print(f"\n{title}\n" + render(outcomes))
     s = summary(outcomes)
     assert s.recall_flagged >= 0.95 and s.recall_failed >= 0.85
     flagged = {o.case: o.level for o in outcomes if o.label == "distinct" and o.level != "ok"}
